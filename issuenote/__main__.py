@@ -1,0 +1,3 @@
+from issuenote.cli import main
+
+main()

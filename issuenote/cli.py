@@ -1,0 +1,146 @@
+"""The `issuenote` command: global options, error handling, command registration.
+
+User errors (IssuenoteError) become one line on stderr and exit 1 here, in one
+place; `--debug` shows the traceback instead. Heavy modules (rich,
+sqlite-utils, keyring, cryptography) are imported by the commands that need
+them, never at start-up: a note is typed mid-chat and must feel instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from issuenote import __version__
+from issuenote.errors import IssuenoteError
+
+
+class State:
+    """Options of the top-level callback, shared with every command via ctx.obj."""
+
+    def __init__(self, home: str | None, debug: bool) -> None:
+        self.home = home
+        self.debug = debug
+
+
+class IssuenoteGroup(TyperGroup):
+    """Turns a user error raised anywhere below into the one-line report."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IssuenoteError as error:
+            state = ctx.obj if isinstance(ctx.obj, State) else None
+            if (state and state.debug) or os.environ.get("ISSUENOTE_DEBUG"):
+                raise
+            typer.echo(f"issuenote: {error}", err=True)
+            raise typer.Exit(1) from None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Keep the order of registration (the order of a case's life), not a-z.
+        return list(self.commands)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"issuenote {__version__}")
+        raise typer.Exit()
+
+
+def main_options(
+    ctx: typer.Context,
+    home: Annotated[
+        str | None,
+        typer.Option(
+            "--home",
+            metavar="DIR",
+            help="Notebook directory (default: $ISSUENOTE_HOME, else your user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback instead of a one-line error.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = State(home=home, debug=debug)
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with just `only` for a fast start.
+
+    typer turns each registered function into a click command on every run
+    (signature inspection, type hints): about 1.5 ms a command. A run that
+    names its command needs only that one; help and errors get them all.
+    """
+    from issuenote.commands import register
+
+    new_app = typer.Typer(
+        cls=IssuenoteGroup,
+        name="issuenote",
+        help="Keep your own record of a problem with an online service, and hand support "
+        "a clean summary of it.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_show_locals=False,
+        # Plain click help: rich-formatted help doubles the start-up of `--help`.
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    new_app.callback()(main_options)
+    register(new_app, only=only)
+    return new_app
+
+
+# Global options that take a value, so the command scan can step over it.
+_VALUE_OPTIONS = ("--home",)
+
+
+def command_named_in(argv: list[str]) -> str | None:
+    """The subcommand an argument list runs, if it can be told without click."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+        elif arg.startswith("-"):
+            if (
+                arg in ("-h", "--help", "--version")
+                or arg.startswith("--show-completion")
+                or (arg.startswith("--install-completion"))
+            ):
+                return None
+        else:
+            return arg
+    return None
+
+
+app = build_app()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from issuenote.commands import COMMAND_NAMES
+
+    name = command_named_in(sys.argv[1:])
+    if name not in COMMAND_NAMES or "_ISSUENOTE_COMPLETE" in os.environ:
+        name = None
+    try:
+        build_app(only=name)(prog_name="issuenote")
+    except BrokenPipeError:
+        # `issuenote list | head`: the reader left; that is not our error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Every command, registered in one visible place, in the order of a case's life."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+import typer
+
+# (command name, module, function), in the order `--help` lists them.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("new", "cases", "new"),
+    ("list", "cases", "list_cases"),
+    ("show", "cases", "show"),
+    ("note", "timeline", "note"),
+    ("contact", "timeline", "contact"),
+    ("reply", "timeline", "reply"),
+    ("step", "timeline", "step"),
+    ("done", "timeline", "done"),
+    ("escalate", "timeline", "escalate"),
+    ("status", "timeline", "status"),
+    ("tx", "transactions", "tx"),
+    ("edit", "cases", "edit"),
+    ("rm", "cases", "rm"),
+    ("demo", "demo", "demo"),
+)
+COMMAND_NAMES = frozenset(name for name, _, _ in COMMANDS)
+
+
+def _function(module: str, function: str) -> Callable[..., Any]:
+    return getattr(import_module(f"issuenote.commands.{module}"), function)
+
+
+def register(app: typer.Typer, *, only: str | None = None) -> None:
+    """Register every command, or only the named one (its module alone is imported)."""
+    for name, module, function in COMMANDS:
+        if only is None or name == only:
+            app.command(name)(_function(module, function))

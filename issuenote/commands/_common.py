@@ -1,0 +1,86 @@
+"""What every command needs: the store, text arguments, JSON output, options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from issuenote.errors import IssuenoteError
+from issuenote.paths import notebook_home
+from issuenote.store import Store
+
+
+def home_of(ctx: typer.Context) -> Any:
+    state = ctx.find_root().obj
+    return notebook_home(getattr(state, "home", None))
+
+
+@contextmanager
+def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
+    """The notebook for a command; reading commands pass create=False."""
+    home = home_of(ctx)
+    store = Store.open(home, create=create)
+    if store is None:
+        raise IssuenoteError(f"no notebook yet at {home}; record a case with `issuenote new TITLE`")
+    try:
+        yield store
+        for message in store.vault.warnings:
+            warn(message)
+    finally:
+        store.close()
+
+
+def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None:
+    """`-` reads stdin; no text (or --edit) on a terminal opens $EDITOR."""
+    if value == "-":
+        data = sys.stdin.read()
+        return data
+    if value is not None and not edit:
+        return value
+    if edit or sys.stdin.isatty():
+        import click
+
+        written = click.edit(
+            (value or "") + f"\n# Write the {what} above. Lines starting with # are ignored.\n"
+        )
+        if written is None:
+            raise IssuenoteError(f"no {what} written; nothing recorded")
+        lines = [line for line in written.splitlines() if not line.startswith("# ")]
+        return "\n".join(lines).strip()
+    return None
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def say(message: str) -> None:
+    """A short confirmation for people (stdout, plain text)."""
+    from issuenote.textsafe import printable
+
+    typer.echo(printable(message))
+
+
+def warn(message: str) -> None:
+    from issuenote.textsafe import printable
+
+    typer.echo(f"issuenote: warning: {printable(message)}", err=True)
+
+
+# Option types shared by several commands, so help texts stay the same.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the record as JSON.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="TIME",
+        help="When it happened: ISO 8601, 'now', '2h ago', 'today 14:30', 'yesterday 09:05'.",
+        show_default=False,
+    ),
+]
+CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="Case number (see `list`).")]

@@ -1,0 +1,264 @@
+"""Cases as a whole: new, list, show, edit, rm."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from issuenote import actions
+from issuenote.commands._common import (
+    CaseArgument,
+    JsonOption,
+    emit_json,
+    open_store,
+    read_text,
+    say,
+)
+from issuenote.errors import IssuenoteError
+from issuenote.store import Store
+
+PlatformOption = Annotated[
+    str | None,
+    typer.Option(
+        "--platform", "-p", metavar="P", help="The service, e.g. OKX.", show_default=False
+    ),
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        metavar="C",
+        help="account, security, trading, deposit, withdrawal, kyc or other.",
+        show_default=False,
+    ),
+]
+AccountOption = Annotated[
+    str | None,
+    typer.Option(
+        "--account",
+        metavar="REF",
+        help="Your UID / registered email / phone (masked in exports).",
+        show_default=False,
+    ),
+]
+OccurredOption = Annotated[
+    str | None,
+    typer.Option(
+        "--occurred", metavar="TIME", help="When the problem started.", show_default=False
+    ),
+]
+DescriptionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--description",
+        "-d",
+        metavar="TEXT",
+        help="What went wrong; - reads stdin.",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", metavar="L", help="Language for summaries: en, zh or ko.", show_default=False
+    ),
+]
+
+
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title; - reads stdin.")],
+    platform: PlatformOption = None,
+    category: CategoryOption = None,
+    account: AccountOption = None,
+    occurred: OccurredOption = None,
+    description: DescriptionOption = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", metavar="T", help="A tag (repeat for more).", show_default=False),
+    ] = None,
+    lang: LangOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a new case."""
+    title = read_text(title, what="title") or ""
+    if description == "-":
+        description = read_text(description, what="description")
+    with open_store(ctx) as store:
+        case_id = actions.create_case(
+            store,
+            title=title,
+            platform=platform,
+            category=category,
+            account=account,
+            occurred=occurred,
+            description=description,
+            tags=tag or [],
+            language=lang,
+        )
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+    else:
+        say(f"Opened case {case_id}: {doc['title']}")
+
+
+def list_cases(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", metavar="S", help="Only cases with this status.", show_default=False
+        ),
+    ] = None,
+    platform: PlatformOption = None,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", metavar="T", help="Only cases with this tag.", show_default=False),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Include resolved and closed cases.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List cases, most recently active first.
+
+    Resolved and closed cases are hidden unless --all or --status asks for them.
+    """
+    from issuenote.model import choose
+
+    wanted = choose("status", status) if status else None
+    cases = []
+    if _exists(ctx):
+        with open_store(ctx, create=False) as store:
+            cases = store.list_cases(
+                status=wanted,
+                platform=platform,
+                tag=tag.lower().lstrip("#") if tag else None,
+                include_finished=show_all,
+            )
+    if as_json:
+        from issuenote import timeparse
+
+        for case in cases:
+            for key in ("occurred_at", "created_at", "updated_at", "last_activity", "next_due"):
+                if case[key]:
+                    case[key] = timeparse.to_local_iso(case[key])
+        emit_json(cases)
+        return
+    if not cases:
+        hint = "" if show_all else " (add --all to include resolved and closed ones)"
+        say(f"No cases{hint}. Record one with: issuenote new TITLE")
+        return
+    from issuenote import render
+
+    render.console().print(render.cases_table(cases))
+
+
+def _exists(ctx: typer.Context) -> bool:
+    from issuenote.commands._common import home_of
+    from issuenote.paths import database_path
+
+    return database_path(home_of(ctx)).exists()
+
+
+def show(
+    ctx: typer.Context,
+    case: CaseArgument,
+    full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one case: header, timeline, transactions, next steps."""
+    if not _exists(ctx):
+        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+    with open_store(ctx, create=False) as store:
+        doc = store.case_document(store.resolve_case(case))
+    if as_json:
+        emit_json(doc)
+        return
+    from issuenote import render
+
+    render.console().print(render.case_view(doc, full=full))
+
+
+def edit(
+    ctx: typer.Context,
+    case: CaseArgument,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TITLE", help="New title.", show_default=False)
+    ] = None,
+    platform: PlatformOption = None,
+    category: CategoryOption = None,
+    account: AccountOption = None,
+    occurred: OccurredOption = None,
+    description: DescriptionOption = None,
+    lang: LangOption = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", metavar="T", help="Add a tag.", show_default=False)
+    ] = None,
+    untag: Annotated[
+        list[str] | None,
+        typer.Option("--untag", metavar="T", help="Remove a tag.", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change a case's fields or tags.
+
+    Title, platform, category, account, time, description, language; --tag adds
+    a tag and --untag removes one.
+    """
+    if description == "-":
+        description = read_text(description, what="description")
+    with open_store(ctx) as store:
+        case_id = actions.edit_case(
+            store,
+            case,
+            title=title,
+            platform=platform,
+            category=category,
+            account=account,
+            occurred=occurred,
+            description=description,
+            language=lang,
+            add_tags=tag or [],
+            remove_tags=untag or [],
+        )
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+    else:
+        say(f"Updated case {case_id}.")
+
+
+def rm(
+    ctx: typer.Context,
+    case: CaseArgument,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a case and everything recorded on it."""
+    if not _exists(ctx):
+        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+    with open_store(ctx) as store:
+        case_id = store.resolve_case(case)
+        _confirm_delete(store, case_id, yes)
+        actions.delete_case(store, case_id)
+    say(f"Deleted case {case_id}.")
+
+
+def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise IssuenoteError(f"not deleting case {case_id} without confirmation; add --yes")
+    from issuenote.textsafe import printable
+
+    row = store.case_row(case_id)
+    entries = len(store.entry_rows(case_id))
+    question = (
+        f"Delete case {case_id} {printable(row['title'], single_line=True)!r} "
+        f"and its {entries} entries? This cannot be undone"
+    )
+    if not typer.confirm(question, default=False):
+        raise IssuenoteError("not deleted")

@@ -1,0 +1,62 @@
+"""`issuenote demo`: the main job, end to end, on a throwaway notebook."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shlex
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def demo(
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep/--no-keep", help="Keep the throwaway notebook to explore it afterwards."
+        ),
+    ] = True,
+) -> None:
+    """Show the main job on a throwaway notebook.
+
+    Records the running example (a USDT withdrawal stuck for three days) and shows it.
+
+    Your own notebook is never touched: the demo always writes to a new temporary directory.
+    """
+    from issuenote import render, timeparse
+    from issuenote.cli import build_app
+    from issuenote.demo import demo_commands
+    from issuenote.store import Store
+
+    home = tempfile.mkdtemp(prefix="issuenote-demo-")
+    out = render.console()
+    out.print(f"issuenote demo: a throwaway notebook in {home} (your own notebook is untouched).")
+    out.print("Recording the case with these commands:\n", style="bold")
+    # The full command set: this run may have been built with `demo` alone.
+    root = typer.main.get_command(build_app())
+    for args in demo_commands(timeparse.utc_now()):
+        out.print("$ issuenote " + shlex.join(args), style="dim", markup=False, soft_wrap=True)
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = root.main(["--home", home, *args], prog_name="issuenote", standalone_mode=False)
+        if code:  # the command already said why on stderr
+            raise typer.Exit(code)
+    out.print()
+    store = Store.open(Path(home), create=False)
+    assert store is not None
+    try:
+        doc = store.case_document(1)
+    finally:
+        store.close()
+    out.print(render.case_view(doc))
+    out.print()
+    if keep:
+        out.print("Explore it further (the directory is yours to delete):", style="bold")
+        out.print(f"  issuenote --home {shlex.quote(home)} show 1 --json", markup=False)
+        out.print(f"  issuenote --home {shlex.quote(home)} list", markup=False)
+    else:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)

@@ -1,0 +1,238 @@
+"""Recording what happens on a case: note, contact, reply, step, done, escalate, status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from issuenote import actions
+from issuenote.commands._common import (
+    AtOption,
+    CaseArgument,
+    JsonOption,
+    emit_json,
+    open_store,
+    read_text,
+    say,
+)
+
+TextArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[TEXT]", help="The text; - reads it from standard input.", show_default=False
+    ),
+]
+ChannelHelp = "chat, email, social, phone, forum, form or other."
+
+
+def _report(entry: dict[str, Any], as_json: bool, summary: str) -> None:
+    if as_json:
+        emit_json(entry)
+    else:
+        say(summary)
+
+
+def note(
+    ctx: typer.Context,
+    case: CaseArgument,
+    text: TextArgument = None,
+    at: AtOption = None,
+    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the note in $EDITOR.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a note to a case's timeline."""
+    body = read_text(text, what="note", edit=edit)
+    with open_store(ctx) as store:
+        entry = actions.add_note(store, case, body or "", at=at)
+    _report(entry, as_json, f"Added note {entry['id']} to case {entry['case_id']}.")
+
+
+def contact(
+    ctx: typer.Context,
+    case: CaseArgument,
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel", "-c", metavar="CH", help=f"How you reached support: {ChannelHelp}"
+        ),
+    ],
+    text: TextArgument = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via", metavar="ADDR", help="Address, handle or page you used.", show_default=False
+        ),
+    ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option(
+            "--ticket", "-t", metavar="N", help="Ticket number you got.", show_default=False
+        ),
+    ] = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log that you contacted support, and how."""
+    body = read_text(text, what="contact text") if text == "-" else text
+    with open_store(ctx) as store:
+        entry = actions.add_contact(
+            store, case, channel=channel, text=body, via=via, ticket=ticket, at=at
+        )
+    _report(
+        entry,
+        as_json,
+        f"Logged {entry['channel']} contact {entry['id']} on case {entry['case_id']}.",
+    )
+
+
+def reply(
+    ctx: typer.Context,
+    case: CaseArgument,
+    text: TextArgument = None,
+    agent: Annotated[
+        str | None,
+        typer.Option("--agent", "-a", metavar="NAME", help="The agent's name.", show_default=False),
+    ] = None,
+    agent_id: Annotated[
+        str | None,
+        typer.Option(
+            "--agent-id", metavar="ID", help="The agent's ID / employee number.", show_default=False
+        ),
+    ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option("--ticket", "-t", metavar="N", help="Ticket number.", show_default=False),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            "--channel",
+            "-c",
+            metavar="CH",
+            help=f"{ChannelHelp} Default: the channel of your last contact.",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via", metavar="ADDR", help="Address or handle it came from.", show_default=False
+        ),
+    ] = None,
+    suggests: Annotated[
+        str | None,
+        typer.Option(
+            "--suggests",
+            "-s",
+            metavar="TEXT",
+            help="What the agent suggested you do.",
+            show_default=False,
+        ),
+    ] = None,
+    at: AtOption = None,
+    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the reply in $EDITOR.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Log support's answer: agent, agent ID, ticket, suggestion."""
+    body = read_text(text, what="reply", edit=edit)
+    with open_store(ctx) as store:
+        entry = actions.add_reply(
+            store,
+            case,
+            body or "",
+            agent=agent,
+            agent_id=agent_id,
+            ticket=ticket,
+            channel=channel,
+            via=via,
+            suggests=suggests,
+            at=at,
+        )
+    who = entry["agent"] or entry["agent_id"] or "support"
+    _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
+
+
+def step(
+    ctx: typer.Context,
+    case: CaseArgument,
+    text: TextArgument = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            metavar="TIME",
+            help="When it is due: 'tomorrow 10:00', 'in 2d', ISO 8601.",
+            show_default=False,
+        ),
+    ] = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a next step / follow-up, optionally with a due date."""
+    body = read_text(text, what="next step")
+    with open_store(ctx) as store:
+        entry = actions.add_step(store, case, body or "", due=due, at=at)
+    due_text = ""
+    if entry["due"]:
+        from issuenote.timeparse import format_local
+
+        due_text = f", due {format_local(entry['due'])}"
+    _report(entry, as_json, f"Added step {entry['id']} to case {entry['case_id']}{due_text}.")
+
+
+def done(
+    ctx: typer.Context,
+    case: CaseArgument,
+    entry: Annotated[
+        str, typer.Argument(metavar="ENTRY", help="The step's entry number (see `show`).")
+    ],
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark a next step done."""
+    with open_store(ctx) as store:
+        record = actions.mark_done(store, case, entry, at=at)
+    _report(record, as_json, f"Step {record['id']} on case {record['case_id']} is done.")
+
+
+def escalate(
+    ctx: typer.Context,
+    case: CaseArgument,
+    text: TextArgument = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="WHOM",
+            help="Who it was escalated to (tier, team, person).",
+            show_default=False,
+        ),
+    ] = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log an escalation and mark the case escalated."""
+    body = read_text(text, what="escalation text") if text == "-" else text
+    with open_store(ctx) as store:
+        entry = actions.escalate(store, case, body, to=to, at=at)
+    target = f" to {entry['escalated_to']}" if entry["escalated_to"] else ""
+    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['id']}).")
+
+
+def status(
+    ctx: typer.Context,
+    case: CaseArgument,
+    new_status: Annotated[
+        str,
+        typer.Argument(metavar="STATUS", help="open, waiting, escalated, resolved or closed."),
+    ],
+    text: TextArgument = None,
+    at: AtOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change a case's status, with an optional note why."""
+    body = read_text(text, what="status note") if text == "-" else text
+    with open_store(ctx) as store:
+        entry = actions.set_status(store, case, new_status, body, at=at)
+    _report(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")

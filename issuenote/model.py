@@ -1,0 +1,61 @@
+"""The vocabulary of a case: its categories, statuses, entry kinds and channels.
+
+Kept in one place so the CLI, the store's CHECK constraints and the exporters'
+translations all agree on the same words.
+"""
+
+from __future__ import annotations
+
+from issuenote.errors import IssuenoteError
+
+CATEGORIES = ("account", "security", "trading", "deposit", "withdrawal", "kyc", "other")
+STATUSES = ("open", "waiting", "escalated", "resolved", "closed")
+ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status")
+CHANNELS = ("chat", "email", "social", "phone", "forum", "form", "other")
+TX_KINDS = ("deposit", "withdrawal", "trade", "transfer", "other")
+LANGUAGES = ("en", "zh", "ko")
+
+# Statuses that mean "nothing left to do"; `list` hides them unless asked.
+FINISHED_STATUSES = ("resolved", "closed")
+
+# Friendly spellings people type, mapped to the word the notebook stores.
+_ALIASES: dict[str, dict[str, str]] = {
+    "channel": {
+        "live chat": "chat",
+        "livechat": "chat",
+        "live-chat": "chat",
+        "mail": "email",
+        "e-mail": "email",
+        "twitter": "social",
+        "x": "social",
+        "telegram": "social",
+        "weibo": "social",
+        "facebook": "social",
+        "call": "phone",
+        "community": "forum",
+        "ticket": "form",
+        "web form": "form",
+    },
+    "language": {"english": "en", "chinese": "zh", "zh-cn": "zh", "zh-hans": "zh", "korean": "ko"},
+    "category": {"2fa": "security", "trade": "trading", "identity": "kyc", "verification": "kyc"},
+}
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "category": CATEGORIES,
+    "status": STATUSES,
+    "kind": ENTRY_KINDS,
+    "channel": CHANNELS,
+    "transaction kind": TX_KINDS,
+    "language": LANGUAGES,
+}
+
+
+def choose(what: str, value: str) -> str:
+    """Normalise a user's word for `what`, or refuse it with the valid choices."""
+    choices = _CHOICES[what]
+    word = value.strip().lower()
+    word = _ALIASES.get(what, {}).get(word, word)
+    if word in choices:
+        return word
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    raise IssuenoteError(f"unknown {what} {shown!r}; choose one of: {', '.join(choices)}")

@@ -1,0 +1,5 @@
+"""The only package that talks SQL."""
+
+from issuenote.store.queries import Store
+
+__all__ = ["Store"]

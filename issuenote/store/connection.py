@@ -1,0 +1,124 @@
+"""Opening the notebook file: pragmas, permissions, migrations, write transactions.
+
+Plain `sqlite3` does the everyday work so a logging command starts fast;
+sqlite-utils is imported only when a migration is due.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from issuenote.errors import IssuenoteError
+from issuenote.paths import database_path
+from issuenote.store.schema import SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 15_000
+# BEGIN IMMEDIATE waits BUSY_TIMEOUT_MS for the lock; past that we retry a few
+# times before giving up, so heavy concurrent logging never surfaces "locked".
+LOCK_RETRIES = 4
+
+
+def _ensure_home(home: Path) -> None:
+    """Create the notebook directory private to the user (0700)."""
+    try:
+        if not home.is_dir():
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(home, 0o700)
+        probe = home / f".write-probe-{os.getpid()}"
+        fd = os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise IssuenoteError(f"cannot write the notebook in {home}: {reason}") from None
+
+
+def _ensure_db_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise IssuenoteError(f"cannot create the notebook file {path}: {reason}") from None
+
+
+def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
+    """Open (and if need be create and migrate) the notebook; None if absent and not creating."""
+    path = database_path(home)
+    if not path.exists():
+        if not create:
+            return None
+        _ensure_home(home)
+        _ensure_db_file(path)
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"cannot open the notebook {path}: {error}") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise IssuenoteError(
+            f"the notebook {path} was written by a newer issuenote (schema {version}, "
+            f"this one knows {SCHEMA_VERSION}); upgrade issuenote to use it"
+        )
+    if version < SCHEMA_VERSION:
+        _migrate(conn, path)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        import sqlite_utils
+
+        from issuenote.store import migrations
+
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        with write_transaction(conn):
+            # Re-read under the lock: another process may have migrated meanwhile.
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                migrations.apply(db)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"cannot upgrade the notebook {path}: {error}") from None
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All writes of one command, all or nothing.
+
+    BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
+    reads and then writes fails with "database is locked" under concurrent
+    writers, whatever the busy timeout.
+    """
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if attempt == LOCK_RETRIES:
+                raise IssuenoteError(
+                    "the notebook is busy: another issuenote kept it locked too long; try again"
+                ) from None
+            time.sleep(0.05 * (attempt + 1))
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

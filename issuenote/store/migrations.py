@@ -1,0 +1,120 @@
+"""The notebook's schema, as numbered migrations recorded in the database.
+
+Each migration runs once, atomically, and is recorded in `_sqlite_migrations`
+(sqlite-utils' own bookkeeping); `PRAGMA user_version` mirrors the count so a
+normal start can tell "up to date" without importing sqlite-utils. Never edit
+a released migration: add the next one, and raise SCHEMA_VERSION with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from issuenote.model import CATEGORIES, CHANNELS, ENTRY_KINDS, STATUSES, TX_KINDS
+from issuenote.store.schema import SCHEMA_VERSION
+
+migrations = Migrations("issuenote")
+
+
+def _in(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    check = f"{column} IN ({allowed})"
+    return f"({column} IS NULL OR {check})" if nullable else f"({check})"
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE notebook (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """
+    )
+    # The notebook's own id: names its key in the OS keyring, survives backups.
+    db.execute("INSERT INTO notebook (key, value) VALUES ('uuid', ?)", [str(uuid.uuid4())])
+    db.execute(
+        f"""
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+            platform TEXT,
+            category TEXT NOT NULL DEFAULT 'other' CHECK {_in("category", CATEGORIES)},
+            status TEXT NOT NULL DEFAULT 'open' CHECK {_in("status", STATUSES)},
+            account TEXT,
+            language TEXT,
+            description TEXT,
+            occurred_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE case_tags (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (case_id, tag)
+        )
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK {_in("kind", ENTRY_KINDS)},
+            text TEXT,
+            at TEXT NOT NULL,
+            channel TEXT CHECK {_in("channel", CHANNELS, nullable=True)},
+            via TEXT,
+            agent TEXT,
+            agent_id TEXT,
+            ticket TEXT,
+            suggests TEXT,
+            escalated_to TEXT,
+            new_status TEXT CHECK {_in("new_status", STATUSES, nullable=True)},
+            due TEXT,
+            done_at TEXT,
+            flags TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            private INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX entries_case_at ON entries (case_id, at, id)")
+    db.execute("CREATE INDEX entries_ticket ON entries (ticket) WHERE ticket IS NOT NULL")
+    db.execute(
+        f"""
+        CREATE TABLE transactions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            txid TEXT NOT NULL,
+            chain TEXT,
+            asset TEXT,
+            amount TEXT,
+            kind TEXT CHECK {_in("kind", TX_KINDS, nullable=True)},
+            at TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, txid)
+        )
+        """
+    )
+    db.execute("CREATE INDEX transactions_txid ON transactions (txid)")
+
+
+def apply(db: Database) -> None:
+    """Apply what is pending; the caller holds the write lock."""
+    registered = len(migrations._migrations)
+    if registered != SCHEMA_VERSION:  # a developer forgot to bump SCHEMA_VERSION
+        raise RuntimeError(f"{registered} migrations registered, SCHEMA_VERSION={SCHEMA_VERSION}")
+    migrations.apply(db)

@@ -1,0 +1,516 @@
+"""Every read and write of the notebook's tables.
+
+Methods take and return plain values: storage-form UTC times, Decimal-free
+strings for amounts, dicts for rows. Validation of user input happens before
+we are called (issuenote.actions); constraints here are the last line.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from issuenote import timeparse
+from issuenote.errors import IssuenoteError
+from issuenote.fieldcrypt import is_encrypted
+from issuenote.model import FINISHED_STATUSES
+from issuenote.store.connection import open_connection, write_transaction
+from issuenote.store.schema import SCHEMA_VERSION
+from issuenote.vault import Vault
+
+CASE_COLUMNS = (
+    "title",
+    "platform",
+    "category",
+    "status",
+    "account",
+    "language",
+    "description",
+    "occurred_at",
+)
+ENTRY_COLUMNS = (
+    "kind",
+    "text",
+    "at",
+    "channel",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "suggests",
+    "escalated_to",
+    "new_status",
+    "due",
+    "done_at",
+    "flags",
+    "warnings",
+    "private",
+)
+TX_COLUMNS = ("txid", "chain", "asset", "amount", "kind", "at")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> str:
+    return timeparse.to_storage(timeparse.utc_now())
+
+
+class Store:
+    """One open notebook. Create with `Store.open`; use `with store.writing():` to write."""
+
+    def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
+        self.conn = conn
+        self.conn.row_factory = sqlite3.Row
+        self.home = home
+        self.vault = Vault(home, self.meta, self.set_meta)
+
+    @classmethod
+    def open(cls, home: Path, *, create: bool) -> Store | None:
+        conn = open_connection(home, create=create)
+        return None if conn is None else cls(conn, home)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        with write_transaction(self.conn):
+            yield self
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, tuple(params)).fetchone()
+
+    # -- notebook metadata -------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM notebook WHERE key = ?", [key])
+        return None if row is None else row["value"]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO notebook (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def notebook_id(self) -> str:
+        """The notebook's own UUID (it names the notebook's key in the keyring)."""
+        value = self.meta("uuid")
+        assert value is not None, "migration m001 records the notebook id"
+        return value
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _seal(self, value: str, table: str, column: str, record_uuid: str) -> str:
+        if is_encrypted(value):  # already sealed (an import of an encrypted notebook)
+            return value
+        return self.vault.encrypt(value, table=table, column=column, record_uuid=record_uuid)
+
+    def _unseal(
+        self, value: str | None, table: str, column: str, record_uuid: str, errors: list[str]
+    ) -> str | None:
+        """The plain value; on a missing or wrong key, None and a line in `errors`."""
+        if value is None or not is_encrypted(value):
+            return value
+        try:
+            return self.vault.decrypt(value, table=table, column=column, record_uuid=record_uuid)
+        except IssuenoteError as error:
+            errors.append(f"{table}.{column}: {error}")
+            return None
+
+    # -- cases ---------------------------------------------------------------
+
+    def resolve_case(self, ref: str | int) -> int:
+        """Turn a case number or UUID into the case id, or refuse it."""
+        text = str(ref).strip()
+        row = None
+        if text.isascii() and text.isdigit() and len(text) < 19:
+            row = self._one("SELECT id FROM cases WHERE id = ?", [int(text)])
+        elif len(text) == 36:
+            row = self._one("SELECT id FROM cases WHERE uuid = ?", [text.lower()])
+        if row is None:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise IssuenoteError(f"unknown case {shown!r}; `issuenote list --all` shows the cases")
+        return int(row["id"])
+
+    def add_case(self, fields: dict[str, Any], tags: Iterable[str] = ()) -> int:
+        now = _now()
+        values = {column: fields.get(column) for column in CASE_COLUMNS}
+        values["category"] = values["category"] or "other"
+        values["status"] = values["status"] or "open"
+        record = {"uuid": fields.get("uuid") or new_uuid(), **values}
+        if record["account"] is not None:
+            record["account"] = self._seal(record["account"], "cases", "account", record["uuid"])
+        record["created_at"] = fields.get("created_at") or now
+        record["updated_at"] = fields.get("updated_at") or now
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.conn.execute(
+            f"INSERT INTO cases ({columns}) VALUES ({marks})", tuple(record.values())
+        )
+        case_id = int(cursor.lastrowid or 0)
+        self.add_tags(case_id, tags)
+        return case_id
+
+    def add_tags(self, case_id: int, tags: Iterable[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO case_tags (case_id, tag) VALUES (?, ?)",
+            [(case_id, tag) for tag in tags],
+        )
+
+    def remove_tags(self, case_id: int, tags: Iterable[str]) -> None:
+        self.conn.executemany(
+            "DELETE FROM case_tags WHERE case_id = ? AND tag = ?",
+            [(case_id, tag) for tag in tags],
+        )
+
+    def update_case(self, case_id: int, changes: dict[str, Any]) -> None:
+        unknown = set(changes) - set(CASE_COLUMNS)
+        if unknown:
+            raise ValueError(f"not case columns: {sorted(unknown)}")
+        if changes.get("account") is not None:
+            row_uuid = self.case_row(case_id)["uuid"]
+            changes = {
+                **changes,
+                "account": self._seal(changes["account"], "cases", "account", row_uuid),
+            }
+        changes = {**changes, "updated_at": _now()}
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), case_id)
+        )
+
+    def touch_case(self, case_id: int) -> None:
+        self.conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (_now(), case_id))
+
+    def delete_case(self, case_id: int) -> None:
+        self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+
+    def case_row(self, case_id: int) -> dict[str, Any]:
+        row = self._one("SELECT * FROM cases WHERE id = ?", [case_id])
+        if row is None:
+            raise IssuenoteError(f"unknown case {case_id}")
+        return dict(row)
+
+    def case_tags(self, case_id: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT tag FROM case_tags WHERE case_id = ? ORDER BY tag", (case_id,)
+        )
+        return [row["tag"] for row in rows]
+
+    def list_cases(
+        self,
+        *,
+        status: str | None = None,
+        platform: str | None = None,
+        tag: str | None = None,
+        include_finished: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Cases with their last activity and open steps, newest activity first."""
+        where: list[str] = []
+        params: list[Any] = []
+        if status:
+            where.append("c.status = ?")
+            params.append(status)
+        elif not include_finished:
+            marks = ", ".join("?" for _ in FINISHED_STATUSES)
+            where.append(f"c.status NOT IN ({marks})")
+            params.extend(FINISHED_STATUSES)
+        if platform:
+            where.append("c.platform = ? COLLATE NOCASE")
+            params.append(platform)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
+            params.append(tag)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id, c.uuid, c.title, c.platform, c.category, c.status, c.language,
+                   c.occurred_at, c.created_at, c.updated_at,
+                   max(c.updated_at, coalesce(
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id), '')
+                   ) AS last_activity,
+                   (SELECT count(*) FROM entries e WHERE e.case_id = c.id) AS entry_count,
+                   (SELECT count(*) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind = 'step' AND e.done_at IS NULL) AS open_steps,
+                   (SELECT min(e.due) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind = 'step' AND e.done_at IS NULL) AS next_due
+            FROM cases c
+            {clause}
+            ORDER BY last_activity DESC,
+                     coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = c.id), 0) DESC,
+                     c.id DESC
+            """,
+            params,
+        )
+        cases = [dict(row) for row in rows]
+        for case in cases:
+            case["tags"] = self.case_tags(case["id"])
+        return cases
+
+    def count(self, table: str) -> int:
+        if table not in ("cases", "entries", "transactions", "case_tags"):
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # -- entries -------------------------------------------------------------
+
+    def add_entry(self, case_id: int, fields: dict[str, Any]) -> int:
+        record = {column: fields.get(column) for column in ENTRY_COLUMNS}
+        record["flags"] = json.dumps(sorted(set(fields.get("flags") or [])))
+        record["warnings"] = json.dumps(list(fields.get("warnings") or []), ensure_ascii=False)
+        record["private"] = 1 if fields.get("private") else 0
+        entry_uuid = fields.get("uuid") or new_uuid()
+        if record["private"]:
+            for column in ("text", "suggests"):
+                if record[column] is not None:
+                    record[column] = self._seal(record[column], "entries", column, entry_uuid)
+        record = {
+            "uuid": entry_uuid,
+            "case_id": case_id,
+            **record,
+            "created_at": fields.get("created_at") or _now(),
+        }
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.conn.execute(
+            f"INSERT INTO entries ({columns}) VALUES ({marks})", tuple(record.values())
+        )
+        self.touch_case(case_id)
+        return int(cursor.lastrowid or 0)
+
+    def entry_row(self, case_id: int, entry_id: str | int) -> dict[str, Any]:
+        text = str(entry_id).strip()
+        row = None
+        if text.isascii() and text.isdigit() and len(text) < 19:
+            row = self._one(
+                "SELECT * FROM entries WHERE id = ? AND case_id = ?", [int(text), case_id]
+            )
+        if row is None:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise IssuenoteError(
+                f"case {case_id} has no entry {shown!r}; `issuenote show {case_id}` lists them"
+            )
+        return dict(row)
+
+    def set_entry_done(self, entry_id: int, done_at: str | None) -> None:
+        row = self._one("SELECT case_id FROM entries WHERE id = ?", [entry_id])
+        self.conn.execute("UPDATE entries SET done_at = ? WHERE id = ?", (done_at, entry_id))
+        if row is not None:
+            self.touch_case(int(row["case_id"]))
+
+    def entry_document(self, entry_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
+        row = self._one("SELECT * FROM entries WHERE id = ?", [entry_id])
+        if row is None:
+            raise IssuenoteError(f"unknown entry {entry_id}")
+        errors: list[str] = []
+        return {"case_id": row["case_id"], **self._entry(dict(row), _local(tz), errors)}
+
+    def _entry(
+        self, row: dict[str, Any], when: Callable[[str | None], str | None], errors: list[str]
+    ) -> dict[str, Any]:
+        if row["private"]:
+            for column in ("text", "suggests"):
+                row[column] = self._unseal(row[column], "entries", column, row["uuid"], errors)
+        return entry_document(row, when)
+
+    def last_channel(self, case_id: int) -> str | None:
+        row = self._one(
+            "SELECT channel FROM entries WHERE case_id = ? AND channel IS NOT NULL "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            [case_id],
+        )
+        return None if row is None else row["channel"]
+
+    def entry_rows(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT * FROM entries WHERE case_id = ? ORDER BY at, id", (case_id,)
+        )
+        return [dict(row) for row in rows]
+
+    # -- transactions --------------------------------------------------------
+
+    def find_transaction(self, case_id: int, txid: str) -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
+            [case_id, txid],
+        )
+        return None if row is None else dict(row)
+
+    def add_transaction(self, case_id: int, fields: dict[str, Any]) -> int:
+        record = {column: fields.get(column) for column in TX_COLUMNS}
+        record = {
+            "uuid": fields.get("uuid") or new_uuid(),
+            "case_id": case_id,
+            **record,
+            "created_at": fields.get("created_at") or _now(),
+        }
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.conn.execute(
+            f"INSERT INTO transactions ({columns}) VALUES ({marks})", tuple(record.values())
+        )
+        self.touch_case(case_id)
+        return int(cursor.lastrowid or 0)
+
+    def transaction_document(self, tx_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
+        row = self._one("SELECT * FROM transactions WHERE id = ?", [tx_id])
+        if row is None:
+            raise IssuenoteError(f"unknown transaction {tx_id}")
+        return {"case_id": row["case_id"], **transaction_document(dict(row), _local(tz))}
+
+    def transaction_rows(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT * FROM transactions WHERE case_id = ? ORDER BY coalesce(at, created_at), id",
+            (case_id,),
+        )
+        return [dict(row) for row in rows]
+
+    # -- the case document ----------------------------------------------------
+
+    def case_document(self, case_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
+        """The whole case as docs/case-document.md describes it."""
+        case = self.case_row(case_id)
+        when = _local(tz)
+
+        rows = self.entry_rows(case_id)
+        errors: list[str] = []
+        account = self._unseal(case["account"], "cases", "account", case["uuid"], errors)
+        entries = [self._entry(row, when, errors) for row in rows]
+        transactions = [transaction_document(row, when) for row in self.transaction_rows(case_id)]
+        stored_due = {row["id"]: row["due"] for row in rows}
+        open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
+        open_steps.sort(
+            key=lambda e: (stored_due[e["id"]] is None, stored_due[e["id"]] or "", e["id"])
+        )
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "id": case["id"],
+            "uuid": case["uuid"],
+            "title": case["title"],
+            "platform": case["platform"],
+            "category": case["category"],
+            "status": case["status"],
+            "account": account,
+            "language": case["language"],
+            "tags": self.case_tags(case_id),
+            "description": case["description"],
+            "occurred_at": when(case["occurred_at"]),
+            "created_at": when(case["created_at"]),
+            "updated_at": when(case["updated_at"]),
+            "entries": entries,
+            "transactions": transactions,
+            "tickets": _tickets(entries),
+            "agents": _agents(entries),
+            "open_steps": open_steps,
+            # Fields that could not be decrypted (missing or wrong key); the rest still reads.
+            "unreadable": errors,
+        }
+
+
+def _local(tz: tzinfo | None) -> Callable[[str | None], str | None]:
+    """Storage UTC text to ISO 8601 in the reader's zone, with its offset."""
+
+    def when(value: str | None) -> str | None:
+        return None if value is None else timeparse.to_local_iso(value, tz)
+
+    return when
+
+
+def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "uuid": row["uuid"],
+        "kind": row["kind"],
+        "text": row["text"],
+        "at": when(row["at"]),
+        "channel": row["channel"],
+        "via": row["via"],
+        "agent": row["agent"],
+        "agent_id": row["agent_id"],
+        "ticket": row["ticket"],
+        "suggests": row["suggests"],
+        "escalated_to": row["escalated_to"],
+        "new_status": row["new_status"],
+        "due": when(row["due"]),
+        "done_at": when(row["done_at"]),
+        "flags": json.loads(row["flags"] or "[]"),
+        "warnings": json.loads(row["warnings"] or "[]"),
+        "private": bool(row["private"]),
+    }
+
+
+def transaction_document(
+    row: dict[str, Any], when: Callable[[str | None], str | None]
+) -> dict[str, Any]:
+    from issuenote.txid import explorer_url
+
+    return {
+        "id": row["id"],
+        "uuid": row["uuid"],
+        "txid": row["txid"],
+        "chain": row["chain"],
+        "asset": row["asset"],
+        "amount": row["amount"],
+        "kind": row["kind"],
+        "at": when(row["at"]),
+        "explorer_url": explorer_url(row["chain"], row["txid"]) if row["chain"] else None,
+    }
+
+
+def _tickets(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        ticket = entry["ticket"]
+        if ticket and ticket not in seen:
+            seen[ticket] = {
+                "ticket": ticket,
+                "channel": entry["channel"],
+                "first_seen": entry["at"],
+            }
+    return list(seen.values())
+
+
+def _agents(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Distinct agents met; a bare name merges into the same name with an agent ID."""
+    agents: list[dict[str, Any]] = []
+    for entry in entries:
+        name, agent_id = entry["agent"], entry["agent_id"]
+        if not name and not agent_id:
+            continue
+        match = next(
+            (
+                a
+                for a in agents
+                if (agent_id and a["agent_id"] == agent_id)
+                or (
+                    name
+                    and a["name"]
+                    and a["name"].casefold() == name.casefold()
+                    and (not agent_id or not a["agent_id"])
+                )
+            ),
+            None,
+        )
+        if match is None:
+            agents.append(
+                {
+                    "name": name,
+                    "agent_id": agent_id,
+                    "channel": entry["channel"],
+                    "first_seen": entry["at"],
+                }
+            )
+        else:
+            match["name"] = match["name"] or name
+            match["agent_id"] = match["agent_id"] or agent_id
+    return agents
