@@ -1,0 +1,474 @@
+"""What every export says, decided once: the case as support should see it.
+
+:func:`build_view` checks the case document, leaves out private entries,
+masks the account, moves times to the requested zone, makes control
+characters harmless and works out the derived facts (latest ticket, what is
+asked now). The format modules only lay the view out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from issuenote.errors import IssuenoteError
+from issuenote.exporters.i18n import CHAIN_NAMES, Translator
+from issuenote.exporters.masking import mask_account
+
+CATEGORIES = ("account", "security", "trading", "deposit", "withdrawal", "kyc", "other")
+
+# C0 controls except tab and newline, DEL and the C1 range: the bytes that
+# start terminal escape sequences or hide text. Shown as visible symbols.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _control_picture(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL ...
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def neutralize(text: str) -> str:
+    """Make terminal control and escape sequences harmless, keep everything else."""
+    return _CONTROL.sub(_control_picture, _LINE_BREAKS.sub("\n", text))
+
+
+def one_line(text: str) -> str:
+    """Collapse line breaks and runs of blanks, for places that hold a single line."""
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int | None
+    kind: str
+    text: str
+    at: datetime
+    channel: str | None
+    via: str | None
+    agent: str | None
+    agent_id: str | None
+    ticket: str | None
+    suggests: str | None
+    escalated_to: str | None
+    new_status: str | None
+    due: datetime | None
+    done_at: datetime | None
+    flags: tuple[str, ...]
+    warnings: tuple[str, ...]
+    private: bool
+
+
+@dataclass(frozen=True)
+class Transaction:
+    txid: str
+    chain: str | None
+    asset: str | None
+    amount: str | None
+    kind: str | None
+    at: datetime | None
+    explorer_url: str | None
+
+    @property
+    def is_order(self) -> bool:
+        """An exchange order ID (no chain) rather than an on-chain hash."""
+        return self.chain is None
+
+
+@dataclass(frozen=True)
+class Agent:
+    name: str | None
+    agent_id: str | None
+    channel: str | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket: str
+    channel: str | None
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case ready to lay out: checked, filtered, masked, in the right zone."""
+
+    tr: Translator
+    id: int | str
+    title: str
+    platform: str | None
+    category: str | None
+    status: str | None
+    account: str | None
+    account_masked: bool
+    tags: tuple[str, ...]
+    description: str | None
+    occurred_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    entries: tuple[Entry, ...]
+    transactions: tuple[Transaction, ...]
+    tickets: tuple[Ticket, ...]
+    agents: tuple[Agent, ...]
+    open_steps: tuple[Entry, ...]
+    latest_ticket: str | None
+    request_core: str
+    request_follow_up: str | None
+
+    @property
+    def request(self) -> str:
+        """What is asked now, with the follow-up the status calls for."""
+        if not self.request_follow_up:
+            return self.request_core
+        joiner = "" if self.tr.lang == "zh" else " "
+        return self.request_core + joiner + self.request_follow_up
+
+    @property
+    def flagged(self) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self.entries if entry.flags or entry.warnings)
+
+    @property
+    def suggestions(self) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self.entries if entry.suggests)
+
+    @property
+    def done_steps(self) -> tuple[Entry, ...]:
+        done = [e for e in self.entries if e.kind == "step" and e.done_at is not None]
+        return tuple(sorted(done, key=lambda e: (e.done_at, _id_key(e.id))))
+
+    # -- wording shared by the formats -----------------------------------------
+
+    def agent_ref(self, name: str | None, agent_id: str | None) -> str:
+        """``Kevin (agent ID CS-4471)`` in the export's language."""
+        tr = self.tr
+        if name and agent_id:
+            return tr("agent_with_id", name=name, agent_id=agent_id)
+        if agent_id:
+            return tr("agent_id_only", agent_id=agent_id)
+        return name or tr("agent_unknown")
+
+    def channel_text(self, entry: Entry) -> str:
+        """``Live chat (okx.com live chat)``: the channel and the address used."""
+        parts = self.tr.name("channel", entry.channel)
+        if entry.via:
+            parts = parts + self.tr.paren(entry.via) if parts else entry.via
+        return parts
+
+    def entry_head(self, entry: Entry) -> str:
+        """``Reply · Live chat (okx.com live chat)``: what kind of event, where."""
+        parts = [self.tr.name("kind", entry.kind), self.channel_text(entry)]
+        if entry.private:
+            parts.append(self.tr("private"))
+        return " · ".join(part for part in parts if part)
+
+    def entry_fields(
+        self, entry: Entry, when: Callable[[datetime], str]
+    ) -> list[tuple[str | None, str]]:
+        """An entry's facts in reading order, as (label key, value); the
+        entry's own text has no label. ``when`` formats the times."""
+        fields: list[tuple[str | None, str]] = []
+        if entry.agent or entry.agent_id:
+            fields.append(("agent", self.agent_ref(entry.agent, entry.agent_id)))
+        if entry.ticket:
+            fields.append(("ticket", entry.ticket))
+        if entry.text:
+            fields.append((None, entry.text))
+        if entry.suggests:
+            fields.append(("suggested", entry.suggests))
+        if entry.escalated_to:
+            fields.append(("escalated_to", entry.escalated_to))
+        if entry.new_status:
+            fields.append(("new_status", self.tr.name("status", entry.new_status)))
+        if entry.due:
+            fields.append(("due", when(entry.due)))
+        if entry.done_at:
+            fields.append(("done", when(entry.done_at)))
+        if entry.flags:
+            fields.append(("flags", self.flag_names(entry)))
+        fields.extend(("warnings", warning) for warning in entry.warnings)
+        return fields
+
+    def flag_names(self, entry: Entry) -> str:
+        return self.tr.join([self.tr.name("flag", flag) for flag in entry.flags])
+
+    def chain_name(self, transaction: Transaction) -> str:
+        if transaction.chain is None:
+            return ""
+        return CHAIN_NAMES.get(transaction.chain.lower(), transaction.chain)
+
+    def id_label(self, transaction: Transaction) -> str:
+        return self.tr("order_id") if transaction.is_order else self.tr("txid")
+
+    def amount_text(self, transaction: Transaction) -> str:
+        """``1250.00 USDT``: the exact decimal as recorded, then the asset."""
+        return " ".join(part for part in (transaction.amount, transaction.asset) if part)
+
+    def tx_headline(self, transaction: Transaction) -> str:
+        """``Withdrawal, 1250.00 USDT, TRON``."""
+        parts = [
+            self.tr.name("tx_kind", transaction.kind),
+            self.amount_text(transaction),
+            self.chain_name(transaction),
+        ]
+        return self.tr("sep").join(part for part in parts if part)
+
+
+# -- reading the case document ---------------------------------------------------
+
+
+def _malformed(where: str, problem: str) -> IssuenoteError:
+    return IssuenoteError(f"case document is malformed: {where} {problem}")
+
+
+def _text(value: Any, where: str, *, required: bool = False) -> str | None:
+    if value is None:
+        if required:
+            raise _malformed(where, "is missing")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _malformed(where, f"should be text, not {type(value).__name__}")
+    return str(value)
+
+
+def parse_time(
+    value: Any, where: str, tz: tzinfo | None, *, required: bool = False
+) -> datetime | None:
+    if value is None:
+        if required:
+            raise _malformed(where, "is missing")
+        return None
+    if not isinstance(value, str):
+        raise _malformed(where, f"should be an ISO 8601 time, not {type(value).__name__}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _malformed(where, f"is not an ISO 8601 time: {value!r}") from None
+    if moment.utcoffset() is None:
+        raise _malformed(where, f"has no UTC offset: {value!r}")
+    return moment.astimezone(tz) if tz is not None else moment
+
+
+def as_list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _malformed(where, f"should be a list, not {type(value).__name__}")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    return tuple(
+        _text(item, f"{where}[{index}]", required=True) or ""
+        for index, item in enumerate(as_list(value, where))
+    )
+
+
+def _id_key(value: int | None) -> tuple[int, int]:
+    return (0, value) if isinstance(value, int) else (1, 0)
+
+
+def _clean(value: str | None) -> str | None:
+    return neutralize(value) if value is not None else None
+
+
+def as_record(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _malformed(where, f"should be an object, not {type(value).__name__}")
+    return value
+
+
+def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
+    record = as_record(raw, where)
+    kind = _text(record.get("kind"), f"{where}.kind", required=True) or ""
+    raw_id = record.get("id")
+    return Entry(
+        id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
+        kind=kind,
+        text=neutralize(_text(record.get("text"), f"{where}.text") or ""),
+        at=parse_time(record.get("at"), f"{where}.at", tz, required=True),  # type: ignore[arg-type]
+        channel=_text(record.get("channel"), f"{where}.channel"),
+        via=_clean(_text(record.get("via"), f"{where}.via")),
+        agent=_clean(_text(record.get("agent"), f"{where}.agent")),
+        agent_id=_clean(_text(record.get("agent_id"), f"{where}.agent_id")),
+        ticket=_clean(_text(record.get("ticket"), f"{where}.ticket")),
+        suggests=_clean(_text(record.get("suggests"), f"{where}.suggests")),
+        escalated_to=_clean(_text(record.get("escalated_to"), f"{where}.escalated_to")),
+        new_status=_text(record.get("new_status"), f"{where}.new_status"),
+        due=parse_time(record.get("due"), f"{where}.due", tz),
+        done_at=parse_time(record.get("done_at"), f"{where}.done_at", tz),
+        flags=tuple(neutralize(flag) for flag in _strings(record.get("flags"), f"{where}.flags")),
+        warnings=tuple(
+            neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
+        ),
+        private=bool(record.get("private", False)),
+    )
+
+
+def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, int | None]:
+    record = as_record(raw, where)
+    raw_id = record.get("id")
+    transaction = Transaction(
+        txid=neutralize(_text(record.get("txid"), f"{where}.txid", required=True) or ""),
+        chain=_clean(_text(record.get("chain"), f"{where}.chain")),
+        asset=_clean(_text(record.get("asset"), f"{where}.asset")),
+        amount=_clean(_text(record.get("amount"), f"{where}.amount")),
+        kind=_text(record.get("kind"), f"{where}.kind"),
+        at=parse_time(record.get("at"), f"{where}.at", tz),
+        explorer_url=safe_url(_text(record.get("explorer_url"), f"{where}.explorer_url")),
+    )
+    return transaction, raw_id if isinstance(raw_id, int) else None
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Keep only plain http(s) links: no ``javascript:``, no spaces or quotes."""
+    if url is None or not _SAFE_URL.match(url):
+        return None
+    return url
+
+
+def visible_entries(entries: list[dict[str, Any]], include_private: bool) -> list[dict[str, Any]]:
+    """The raw entries an export may show."""
+    return [e for e in entries if include_private or not e.get("private", False)]
+
+
+def derive_tickets(entries: tuple[Entry, ...]) -> tuple[Ticket, ...]:
+    """Every distinct ticket number, first seen first (from the visible entries only)."""
+    seen: dict[str, Ticket] = {}
+    for entry in entries:
+        if entry.ticket and entry.ticket not in seen:
+            seen[entry.ticket] = Ticket(entry.ticket, entry.channel, entry.at)
+    return tuple(seen.values())
+
+
+def derive_agents(entries: tuple[Entry, ...]) -> tuple[Agent, ...]:
+    """Every distinct (name, agent ID), first met first."""
+    seen: dict[tuple[str | None, str | None], Agent] = {}
+    for entry in entries:
+        key = (entry.agent, entry.agent_id)
+        if not (entry.agent or entry.agent_id):
+            continue
+        known = seen.get(key) or Agent(entry.agent, entry.agent_id, entry.channel)
+        new_flags = tuple(flag for flag in entry.flags if flag not in known.flags)
+        seen[key] = Agent(known.name, known.agent_id, known.channel, known.flags + new_flags)
+    return tuple(seen.values())
+
+
+def derive_open_steps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Steps not done yet, soonest due first, undated ones last."""
+    steps = [e for e in entries if e.kind == "step" and e.done_at is None]
+    return tuple(sorted(steps, key=lambda e: (e.due is None, e.due or e.at, e.at, _id_key(e.id))))
+
+
+def request_text(
+    tr: Translator, category: str | None, status: str | None, escalated_to: str | None
+) -> tuple[str, str | None]:
+    """What the person asks support for now (from the problem type), and the
+    follow-up the status calls for."""
+    if status == "resolved":
+        return tr("req_resolved"), None
+    if status == "closed":
+        return tr("req_closed"), None
+    request = tr(f"req_{category}") if category in CATEGORIES else tr("req_other")
+    if status != "escalated":
+        return request, None
+    if escalated_to:
+        return request, tr("req_escalated_to", to=one_line(escalated_to))
+    return request, tr("req_escalated")
+
+
+def check_lang(lang: str | None, doc: dict[str, Any] | None = None) -> str:
+    """The export language: the one asked for, else the case's, else English."""
+    from issuenote.exporters.i18n import LANGS
+
+    if lang is None:
+        case_lang = doc.get("language") if doc else None
+        return case_lang if case_lang in LANGS else "en"
+    if lang not in LANGS:
+        raise IssuenoteError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
+    return lang
+
+
+def build_view(
+    doc: Any,
+    *,
+    lang: str,
+    tz: tzinfo | None,
+    redact: bool,
+    include_private: bool,
+) -> CaseView:
+    """Check the case document and turn it into what the formats lay out."""
+    if not isinstance(doc, dict):
+        raise IssuenoteError(
+            f"case document is malformed: expected an object, not {type(doc).__name__}"
+        )
+    tr = Translator(lang)
+    raw_entries = visible_entries(
+        [
+            as_record(e, f"entries[{i}]")
+            for i, e in enumerate(as_list(doc.get("entries"), "entries"))
+        ],
+        include_private,
+    )
+    entries = tuple(
+        sorted(
+            (_entry(raw, f"entries[{index}]", tz) for index, raw in enumerate(raw_entries)),
+            key=lambda entry: (entry.at, _id_key(entry.id)),
+        )
+    )
+    transactions_with_ids = [
+        _transaction(raw, f"transactions[{index}]", tz)
+        for index, raw in enumerate(as_list(doc.get("transactions"), "transactions"))
+    ]
+    transactions_with_ids.sort(
+        key=lambda pair: (pair[0].at is None, pair[0].at or datetime.min, _id_key(pair[1]))
+    )
+    transactions = tuple(transaction for transaction, _ in transactions_with_ids)
+
+    category = _text(doc.get("category"), "category")
+    status = _text(doc.get("status"), "status")
+    account = _text(doc.get("account"), "account")
+    if account is not None:
+        account = neutralize(mask_account(account) if redact else account) or None
+    escalations = [e for e in entries if e.kind == "escalation" and e.escalated_to]
+    tickets = derive_tickets(entries)
+    latest_ticket = next((e.ticket for e in reversed(entries) if e.ticket), None)
+    raw_id = doc.get("id")
+    case_id = raw_id if isinstance(raw_id, int | str) and not isinstance(raw_id, bool) else "?"
+    request_core, request_follow_up = request_text(
+        tr, category, status, escalations[-1].escalated_to if escalations else None
+    )
+    return CaseView(
+        tr=tr,
+        id=case_id,
+        title=neutralize(_text(doc.get("title"), "title", required=True) or ""),
+        platform=_clean(_text(doc.get("platform"), "platform")),
+        category=category,
+        status=status,
+        account=account,
+        account_masked=redact and account is not None,
+        tags=tuple(neutralize(tag) for tag in _strings(doc.get("tags"), "tags")),
+        description=_clean(_text(doc.get("description"), "description")) or None,
+        occurred_at=parse_time(doc.get("occurred_at"), "occurred_at", tz),
+        created_at=parse_time(doc.get("created_at"), "created_at", tz),
+        updated_at=parse_time(doc.get("updated_at"), "updated_at", tz),
+        entries=entries,
+        transactions=transactions,
+        tickets=tickets,
+        agents=derive_agents(entries),
+        open_steps=derive_open_steps(entries),
+        latest_ticket=latest_ticket,
+        request_core=request_core,
+        request_follow_up=request_follow_up,
+    )

@@ -1,0 +1,215 @@
+"""The JSON export: the whole case, every field, for machines.
+
+The shape is the case document (docs/case-document.md) with its
+``schema_version``, validated in the tests against the shipped
+``issuenote/data/case.schema.json``. Private entries are left out unless
+asked for, the account is masked unless told otherwise (``redacted`` says
+which), and keys come in a fixed order so the same case gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, tzinfo
+from typing import Any
+
+from issuenote.exporters.common import (
+    as_list,
+    as_record,
+    build_view,
+    parse_time,
+    visible_entries,
+)
+from issuenote.exporters.masking import mask_account
+
+SCHEMA_VERSION = 1
+
+CASE_KEYS = (
+    "schema_version",
+    "id",
+    "uuid",
+    "title",
+    "platform",
+    "category",
+    "status",
+    "account",
+    "redacted",
+    "language",
+    "tags",
+    "description",
+    "occurred_at",
+    "created_at",
+    "updated_at",
+    "entries",
+    "transactions",
+    "tickets",
+    "agents",
+    "open_steps",
+    "unreadable",
+)
+ENTRY_KEYS = (
+    "id",
+    "uuid",
+    "kind",
+    "text",
+    "at",
+    "channel",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "suggests",
+    "escalated_to",
+    "new_status",
+    "due",
+    "done_at",
+    "flags",
+    "warnings",
+    "private",
+)
+TRANSACTION_KEYS = ("id", "uuid", "txid", "chain", "asset", "amount", "kind", "at", "explorer_url")
+TICKET_KEYS = ("ticket", "channel", "first_seen")
+AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
+CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at")
+
+# Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
+# or that break JavaScript string literals (U+2028/2029): written as \u escapes.
+_UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _ordered(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Known keys in the documented order (missing ones as null), then any others sorted."""
+    out = {key: record.get(key) for key in keys}
+    for key in sorted(set(record) - set(keys)):
+        out[key] = record[key]
+    return out
+
+
+def _moved(value: Any, tz: tzinfo | None) -> Any:
+    if tz is None or not isinstance(value, str):
+        return value
+    return datetime.fromisoformat(value).astimezone(tz).isoformat()
+
+
+def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
+    """Time order (as instants, whatever the offsets), then id; undated last."""
+    moment = record.get(time_key)
+    record_id = record.get("id")
+    id_key = (0, record_id) if isinstance(record_id, int) else (1, 0)
+    if moment is None:
+        return (1, "", id_key)
+    instant = datetime.fromisoformat(moment).timestamp()
+    return (0, instant, id_key)
+
+
+def _entry(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+    out = _ordered(record, ENTRY_KEYS)
+    for key in ENTRY_TIME_KEYS:
+        out[key] = _moved(out[key], tz)
+    out["flags"] = list(out["flags"] or [])
+    out["warnings"] = list(out["warnings"] or [])
+    out["private"] = bool(out["private"])
+    return out
+
+
+def _with_first_seen(
+    record: dict[str, Any], keys: tuple[str, ...], tz: tzinfo | None
+) -> dict[str, Any]:
+    out = _ordered(record, keys)
+    if isinstance(out["first_seen"], str):
+        parse_time(out["first_seen"], "first_seen", tz)  # checks it
+    out["first_seen"] = _moved(out["first_seen"], tz)
+    return out
+
+
+def _tickets(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        ticket = entry.get("ticket")
+        if ticket and ticket not in seen:
+            seen[ticket] = {
+                "ticket": ticket,
+                "channel": entry["channel"],
+                "first_seen": entry["at"],
+            }
+    return list(seen.values())
+
+
+def _agents(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for entry in entries:
+        key = (entry.get("agent"), entry.get("agent_id"))
+        if (key[0] or key[1]) and key not in seen:
+            seen[key] = {
+                "name": key[0],
+                "agent_id": key[1],
+                "channel": entry["channel"],
+                "first_seen": entry["at"],
+            }
+    return list(seen.values())
+
+
+def _open_steps(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    steps = [e for e in entries if e["kind"] == "step" and e.get("done_at") is None]
+
+    def due_key(step: dict[str, Any]) -> tuple[Any, ...]:
+        due = step.get("due")
+        due_instant = datetime.fromisoformat(due).timestamp() if due else 0.0
+        return (due is None, due_instant, *_sort_key(step, "at"))
+
+    return sorted(steps, key=due_key)
+
+
+def case_json(
+    doc: dict[str, Any], *, tz: tzinfo | None, redact: bool, include_private: bool
+) -> dict[str, Any]:
+    """The exported case as a dict (what ``render_json`` serialises)."""
+    # Checks the document with the same rules as every other format.
+    build_view(doc, lang="en", tz=tz, redact=redact, include_private=include_private)
+    all_entries = list(doc.get("entries") or [])
+    shown = visible_entries(all_entries, include_private)
+    entries = [_entry(e, tz) for e in sorted(shown, key=lambda e: _sort_key(e, "at"))]
+    transactions = []
+    for record in sorted(doc.get("transactions") or [], key=lambda t: _sort_key(t, "at")):
+        transaction = _ordered(record, TRANSACTION_KEYS)
+        transaction["at"] = _moved(transaction["at"], tz)
+        transactions.append(transaction)
+
+    out = _ordered(doc, CASE_KEYS)
+    out["schema_version"] = SCHEMA_VERSION
+    account = doc.get("account")
+    out["account"] = mask_account(account) if redact and account else account
+    out["redacted"] = bool(redact and account)
+    out["tags"] = sorted(doc.get("tags") or [])
+    for key in CASE_TIME_KEYS:
+        out[key] = _moved(out[key], tz)
+    out["entries"] = entries
+    out["transactions"] = transactions
+    stored_tickets = [
+        _with_first_seen(as_record(t, f"tickets[{i}]"), TICKET_KEYS, tz)
+        for i, t in enumerate(as_list(doc.get("tickets"), "tickets"))
+    ]
+    stored_agents = [
+        _with_first_seen(as_record(a, f"agents[{i}]"), AGENT_KEYS, tz)
+        for i, a in enumerate(as_list(doc.get("agents"), "agents"))
+    ]
+    if len(shown) == len(all_entries):
+        # Nothing left out: the store's own lists, in its order.
+        out["tickets"], out["agents"] = stored_tickets, stored_agents
+    else:  # rebuilt from what is shown, so a private entry's ticket does not leak
+        out["tickets"] = _tickets(entries)
+        out["agents"] = _agents(entries)
+    out["open_steps"] = _open_steps(entries)
+    # fields the store could not decrypt (a missing or wrong key)
+    out["unreadable"] = [str(field) for field in as_list(doc.get("unreadable"), "unreadable")]
+    return out
+
+
+def render_json(
+    doc: dict[str, Any], *, tz: tzinfo | None, redact: bool, include_private: bool
+) -> str:
+    data = case_json(doc, tz=tz, redact=redact, include_private=include_private)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
