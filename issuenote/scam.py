@@ -1,0 +1,1826 @@
+"""Warn the user when an "agent" behaves like a fake one.
+
+Support channels around crypto exchanges are full of impostors. Real support
+never asks for a password, a seed phrase, a 2FA code or a transfer, and never
+moves the talk to a private messenger; it writes from the platform's own
+domains. When the user logs an agent's reply or a contact, the CLI asks this
+module two questions and stores the answers as entry flags:
+
+* `scam_signals(text)`: does the reply *ask* for something real support never
+  asks for? Warnings ("we will never ask for your password") are not requests
+  and are not flagged.
+* `channel_signals(platform, via)`: is the address, link or handle the reply
+  came from one of the platform's official ones (`official_channels.toml`,
+  plus the user's own additions)? Look-alike and punycode domains are called
+  out as such.
+
+Every signal carries one plain sentence saying why, for the warning the CLI
+prints. Pure module: standard library only, the registry is read on first use
+and every pattern table is compiled once, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
+
+from issuenote.errors import IssuenoteError
+
+__all__ = [
+    "MAX_SCAN_CHARS",
+    "MAX_VIA_CHARS",
+    "SCAM_RISK",
+    "UNVERIFIED_CHANNEL",
+    "PlatformChannels",
+    "Registry",
+    "Signal",
+    "channel_signals",
+    "load_registry",
+    "scam_signals",
+]
+
+SCAM_RISK = "scam-risk"
+UNVERIFIED_CHANNEL = "unverified-channel"
+
+# A reply longer than this is scanned up to here: a real agent's message is a
+# few hundred characters, and the scan must stay instant on a pasted log.
+MAX_SCAN_CHARS = 200_000
+# An address or handle is short; anything past this is not looked at.
+MAX_VIA_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One reason to distrust a reply or a channel.
+
+    `flag` is what the entry stores (`scam-risk` or `unverified-channel`),
+    `reason` the sentence shown to the user, `code` a stable name for the
+    rule that fired (``password``, ``look-alike-domain``, ...).
+    """
+
+    flag: str
+    reason: str
+    code: str = ""
+
+
+# ---------------------------------------------------------------------------
+# The registry of official channels
+# ---------------------------------------------------------------------------
+
+_OVERRIDE_KEYS = frozenset({"domains", "emails", "handles", "aliases", "verify", "replace"})
+
+
+@cache
+def _simple_patterns() -> dict[str, re.Pattern[str]]:
+    """Small patterns used everywhere, compiled on first use (not at import)."""
+    return {
+        "handle": re.compile(r"[a-z0-9_.]{1,64}"),
+        "label": re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"),
+        # Scripts that never belong in a host we compare; text glued to a URL in
+        # Chinese or Korean ("okx-verify.com验证钱包") is cut off there.
+        "cjk": re.compile(
+            r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+        ),
+        # C0/C1 controls: become spaces.
+        "control": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
+        # Zero-width and bidi-control characters: dropped, so "pass\u200bword" cannot
+        # slip past as two words.
+        "invisible": re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"),
+    }
+
+
+@dataclass(frozen=True)
+class PlatformChannels:
+    """What one platform officially uses: domains (sub-domains included),
+    mail domains, social handles, and the page where a user can check a channel."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    verify: str | None = None
+
+    def owns_host(self, host: str) -> bool:
+        """True for an official web domain or any sub-domain of one (ASCII form)."""
+        return _under_any(host, self.domains)
+
+    def owns_mail_domain(self, host: str) -> bool:
+        """Mail domains and web domains both count: the platform controls both."""
+        return _under_any(host, self.emails) or _under_any(host, self.domains)
+
+    def owns_handle(self, handle: str) -> bool:
+        return handle.lstrip("@").casefold() in self.handles
+
+
+class Registry:
+    """The official channels of every known platform, looked up by any of its names."""
+
+    def __init__(self, platforms: Iterable[PlatformChannels], freemail: Iterable[str] = ()) -> None:
+        self._platforms = tuple(platforms)
+        self._freemail = frozenset(freemail)
+        self._by_name: dict[str, PlatformChannels] = {}
+        # Names first, then aliases: an alias never hides another platform's own name.
+        for platform in self._platforms:
+            self._by_name.setdefault(_name_key(platform.name), platform)
+        for platform in self._platforms:
+            for alias in platform.aliases:
+                self._by_name.setdefault(_name_key(alias), platform)
+
+    @property
+    def platforms(self) -> tuple[PlatformChannels, ...]:
+        return self._platforms
+
+    @property
+    def freemail(self) -> frozenset[str]:
+        return self._freemail
+
+    def find(self, name: str | None) -> PlatformChannels | None:
+        """The platform a user means by `name` (any case, alias or official domain)."""
+        if not name or not isinstance(name, str):
+            return None
+        found = self._by_name.get(_name_key(name[:200]))
+        if found is not None:
+            return found
+        host = _parse_host(name[:200])
+        return self.owner(host.ascii) if host else None
+
+    def owner(self, host: str) -> PlatformChannels | None:
+        """The platform whose official domain `host` is under, if any."""
+        for platform in self._platforms:
+            if platform.owns_host(host):
+                return platform
+        return None
+
+    def is_freemail(self, host: str) -> bool:
+        return _under_any(host, self._freemail)
+
+    def __repr__(self) -> str:
+        return f"Registry({', '.join(p.name for p in self._platforms)})"
+
+
+def load_registry(overrides: Mapping[str, Any] | None = None) -> Registry:
+    """The shipped registry, with the user's additions merged in.
+
+    `overrides` is the ``[channels]`` table of the notebook's config.toml: a
+    mapping of platform name to a table with any of ``domains``, ``emails``,
+    ``handles``, ``aliases`` (lists of text), ``verify`` (a URL) and
+    ``replace`` (bool). Lists add to the shipped ones; with ``replace = true``
+    the lists given replace the shipped ones (lists not given stay). A name
+    that matches no shipped platform adds a new one. Bad values raise
+    `IssuenoteError`.
+    """
+    if not overrides:
+        return _shipped_registry()
+    if not isinstance(overrides, Mapping):
+        raise IssuenoteError("config.toml: [channels] must be a table of platforms")
+    shipped = _shipped_registry()
+    merged: dict[str, dict[str, Any]] = {
+        p.name: {
+            "aliases": list(p.aliases),
+            "domains": list(p.domains),
+            "emails": list(p.emails),
+            "handles": list(p.handles),
+            "verify": p.verify,
+        }
+        for p in shipped.platforms
+    }
+    for raw_name, table in overrides.items():
+        name = str(raw_name).strip()
+        where = f"config.toml [channels.{name}]"
+        if not name:
+            raise IssuenoteError("config.toml: a [channels] table has an empty platform name")
+        if not isinstance(table, Mapping):
+            raise IssuenoteError(f"{where} must be a table (domains, emails, handles)")
+        unknown = sorted(str(key) for key in table if key not in _OVERRIDE_KEYS)
+        if unknown:
+            raise IssuenoteError(
+                f"{where}: unknown key {unknown[0]!r}; expected one of "
+                "domains, emails, handles, aliases, verify, replace"
+            )
+        replace = table.get("replace", False)
+        if not isinstance(replace, bool):
+            raise IssuenoteError(f"{where}: 'replace' must be true or false")
+        target = _override_target(name, merged, shipped)
+        entry = merged.setdefault(
+            target,
+            {"aliases": [], "domains": [], "emails": [], "handles": [], "verify": None},
+        )
+        if target != name and _name_key(name) != _name_key(target):
+            entry["aliases"].append(name)
+        for key, normalize in (
+            ("domains", _normalize_domain),
+            ("emails", _normalize_mail_domain),
+            ("handles", _normalize_handle),
+            ("aliases", _normalize_alias),
+        ):
+            if key not in table:
+                continue
+            values = _string_list(table[key], f"{where}: '{key}'")
+            cleaned: list[str] = []
+            for value in values:
+                try:
+                    cleaned.append(normalize(value))
+                except ValueError as error:
+                    raise IssuenoteError(f"{where}: {error}") from None
+            entry[key] = cleaned if replace else entry[key] + cleaned
+        if "verify" in table:
+            entry["verify"] = _normalize_verify(table["verify"], where)
+    platforms = [
+        PlatformChannels(
+            name=name,
+            aliases=_dedupe(entry["aliases"]),
+            domains=_dedupe(entry["domains"]),
+            emails=_dedupe(entry["emails"]),
+            handles=_dedupe(entry["handles"]),
+            verify=entry["verify"],
+        )
+        for name, entry in merged.items()
+    ]
+    return Registry(platforms, shipped.freemail)
+
+
+def _override_target(name: str, merged: Mapping[str, Any], shipped: Registry) -> str:
+    """The platform an override table is about: a shipped one by any of its names,
+    an earlier user-added one, or a new one."""
+    platform = shipped.find(name)
+    if platform is not None:
+        return platform.name
+    key = _name_key(name)
+    for existing, entry in merged.items():
+        if key in {_name_key(existing), *(_name_key(a) for a in entry["aliases"])}:
+            return existing
+    return name
+
+
+@cache
+def _shipped_registry() -> Registry:
+    """Read official_channels.toml once, on first use (tomllib stays off the import path)."""
+    import tomllib
+    from importlib.resources import files
+
+    text = files("issuenote").joinpath("data").joinpath("official_channels.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    platforms = []
+    for name, table in data.get("platforms", {}).items():
+        platforms.append(
+            PlatformChannels(
+                name=name,
+                aliases=_dedupe(_normalize_alias(a) for a in table.get("aliases", [])),
+                domains=_dedupe(_normalize_domain(d) for d in table.get("domains", [])),
+                emails=_dedupe(_normalize_mail_domain(d) for d in table.get("emails", [])),
+                handles=_dedupe(_normalize_handle(h) for h in table.get("handles", [])),
+                verify=table.get("verify"),
+            )
+        )
+    freemail = [_normalize_domain(d) for d in data.get("freemail", {}).get("domains", [])]
+    return Registry(platforms, freemail)
+
+
+def _string_list(value: Any, what: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise IssuenoteError(f"{what} must be a list of text values")
+    return value
+
+
+def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _name_key(name: str) -> str:
+    """How platform names are compared: case, width, spaces and punctuation ignored."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return re.sub(r"[\s\-_.·・]+", "", folded)
+
+
+def _normalize_alias(alias: str) -> str:
+    alias = " ".join(alias.split())
+    if not alias or len(alias) > 100:
+        raise ValueError(f"alias {alias[:40]!r} must be 1 to 100 characters")
+    return alias
+
+
+def _normalize_domain(value: str) -> str:
+    """``https://www.OKX.com/help`` -> ``okx.com``; raises ValueError if it is no domain."""
+    text = value.strip()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text, flags=re.IGNORECASE)
+    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = text.rsplit("@", 1)[-1].lstrip("*.")
+    host = _parse_host(text)
+    if host is None or "." not in host.ascii:
+        raise ValueError(f"{value[:60]!r} is not a domain name like example.com")
+    ascii_host = host.ascii
+    if ascii_host.startswith("www.") and ascii_host.count(".") >= 2:
+        ascii_host = ascii_host[4:]
+    return ascii_host
+
+
+def _normalize_mail_domain(value: str) -> str:
+    return _normalize_domain(value.strip().rsplit("@", 1)[-1])
+
+
+def _normalize_handle(value: str) -> str:
+    handle = value.strip().lstrip("@").casefold()
+    if not _simple_patterns()["handle"].fullmatch(handle):
+        raise ValueError(f"{value[:60]!r} is not a handle (letters, digits, _ and .)")
+    return handle
+
+
+def _normalize_verify(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://\S{3,500}", value.strip()):
+        raise IssuenoteError(f"{where}: 'verify' must be an http(s) URL")
+    return value.strip()
+
+
+def _under_any(host: str, domains: Iterable[str]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+# ---------------------------------------------------------------------------
+# Host names: parsing, punycode, look-alikes
+# ---------------------------------------------------------------------------
+
+_DOTS = str.maketrans({"。": ".", "．": ".", "｡": ".", "︒": "."})
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one block of text, for readability."""
+    return frozenset(text.split())
+
+
+# Letters that look like Latin ones (Cyrillic, Greek, Armenian, Latin variants) and
+# the digit swaps typosquatters use. Both sides of a comparison go through it.
+_CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "l",
+        "ї": "l",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "һ": "h",
+        "ӏ": "l",
+        "ɡ": "g",
+        "ь": "b",
+        "п": "n",
+        "г": "r",
+        "л": "n",
+        "ц": "u",
+        "и": "u",
+        # Greek
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "l",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "γ": "y",
+        "ω": "w",
+        "μ": "u",
+        # Armenian
+        "օ": "o",
+        "ս": "u",
+        "ց": "g",
+        "հ": "h",
+        "ո": "n",
+        "ք": "p",
+        # Latin look-alikes
+        "ı": "l",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ŀ": "l",
+        "ƅ": "b",
+        "ɑ": "a",
+        "ɩ": "l",
+        "ʟ": "l",
+        "ɪ": "l",
+        # digits and the letters they stand in for
+        "0": "o",
+        "1": "l",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+        "i": "l",
+        "|": "l",
+        "!": "l",
+    }
+)
+
+# Words that fraudsters glue to a brand ("okx-support", "binancehelp", "gate-io").
+_BAIT_WORDS = _words(
+    """
+    support help helpdesk service services care desk team verify verification
+    security secure safe wallet wallets login signin signup official app apps pro
+    global web online live chat kefu cs customer customers recovery recover restore
+    claim airdrop bonus reward rewards auth account accounts center centre admin mail
+    www my id hk cn kr us uk eu sg jp vip exchange trade trading token tokens node
+    dapp dapps sync connect validate validation unlock update info news asia int
+    io com net org co cc xyz top site shop store link pay payment finance fund funds
+    portal hub assist assistance ticket tickets refund compensation kyc
+    """
+)
+
+_TWO_LEVEL_SUFFIXES = _words(
+    """
+    co.uk org.uk ac.uk gov.uk me.uk com.cn net.cn org.cn gov.cn com.hk net.hk org.hk
+    com.tw net.tw org.tw com.sg net.sg org.sg com.my com.au net.au org.au co.jp ne.jp
+    or.jp co.kr or.kr ne.kr go.kr co.id co.in co.th com.br com.tr com.mx com.ar
+    co.za com.ua com.vn com.ph co.nz com.pk com.ng com.eg com.sa com.co com.pe
+    com.ru co.il com.es co.ke com.bd
+    """
+)
+
+# Bare words with a dot are only taken for a domain when they end in one of these
+# (with "https://" or "www." in front any ending counts).
+_COMMON_TLDS = _words(
+    """
+    com net org io co cc me info biz app dev xyz top site online store shop live pro
+    vip club support help services service link click ink tech cloud today world
+    finance financial exchange trade money cash capital fund network one plus zone
+    center ltd group ai gg tv ws to ly im is it de fr uk us ca au nz jp kr cn hk tw sg
+    my th vn id ph in pk ru ua tr br mx ar cl pe es pt nl be ch at se no dk fi pl cz
+    hu ro gr ie za ng ke eg sa ae il ir eu asia cx su la sc bz vc ag gd li lu mt cy
+    ee lv lt bg hr si sk rs ge am az kz uz bd lk np mn mo ma tn pa cr do ve ec bo py
+    uy gt hn sv ni win bid loan work wang ren kim mobi name pw icu cyou buzz fun space
+    website host tk ml ga cf gq rest bar cam email digital global business company
+    solutions agency ventures investments markets trading crypto bank wallet social
+    page run limited team tools systems security safe care chat
+    """
+)
+
+# Links to block explorers are how agents show a transfer; never treat them as bait.
+_EXPLORER_DOMAINS = (
+    "tronscan.org",
+    "tronscan.io",
+    "etherscan.io",
+    "bscscan.com",
+    "polygonscan.com",
+    "arbiscan.io",
+    "basescan.org",
+    "solscan.io",
+    "blockchair.com",
+    "blockchain.com",
+    "mempool.space",
+    "blockstream.info",
+    "snowtrace.io",
+    "ftmscan.com",
+    "tonviewer.com",
+    "tonscan.org",
+    "xrpscan.com",
+    "subscan.io",
+    "oklink.com",
+    "explorer.solana.com",
+)
+
+_SOCIAL_HOSTS: dict[str, str] = {
+    "t.me": "Telegram",
+    "telegram.me": "Telegram",
+    "telegram.dog": "Telegram",
+    "x.com": "X",
+    "twitter.com": "X",
+    "mobile.twitter.com": "X",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "fb.com": "Facebook",
+    "m.facebook.com": "Facebook",
+    "tiktok.com": "TikTok",
+    "youtube.com": "YouTube",
+    "weibo.com": "Weibo",
+    "discord.gg": "Discord",
+    "discord.com": "Discord",
+    "wa.me": "WhatsApp",
+    "api.whatsapp.com": "WhatsApp",
+    "chat.whatsapp.com": "WhatsApp",
+    "line.me": "LINE",
+    "open.kakao.com": "KakaoTalk open chat",
+    "reddit.com": "Reddit",
+    "linkedin.com": "LinkedIn",
+    "medium.com": "Medium",
+}
+
+
+class _Host(NamedTuple):
+    ascii: str  # punycode form, lower case: what comparisons use
+    unicode: str  # what a browser shows
+    is_idn: bool  # has punycode or non-ASCII labels
+
+
+def _parse_host(raw: str) -> _Host | None:
+    """Normalize a host the way a browser would (width, case, IDNA), or None if it is none."""
+    text = raw.translate(_DOTS)
+    text = unicodedata.normalize("NFKC", text).casefold().strip().strip(".")
+    cut = _simple_patterns()["cjk"].search(text)
+    if cut:
+        text = text[: cut.start()].rstrip(".")
+    if not text or len(text) > 253:
+        return None
+    ascii_labels: list[str] = []
+    unicode_labels: list[str] = []
+    is_idn = False
+    for label in text.split("."):
+        if not label or len(label) > 63:
+            return None
+        if label.isascii():
+            if not _simple_patterns()["label"].fullmatch(label):
+                return None
+            ascii_labels.append(label)
+            if label.startswith("xn--"):
+                is_idn = True
+                try:
+                    unicode_labels.append(label[4:].encode("ascii").decode("punycode"))
+                except (UnicodeError, ValueError):
+                    unicode_labels.append(label)
+            else:
+                unicode_labels.append(label)
+            continue
+        if any(_bad_host_char(char) for char in label):
+            return None
+        is_idn = True
+        try:
+            ascii_labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        except (UnicodeError, ValueError):
+            return None
+        unicode_labels.append(label)
+    return _Host(".".join(ascii_labels), ".".join(unicode_labels), is_idn)
+
+
+def _bad_host_char(char: str) -> bool:
+    if char == "-":
+        return False
+    category = unicodedata.category(char)
+    return category[0] in "ZCP"
+
+
+def _skeleton(label: str) -> str:
+    """What a label looks like at a glance: accents dropped, homoglyphs and digit swaps folded."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded = plain.casefold().translate(_CONFUSABLES)
+    return folded.replace("rn", "m").replace("vv", "w")
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one typo or one swapped pair)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    shorter, longer = (a, b) if la < lb else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _registrable(labels: list[str]) -> list[str]:
+    """The labels of the domain someone actually registered (a small public-suffix guess)."""
+    if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LEVEL_SUFFIXES:
+        return labels[-3:]
+    return labels[-2:]
+
+
+def _label_imitates(label: str, brand: str) -> bool:
+    """Does one domain label pass for `brand` at a glance?"""
+    if label == brand:
+        return True
+    label_sk, brand_sk = _skeleton(label), _skeleton(brand)
+    if label_sk == brand_sk:
+        return True
+    long_brand = len(brand) >= 5
+    tokens = [token for token in label.split("-") if token]
+    if len(tokens) > 1:
+        brand_tokens = [
+            token
+            for token in tokens
+            if _skeleton(token) == brand_sk
+            or (long_brand and _edit_distance_at_most_one(_skeleton(token), brand_sk))
+        ]
+        if brand_tokens:
+            others = [token for token in tokens if token not in brand_tokens]
+            if long_brand or all(t in _BAIT_WORDS or t.isdigit() for t in others):
+                return True
+    bait_skeletons = _bait_skeletons()
+    if label_sk.startswith(brand_sk) and label_sk[len(brand_sk) :] in bait_skeletons:
+        return True
+    if label_sk.endswith(brand_sk) and label_sk[: -len(brand_sk)] in bait_skeletons:
+        return True
+    if len(brand) >= 6 and brand_sk in label_sk:
+        return True
+    return long_brand and _edit_distance_at_most_one(label_sk, brand_sk)
+
+
+@cache
+def _bait_skeletons() -> frozenset[str]:
+    return frozenset(_skeleton(word) for word in _BAIT_WORDS)
+
+
+class _LookAlike(NamedTuple):
+    platform: PlatformChannels
+    official: str  # the official domain being imitated
+    belongs_to: str | None  # set when the brand sits in a sub-domain of someone else's domain
+
+
+def _look_alike(
+    host: _Host, registry: Registry, prefer: PlatformChannels | None = None
+) -> _LookAlike | None:
+    """The official domain `host` imitates, if any (the named platform is tried first)."""
+    if registry.owner(host.ascii) is not None:
+        return None
+    labels = host.unicode.split(".")
+    if len(labels) < 2:
+        return None
+    registrable = _registrable(labels)
+    main_label = registrable[0]
+    sub_labels = labels[: len(labels) - len(registrable)]
+    order = [prefer] if prefer else []
+    order += [p for p in registry.platforms if p is not prefer]
+    for platform in order:
+        for official in platform.domains:
+            if _label_imitates(main_label, official.split(".")[0]):
+                return _LookAlike(platform, official, None)
+    for platform in order:
+        for official in platform.domains:
+            brand = official.split(".")[0]
+            if any(_label_imitates(label, brand) for label in sub_labels):
+                return _LookAlike(platform, official, ".".join(registrable))
+    return None
+
+
+def _look_alike_reason(host: _Host, found: _LookAlike) -> str:
+    shown = _show_host(host)
+    domain = f"an official {found.platform.name} domain"
+    if found.belongs_to:
+        return (
+            f"{shown} looks like {found.official} but belongs to {found.belongs_to}, "
+            f"which is not {domain}"
+        )
+    if host.is_idn:
+        return (
+            f"{shown} looks like {found.official} but uses look-alike letters and is not {domain}"
+        )
+    return f"{shown} looks like {found.official} but is not {domain}"
+
+
+def _show_host(host: _Host) -> str:
+    if host.is_idn and host.unicode != host.ascii:
+        return f"{host.unicode} ({host.ascii})"
+    return host.ascii
+
+
+# ---------------------------------------------------------------------------
+# Pulling addresses, links and handles out of text
+# ---------------------------------------------------------------------------
+
+_LABEL_CHARS = r"a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0531-\u058f"
+
+
+class _Address(NamedTuple):
+    kind: str  # "email", "url", "domain", "handle", "social"
+    text: str  # as written (trimmed)
+    host: _Host | None = None
+    handle: str = ""
+    network: str = ""
+    # "okx.com" in https://okx.com@evil.io: shown to the eye, ignored by the browser
+    decoy: str = ""
+
+
+@cache
+def _address_patterns() -> tuple[re.Pattern[str], ...]:
+    email = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@([^\s@<>()\[\]{}\"'`,;:/?#]{1,253})")
+    url = re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\"'`，。、；：！？）（【】「」《》]+", re.I)
+    www = re.compile(r"(?<![\w.@-])www\.[^\s<>\"'`，。、；：！？）（【】「」《》]+", re.I)
+    handle = re.compile(r"(?<![\w@.])@([a-z0-9_](?:[a-z0-9_.]{0,62}[a-z0-9_])?)", re.I)
+    domain = re.compile(
+        rf"(?<![{_LABEL_CHARS}\-@.])((?:[{_LABEL_CHARS}](?:[{_LABEL_CHARS}\-]{{0,61}}[{_LABEL_CHARS}])?\.)+"
+        rf"(?:[a-z]{{2,24}}|xn--[a-z0-9\-]{{2,59}}|[\u0400-\u04ff]{{2,24}}))(?![{_LABEL_CHARS}\-])",
+        re.I,
+    )
+    return email, url, www, handle, domain
+
+
+def _addresses(text: str) -> list[_Address]:
+    """Every e-mail address, URL, @handle and bare domain in `text`, in that order of trust."""
+    email_re, url_re, www_re, handle_re, domain_re = _address_patterns()
+    found: list[_Address] = []
+    remaining = text
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * (match.end() - match.start())
+
+    for match in url_re.finditer(remaining):
+        address = _url_address(match.group(0).rstrip(".,);]>'\"!?"))
+        if address:
+            found.append(address)
+    remaining = url_re.sub(blank, remaining)
+    for match in email_re.finditer(remaining):
+        host = _parse_host(match.group(1).rstrip(".>)]"))
+        if host and "." in host.ascii:
+            found.append(_Address("email", match.group(0), host))
+    remaining = email_re.sub(blank, remaining)
+    for match in www_re.finditer(remaining):
+        address = _url_address(match.group(0).rstrip(".,);]>'\"!?"))
+        if address:
+            found.append(address)
+    remaining = www_re.sub(blank, remaining)
+    for match in handle_re.finditer(remaining):
+        found.append(_Address("handle", match.group(0), handle=match.group(1).casefold()))
+    remaining = handle_re.sub(blank, remaining)
+    for match in domain_re.finditer(remaining):
+        candidate = match.group(1)
+        tld = candidate.rsplit(".", 1)[-1].casefold()
+        if tld.isascii() and not tld.startswith("xn--") and tld not in _COMMON_TLDS:
+            continue
+        host = _parse_host(candidate)
+        if host:
+            found.append(_Address("domain", candidate, host))
+    return found
+
+
+def _url_address(url: str) -> _Address | None:
+    from urllib.parse import urlsplit  # lazily: only replies and vias holding a link need it
+
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        path = parts.path
+    except ValueError:
+        return None
+    decoy, _, hostport = netloc.rpartition("@")
+    if hostport.startswith("["):
+        return None  # an IPv6 literal is nobody's official domain; nothing to compare
+    host = _parse_host(hostport.split(":", 1)[0])
+    if host is None:
+        return None
+    bare = host.ascii[4:] if host.ascii.startswith("www.") else host.ascii
+    network = _SOCIAL_HOSTS.get(bare)
+    if network:
+        segments = [s for s in path.split("/") if s]
+        handle = segments[0].lstrip("@").casefold() if segments else ""
+        if network == "YouTube" and len(segments) > 1 and segments[0] in {"c", "user", "channel"}:
+            handle = segments[1].casefold()
+        return _Address("social", url, host, handle=handle[:64], network=network)
+    return _Address("url", url, host, decoy=decoy.split(":", 1)[0])
+
+
+# ---------------------------------------------------------------------------
+# Channel checks
+# ---------------------------------------------------------------------------
+
+
+def channel_signals(
+    platform: str | None,
+    via: str | None,
+    *,
+    channel: str | None = None,
+    registry: Registry | None = None,
+) -> list[Signal]:
+    """Why the address a contact or reply went through may not be the platform's own.
+
+    `via` may be an e-mail address, a URL, a bare domain or an @handle (or a
+    phrase holding some, like "support@okx.com via web form"); a via that
+    names no address ("live chat", "app") yields nothing. For a platform in
+    the registry anything not official is flagged ``unverified-channel``; for
+    an unknown platform only look-alikes of a registered domain and punycode
+    domains are. `channel` is the entry's channel: with ``email`` a bare domain
+    is judged as a mail domain (so a free-mail service is named as such).
+    `registry` is the one to judge by (pass `load_registry(overrides)` to
+    honour the user's config). Never raises on odd input.
+    """
+    if not via or not isinstance(via, str):
+        return []
+    registry = registry or load_registry()
+    text = _clean(via[:MAX_VIA_CHARS])
+    known = registry.find(platform) if isinstance(platform, str) else None
+    signals: list[Signal] = []
+    for address in _addresses(text):
+        if address.kind == "domain" and channel == "email":
+            address = _Address("email", address.text, address.host)
+        signal = _channel_signal(address, known, registry)
+        if signal and all(signal.reason != s.reason for s in signals):
+            signals.append(signal)
+    return signals
+
+
+def _channel_signal(
+    address: _Address, platform: PlatformChannels | None, registry: Registry
+) -> Signal | None:
+    if address.kind == "handle":
+        return _handle_signal(f"@{address.handle}", address.handle, platform)
+    host = address.host
+    if host is None:
+        return None
+    if address.kind == "social":
+        if not address.handle:
+            return None
+        shown = f"{address.network} account {address.handle}"
+        return _handle_signal(shown, address.handle, platform)
+    is_mail = address.kind == "email"
+    decoy = _parse_host(address.decoy) if address.decoy else None
+    if decoy is not None and "." in decoy.ascii and decoy.ascii != host.ascii:
+        return _decoy_signal(address, host, decoy, platform, registry)
+    if platform is not None and not (platform.domains or platform.emails):
+        platform = None  # nothing to compare hosts with: judge as for an unknown platform
+    if platform is not None:
+        owned = platform.owns_mail_domain(host.ascii) if is_mail else platform.owns_host(host.ascii)
+        if owned:
+            return None
+    elif registry.owner(host.ascii) is not None:
+        return None
+    found = _look_alike(host, registry, prefer=platform)
+    if found is not None:
+        return _unverified(_look_alike_reason(host, found), "look-alike-domain")
+    if platform is None:
+        if host.is_idn:
+            return _unverified(
+                f"{_show_host(host)} is an internationalized (punycode) domain whose "
+                "letters can imitate a familiar name; check it carefully",
+                "punycode-domain",
+            )
+        return None
+    hint = _verify_hint(platform)
+    owner = registry.owner(host.ascii)
+    if owner is not None:
+        return _unverified(
+            f"{host.ascii} belongs to {owner.name}, not {platform.name}{hint}", "other-platform"
+        )
+    if is_mail and registry.is_freemail(host.ascii):
+        what = (
+            f"{host.ascii} is a free-mail service"
+            if address.text.casefold() == host.ascii
+            else f"{address.text} is a free-mail address ({host.ascii})"
+        )
+        return _unverified(
+            f"{what}, not an official {platform.name} support address; real support "
+            "writes from the platform's own domain",
+            "free-mail",
+        )
+    if host.is_idn:
+        return _unverified(
+            f"{_show_host(host)} is an internationalized (punycode) domain and not an "
+            f"official {platform.name} domain{hint}",
+            "punycode-domain",
+        )
+    return _unverified(
+        f"{host.ascii} is not an official {platform.name} domain{hint}", "unofficial-domain"
+    )
+
+
+def _decoy_signal(
+    address: _Address,
+    host: _Host,
+    decoy: _Host,
+    platform: PlatformChannels | None,
+    registry: Registry,
+) -> Signal | None:
+    """https://okx.com@evil.io/ opens evil.io: everything before the "@" is decoration."""
+    if platform is not None and (platform.domains or platform.emails):
+        if platform.owns_host(host.ascii):
+            return None
+        named = f"an official {platform.name} domain"
+    else:
+        imitated = registry.owner(decoy.ascii) or _look_alike(decoy, registry)
+        if imitated is None or registry.owner(host.ascii) is not None:
+            return None
+        named = "the site it pretends to be"
+    return _unverified(
+        f"the link {address.text[:120]} opens {_show_host(host)}, not {decoy.unicode} "
+        f"(the part before the @ is a decoy), and {host.ascii} is not {named}",
+        "decoy-link",
+    )
+
+
+def _handle_signal(shown: str, handle: str, platform: PlatformChannels | None) -> Signal | None:
+    if platform is None or not handle or platform.owns_handle(handle):
+        return None
+    return _unverified(
+        f"{shown} is not a listed official {platform.name} account{_verify_hint(platform)}",
+        "unlisted-handle",
+    )
+
+
+def _verify_hint(platform: PlatformChannels) -> str:
+    if platform.verify:
+        return f"; check it on {platform.name}'s verification page {platform.verify}"
+    return f"; check it through {platform.name}'s own website or app"
+
+
+def _unverified(reason: str, code: str) -> Signal:
+    return Signal(UNVERIFIED_CHANNEL, reason, code)
+
+
+# ---------------------------------------------------------------------------
+# Reply text: what real support never asks for
+# ---------------------------------------------------------------------------
+
+_BEFORE_WINDOW = 60
+_AFTER_WINDOW = 40
+
+
+class _Secret(NamedTuple):
+    code: str
+    reason: str
+    pattern: re.Pattern[str]
+    exclude_before: re.Pattern[str] | None = None
+    exclude_after: re.Pattern[str] | None = None
+    strong: bool = False  # typing it anywhere is already the theft (seed phrase, keys)
+
+
+class _Patterns:
+    """Every compiled pattern the reply scan uses (a plain class: cheap to define)."""
+
+    secrets: tuple[_Secret, ...]
+    give_before: re.Pattern[str]
+    give_after: re.Pattern[str]
+    enter: re.Pattern[str]
+    agent_subject: re.Pattern[str]
+    here: re.Pattern[str]
+    in_app: re.Pattern[str]
+    negation: re.Pattern[str]
+    benign: re.Pattern[str]
+    clause: re.Pattern[str]
+    sentence: re.Pattern[str]
+    remote_app: re.Pattern[str]
+    remote_generic: re.Pattern[str]
+    remote_cue: re.Pattern[str]
+    verify_transfer: re.Pattern[str]
+    release_unlock: re.Pattern[str]
+    release_fee: re.Pattern[str]
+    release_pay: re.Pattern[str]
+    release_inherent: re.Pattern[str]
+    wallet_strong: re.Pattern[str]
+    wallet_weak: re.Pattern[str]
+    wallet_move: re.Pattern[str]
+    wallet_context: re.Pattern[str]
+    messenger: re.Pattern[str]
+    mail_contact: re.Pattern[str]
+    link_cue: re.Pattern[str]
+    link_inherent: re.Pattern[str]
+    code_sent: re.Pattern[str]
+    code_echo: re.Pattern[str]
+
+    def __init__(self, **patterns: Any) -> None:
+        self.__dict__.update(patterns)
+
+
+_I = re.IGNORECASE
+
+_REASONS = {
+    "password": "the agent asks for your password; real support never asks for it",
+    "seed-phrase": (
+        "the agent asks for your seed phrase (recovery phrase); real support never asks "
+        "for it, and whoever has it can empty your wallet"
+    ),
+    "private-key": (
+        "the agent asks for a private key; real support never asks for it, and whoever "
+        "has it controls the funds"
+    ),
+    "api-secret": (
+        "the agent asks for your API secret key; real support never needs it, and whoever "
+        "has it can trade on your account"
+    ),
+    "2fa-code": (
+        "the agent asks for a 2FA, SMS or e-mail verification code; real support never "
+        "asks for these codes"
+    ),
+    "id-number": (
+        "the agent asks for your ID-card or passport number in the conversation; real "
+        "support never asks for it there (identity checks happen only in the platform's "
+        "own verification flow)"
+    ),
+    "bank-details": (
+        "the agent asks for bank account or card details; real support never asks for them"
+    ),
+    "remote-access": (
+        "the agent asks you to use a remote-access app{names}; real support never needs "
+        "control of your device"
+    ),
+    "verification-transfer": (
+        'the agent asks you to send money to "verify" or "activate" your account; real '
+        "support never asks for a transfer to prove anything"
+    ),
+    "release-fee": (
+        "the agent asks for a fee, tax or deposit before your funds are released; real "
+        "platforms never charge to unfreeze a withdrawal"
+    ),
+    "safe-wallet": (
+        'the agent asks you to move your funds to a "safe" wallet or an address they give '
+        "you; real support never asks you to move funds"
+    ),
+    "off-platform": (
+        "the agent moves the conversation to {names}; real support stays in the "
+        "platform's own chat, e-mail or ticket"
+    ),
+    "wallet-link": (
+        "the agent sends you to an outside site to verify, connect or sync your wallet or "
+        "account; this is how wallet-draining and phishing scams work"
+    ),
+}
+
+_ORDER = (
+    "password",
+    "seed-phrase",
+    "private-key",
+    "api-secret",
+    "2fa-code",
+    "id-number",
+    "bank-details",
+    "remote-access",
+    "verification-transfer",
+    "release-fee",
+    "safe-wallet",
+    "off-platform",
+    "wallet-link",
+    "look-alike-link",
+)
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Compile the word lists once, on first use. English, Simplified Chinese, Korean."""
+
+    def rx(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, _I)
+
+    secrets = (
+        _Secret(
+            "password",
+            _REASONS["password"],
+            rx(
+                r"\b(?:pass\s?words?|passwd|passcodes?|pins?(?:\s*(?:codes?|numbers?))?)\b"
+                r"(?!\s*(?:reset|change|recovery|manager|strength|polic(?:y|ies)|requirements?"
+                r"|hints?|fields?|rules?|update|expir\w*|page|screen|link|e-?mail|form|step"
+                r"|process|option|button|error|prompt|settings?))"
+                r"|密码(?!重置|修改|找回|强度|错误|规则|管理器|提示|设置页)"
+                r"|(?:비밀\s*번호|패스워드|비번)(?!\s*(?:재설정|변경|찾기|오류|규칙|설정))"
+            ),
+            exclude_before=rx(
+                r"(?:\b(?:reset\w*|chang\w*|forg[eo]t\w*|wrong|incorrect|new|strong|weak|updat\w*"
+                r"|enter(?:ing|ed)|typ(?:ing|ed)|input(?:ting|ted)|remember\w*|set|setting)\s+"
+                r"(?:your\s+|the\s+|a\s+|my\s+)?"
+                r"(?:login\s+|account\s+|fund\s+)?"
+                r"|重置|修改|找回|忘记|错误的?|设置|新|재설정|변경|분실|잘못된|새)\s*$"
+            ),
+        ),
+        _Secret(
+            "seed-phrase",
+            _REASONS["seed-phrase"],
+            rx(
+                r"\b(?:seed(?:\s*(?:phrase|words?))?|recovery\s*(?:phrase|words?|seed)"
+                r"|secret\s*(?:recovery\s*)?phrase|mnemonic(?:\s*(?:phrase|words?))?"
+                r"|backup\s*(?:phrase|words)|(?:12|24|twelve|twenty[\s-]*four)[\s-]*words?)\b"
+                r"|助记词|助记码|恢复短语|种子短语|种子词|备份短语"
+                r"|시드(?:\s*(?:구문|문구|단어|구절|키))?|복구\s*(?:문구|구문|단어|구절)|니모닉"
+                r"|(?:12|24)\s*개?의?\s*단어"
+            ),
+            strong=True,
+        ),
+        _Secret(
+            "private-key",
+            _REASONS["private-key"],
+            rx(
+                r"\bprivate\s*keys?\b|\bkeystore(?:\s*file)?\b|\bwallet\s*(?:private\s*)?key\b"
+                r"|私钥|개인\s*키|프라이빗\s*키|비공개\s*키"
+            ),
+            strong=True,
+        ),
+        _Secret(
+            "api-secret",
+            _REASONS["api-secret"],
+            rx(
+                r"\bapi\s*(?:secret(?:\s*key)?|private\s*key|passphrase)\b|\bsecret\s*key\b"
+                r"|API\s*(?:密钥|秘钥|Secret)|密钥|秘钥|API\s*(?:시크릿|비밀)\s*키|시크릿\s*키"
+            ),
+            strong=True,
+        ),
+        _Secret(
+            "2fa-code",
+            _REASONS["2fa-code"],
+            rx(
+                r"\b(?:2fa|two[\s-]*factor|mfa|2[\s-]*step)(?:\s*(?:authentication|verification|auth))?"
+                r"(?:\s*(?:codes?|pins?|numbers?|tokens?))?\b"
+                r"|\b(?:google|authy|microsoft)\s*authenticator(?:\s*(?:app\s*)?codes?)?\b"
+                r"|\bauthenticator\s*(?:app\s*)?codes?\b"
+                r"|\b(?:sms|e-?mail|text\s*message|text|phone|mobile|verification|security|otp"
+                r"|one[\s-]*time|authentication|auth|login|confirmation|6[\s-]*digit|six[\s-]*digit"
+                r"|withdrawal)\s*(?:verification\s*)?(?:codes?|pins?)\b"
+                r"|\botp\b|\bone[\s-]*time\s*pass(?:word|code)\b|\b(?:backup|recovery)\s*codes?\b"
+                r"|(?:谷歌|短信|邮箱|手机|二次|双重|动态|安全)?(?:验证码|验证器(?:代码|码)?|动态码|动态口令|校验码|安全码)"
+                r"|谷歌(?:验证|码)"
+                r"|(?:구글\s*)?OTP(?:\s*(?:번호|코드))?|인증\s*(?:번호|코드)|보안\s*코드|승인\s*번호"
+                r"|확인\s*코드"
+            ),
+            exclude_before=rx(
+                r"(?:\b(?:reset\w*|lost|lose|losing|unbind\w*|bind\w*|enabl\w*|disabl\w*"
+                r"|set\s*up|setting\s*up|turn\w*\s+on|turn\w*\s+off|access\s+to|receiv\w*|get|getting"
+                r"|got|resend\w*|re-send|enter(?:ing|ed)|typ(?:ing|ed)|input(?:ting|ted)|request\w*)\s+"
+                r"(?:your\s+|the\s+|my\s+|a\s+|an\s+|any\s+|new\s+)?"
+                r"|重置|解绑|绑定|开启|关闭|丢失|收不到|没收到|未收到|接收|重新发送"
+                r"|재설정|해제|등록|분실|받지\s*못한|수신되지\s*않는|재발송)\s*$"
+            ),
+        ),
+        _Secret(
+            "id-number",
+            _REASONS["id-number"],
+            rx(
+                r"\b(?:(?:national\s*)?id(?:entity)?\s*(?:card\s*)?(?:number|no\.?|#)"
+                r"|passport\s*(?:number|no\.?)|social\s*security\s*(?:number|no\.?)|ssn)\b"
+                r"|身份证(?:号码|号)|证件号码?|护照号码?|주민\s*(?:등록\s*)?번호|여권\s*번호|신분증\s*번호"
+            ),
+            exclude_before=rx(
+                r"\b(?:order|transaction|tx|txn|ticket|case|user|account|agent|employee|staff"
+                r"|withdrawal|deposit|reference|request|member|complaint)\s*$"
+            ),
+        ),
+        _Secret(
+            "bank-details",
+            _REASONS["bank-details"],
+            rx(
+                r"\b(?:bank\s*(?:account|card)\s*(?:numbers?|no\.?|details|login|password|pin"
+                r"|credentials)|(?:credit|debit|bank)\s*card\s*(?:numbers?|details|pin)"
+                r"|card\s*(?:numbers?|pin)|cvv2?|cvc|online\s*banking\s*(?:password|login"
+                r"|credentials|details))\b"
+                r"|银行卡号|银行账号|银行卡密码|网银密码|网银账号|信用卡号|卡号"
+                r"|계좌\s*번호|카드\s*번호|계좌\s*비밀번호|카드\s*비밀번호|CVC|CVV|공인\s*인증서"
+            ),
+            exclude_before=rx(r"(?:last\s*(?:4|four)\s*digits\s*of\s*(?:your\s*|the\s*)?)$"),
+            exclude_after=rx(
+                r"^\s*(?:\(?\s*last\s*(?:4|four)|后四位|的后四位|尾号|뒷자리|끝자리|뒤\s*4\s*자리"
+                r"|마지막\s*4\s*자리)"
+            ),
+        ),
+    )
+
+    give_before = rx(
+        r"(?P<give>\b(?:send|provide|share|tell|give|forward|disclose|reveal|text|dm|e-?mail"
+        r"|recite|spell(?:\s+out)?|hand\s+over|reply\s+with|respond\s+with|let\s+(?:me|us)"
+        r"\s+(?:have|see)|read\s+(?:out|me|us|back)|(?:photo|picture|screenshot|image|pic|copy)"
+        r"\s+of|write\s+down)\b(?!\s+(?:with\s+)?(?:you|u)\b))"
+        r"|(?P<need>\b(?:(?:we|i)\s+(?:will\s+|would\s+|do\s+|still\s+|also\s+)?(?:need|require)"
+        r"|ask(?:ing)?\s+(?:you\s+)?for|what(?:'s|\s+is|\s+are)|verify\s+(?:it\s+)?with"
+        r"\s+(?:me|us))\b)"
+        r"|请(?:您|你)?(?:提供|发送|发给|发|告诉|告知|报|说|私信|截图|拍照|回复)"
+        r"|提供(?!给[您你])|发给(?![您你])|发我|发过来|发一下|发送给(?![您你])|告诉(?![您你])"
+        r"|告知(?![您你])|私信|报给|报一下|说一下|给我|给客服|需要(?:您|你)|要(?:您|你)的"
+        r"|截图|拍照|拍一下"
+    )
+    give_after = rx(
+        r"\b(?:to|with)\s+(?:me|us|our\s+(?:agent|team|specialist|staff|department))\b"
+        r"|发给(?![您你])|发我|发过来|发一下|发送给(?![您你])|告诉(?![您你])|报给|报一下|说一下"
+        r"|提供一下|提供给(?![您你])|给我|给客服|私信|是多少|是什么|截图|拍照"
+        r"|(?:알려|보내|전달해?|말씀해?|제공해?|공유해?|불러|적어)\s*주(?:세요|십시오|시겠어요"
+        r"|시겠습니까|시면|실\s*수|셔야)|알려줘|보내줘|보내라|캡처해?서?\s*보내|찍어서?\s*보내"
+        r"|[을를]\s*주(?:세요|십시오)|뭐예요|뭐에요|무엇인가요|무엇입니까|어떻게\s*되(?:나요|세요|십니까)"
+    )
+    enter = rx(
+        r"\b(?:enter|input|type|fill\s+in|key\s+in|paste|submit|log\s*in\s+with|sign\s*in\s+with"
+        r"|import|restore\s+with|use)\b"
+        r"|输入|填写|填入|录入|导入|粘贴|입력|기입|붙여\s*넣"
+    )
+    agent_subject = rx(
+        r"(?:\b(?:we|i|system|it|they|he|she)\s*(?:will|'ll|would|'d|have|'ve|had|just"
+        r"|already|can|could|shall|may|might|then|also|do|did)?\s*(?:not\s+)?(?:be\s+)?"
+        r"|\b(?:will\s+be|has\s+been|have\s+been|had\s+been|was|were|is|are|be|been|being"
+        r"|automatically|we'll|i'll|we've|i've)\s*)$"
+    )
+    here = rx(
+        r"\b(?:here|below|above|there|this\s+(?:link|page|form|site|website|chat|window)"
+        r"|the\s+(?:link|form|page|site)|that\s+(?:link|page|form|site)|in\s+(?:the|this)\s+chat"
+        r"|following\s+(?:link|page|form|site))\b"
+        r"|链接|网址|网站|这里|此处|下方|下面|以下|页面|聊天框|对话框|링크|여기|아래|사이트|페이지|채팅창"
+    )
+    in_app = rx(
+        r"\b(?:in|on|via|through|inside)\s+(?:the\s+|our\s+|your\s+)?(?:official\s+)?(?:\w+\s+)?"
+        r"(?:app|application|mobile\s+app|website|web\s*site|settings|account\s+settings"
+        r"|security\s+cent(?:er|re)|security\s+settings)\b"
+        r"|App内|APP内|app内|App中|APP中|应用内|官网|官方网站|设置|安全中心|个人中心"
+        r"|앱에서|앱\s*내|어플|공식\s*홈페이지|설정|보안\s*센터|마이페이지"
+    )
+    negation = rx(
+        r"\b(?:never|not|no|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|can'?t|cannot|shouldn'?t"
+        r"|mustn'?t|isn'?t|aren'?t|nobody|nothing|none|without|anyone|anybody|someone|somebody"
+        r"|beware|careful|caution|avoid|refuse|decline|scam\w*|phish\w*|fraud\w*|fake"
+        r"|impersonat\w*|warn\w*|only\s+you|to\s+yourself|third[\s-]+part(?:y|ies))\b"
+        r"|\bkeep\b[^,.;]{0,40}?\b(?:safe|private|secret|secure|confidential|to\s+yourself)\b"
+        r"|不要|不得|不可|不能|切勿|请勿|勿|不会|绝不|决不|绝对不|千万不|(?<![特识区分级类个鉴辨告性])别(?![人的])"
+        r"|禁止|严禁|无需|不需要|不用|不必|谨防|警惕|防范|提防|泄露|泄漏|骗|假冒|冒充|钓鱼|任何人"
+        r"|他人|陌生人|从不|从未|没有任何"
+        r"|절대|마세요|마십시오|말아|말고|말라|않습니다|않아요|않으며|않는|않음|않고|않으니|않으"
+        r"|금지|안\s*됩니다|안\s*돼요|안\s*되|사칭|사기|피싱|주의|유의|요구하지|묻지|없습니다"
+        r"|누구에게도|타인|제\s*3\s*자"
+    )
+    benign = rx(
+        r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to)\s+(?:worry|panic|hesitate|forget"
+        r"|be\s+afraid|be\s+alarmed)\b|\bno\s+(?:worries|problem|rush)\b|\bnot\s+a\s+problem\b"
+        r"|\bno\s+doubt\b|\bnot\s+sure\b"
+        r"|不要担心|别担心|不用担心|无需担心|请勿担心|不必担心|不要着急|别着急|不用着急|不要紧"
+        r"|别忘了|不要忘记|不要忘了|没问题|不用怕|别怕|不要怕"
+        r"|걱정\s*(?:하지\s*)?마(?:세요|십시오)|염려\s*(?:하지\s*)?마(?:세요|십시오)"
+        r"|잊지\s*마(?:세요|십시오)|당황하지\s*마(?:세요|십시오)|문제\s*없습니다"
+        r"|어렵지\s*않습니다|오래\s*걸리지\s*않습니다"
+    )
+    clause = rx(
+        r"[,;:，；：]|\s(?:but|however|although|though)\s|但是|但|不过|然而|하지만|그러나|그런데"
+    )
+    sentence = rx(r"(?<=[.!?])\s+|[!?](?=[^\x00-\x7f])|[。！？\n\r]+")
+
+    remote_app = rx(
+        r"\b(?:any\s*desk|team\s*viewer|rust\s*desk|quick\s*support|ultra\s*viewer|supremo"
+        r"|splashtop|chrome\s+remote\s+desktop|ammyy(?:\s*admin)?|zoho\s+assist|screen\s*connect"
+        r"|connectwise|remote\s*utilities|aweray|airdroid)\b"
+        r"|向日葵|todesk|远程(?:控制|协助|桌面|操作|连接|软件)|远程帮"
+        r"|원격\s*(?:제어|지원|접속|프로그램|앱|연결)|팀뷰어|애니\s*데스크|러스트\s*데스크"
+    )
+    remote_generic = rx(
+        r"\bremote[\s-]*(?:access|desktop|control|support|assistance|session|connection)"
+        r"(?:\s*(?:app|application|software|tool|program))?\b|\bscreen[\s-]*shar\w*|远程|원격"
+    )
+    remote_cue = rx(
+        r"\b(?:install|download|open|run|launch|use|get|set\s*up|allow|grant|give\s+(?:me|us)"
+        r"|share|start|accept|let\s+(?:me|us))\b"
+        r"|下载|安装|打开|使用|开启|配合|共享|允许|授权"
+        r"|설치|다운|실행|켜|접속|허용|공유"
+    )
+    verify_transfer = rx(
+        r"\b(?:(?:transfer|deposit|pay|top[\s-]*up|remit|wire)\b[^!?\n]{0,60}?"
+        r"|send\b[^!?\n]{0,40}?(?:\d|usdt|usdc|btc|eth|trx|bnb|funds?|money|coins?|crypto"
+        r"|assets?|amount|tokens?|[$€£¥])[^!?\n]{0,30}?)"
+        r"\b(?:to|for|in\s+order\s+to|so\s+(?:that\s+)?(?:we|i)\s+can)\s+"
+        r"(?:verify|validate|activate|re-?activate|authenticate|prove|confirm|certify)\b"
+        r"(?!\s+(?:that\s+)?(?:the|this|your)\s+(?:deposit\s+|withdrawal\s+|wallet\s+)?"
+        r"(?:address|network|chain|memo|tag|transfer|transaction|tx|deposit\s+address))"
+        r"|\b(?:verification|activation|validation|authentication|certification)\s+"
+        r"(?:fee|deposit|payment|transfer|charge|amount)s?\b"
+        r"|(?:转账|打款|充值|汇款|转入|支付|付款|缴纳)[^。！？\n]{0,20}?(?:验证|激活|认证|验资|核实)"
+        r"(?!地址|网络|链|是否)|(?:验证|激活|认证)(?:金|费|资金|款)|验资|打款验证|转账验证"
+        r"|(?:인증|활성화|검증)\s*(?:비용|수수료|금|입금|보증금)"
+        r"|(?:인증|활성화|검증)[^!?\n]{0,10}?(?:위해|위한|하려면|하기\s*위해|용으로)[^!?\n]{0,25}?"
+        r"(?:입금|송금|이체|결제)"
+    )
+    release_unlock = rx(
+        r"\b(?:unlock|release|unfreez|unblock|frozen|freez|locked|get\s+(?:your\s+)?"
+        r"(?:funds|money|assets|coins)\s+back|recover)\w*"
+        r"|解冻|解封|解锁|释放|出金|提现|到账|取出|冻结"
+        r"|출금|해제|동결|인출|지급|환급|풀리|풀어"
+    )
+    release_fee = rx(
+        r"(?<!withdrawal )(?<!network )(?<!gas )(?<!trading )(?<!transaction )(?<!miner )"
+        r"(?<!mining )(?<!handling )(?<!maker )(?<!taker )"
+        r"\b(?:fees?|tax|taxes|charges?|commission|insurance|penalty|fines?|percent|bond"
+        r"|guarantee|(?:security|refundable|guarantee|margin|insurance|unlock|release)\s+deposit"
+        r"|deposit\s+of\s+[\d$€£¥])\b|\d\s*%"
+        r"|保证金|解冻费|解冻金|税|税费|罚款|罚金|押金|激活费|通道费|验证金|风险金|会员费|升级费"
+        r"|服务费|认证费|流水"
+        r"|(?<!출금 )(?<!출금)(?<!거래 )(?<!거래)(?<!네트워크 )(?<!네트워크)"
+        r"(?:수수료|세금|보증금|예치금|보험료|벌금|인증금|해제\s*비용|활성화\s*비용)"
+    )
+    release_pay = rx(
+        r"\b(?:pay|send|deposit|transfer|top[\s-]*up|remit|wire|settle|clear|requires?"
+        r"|required|need|needs|must|have\s+to)\b"
+        r"|缴纳|交纳|支付|补交|转入|充值|打款|转账|付|垫付|补缴|需要|必须|才能|才可以|方可"
+        r"|입금|송금|납부|지불|이체|보내|결제|내셔야|내야|하셔야|해야"
+    )
+    release_inherent = rx(
+        r"\b(?:unlock(?:ing)?|release|unfreez(?:e|ing)|unblock(?:ing)?|clearance"
+        r"|anti[\s-]*money[\s-]*laundering|aml|account\s+upgrade)\s+(?:fee|deposit|tax"
+        r"|charge|payment|bond)s?\b"
+        r"|解冻费|解冻金|通道费|激活费|升级费|해제\s*비용|동결\s*해제\s*(?:비용|수수료)"
+    )
+    wallet_strong = rx(
+        r"\b(?:safe|safer|secure|security|protected|protection|safety|insured|escrow"
+        r"|quarantine|holding|temporary|designated|specified|our|my)\s+(?:wallet|address"
+        r"|account|vault)s?\b"
+        r"|安全(?:钱包|账户|账号|地址)|保险(?:钱包|账户)|指定的?(?:钱包|地址|账户|账号)"
+        r"|(?:我们|我)的(?:钱包|地址|账户)"
+        r"|안전\s*(?:지갑|계좌|주소)|보호\s*(?:지갑|계좌)|지정(?:된|한)?\s*(?:지갑|주소|계좌)"
+        r"|(?:저희|제)\s*(?:지갑|계좌|주소)"
+    )
+    wallet_weak = rx(
+        r"\b(?:new|another|different|this|the\s+following|below|given)\s+(?:wallet|address)\b"
+        r"|新的?(?:钱包|地址)|(?:这个|以下|下面的?)(?:钱包|地址)|새\s*(?:지갑|주소)|아래\s*(?:지갑|주소)"
+    )
+    wallet_move = rx(
+        r"\b(?:move|transfer|send|withdraw|deposit|migrate|relocate|shift)\b"
+        r"|转移|转入|转到|转至|转给|提到|提币|提现到|充到|打到|存入|转出|汇入"
+        r"|이체|옮기|옮겨|전송|보내|송금|출금|입금"
+    )
+    wallet_context = rx(
+        r"\b(?:safe|secure|security|protect\w*|hack\w*|compromis\w*|risk\w*|frozen|freez\w*"
+        r"|suspicious|breach\w*|attack\w*|stolen)\b"
+        r"|0x[0-9a-f]{40}|\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\bbc1[02-9ac-hj-np-z]{20,}\b"
+        r"|安全|风险|被盗|冻结|异常|黑客|泄露|攻击|안전|위험|해킹|동결|도난|유출"
+    )
+    messenger = rx(
+        r"(?P<app1>\b(?:contact|add|message|msg|text|reach|chat\s+with|talk\s+to|write\s+to|dm"
+        r"|ping|find|follow\s+up\s+with|continue|move|switch|call)\b[^!?\n]{0,40}?"
+        r"\b(?:on|via|through|in|at|over|using|to)\s+(?:my\s+|our\s+|the\s+|his\s+|her\s+)?"
+        r"(?:personal\s+|private\s+)?(?:telegram|whatsapp|wechat|we\s*chat|signal|line\s+app"
+        r"|kakao\s*talk|viber|skype|discord|snapchat|instagram\s+dm|messenger|qq))\b"
+        r"|(?P<app2>\b(?:my|our\s+\w+'?s?|his|her|agent'?s?|manager'?s?)\s+(?:telegram|whatsapp"
+        r"|wechat|signal|kakao(?:\s*talk)?|discord|skype|viber)\s*(?:id|number|handle"
+        r"|account|is|:))"
+        r"|(?P<dm>\b(?:dm|direct\s+message|private\s+message|pm|inbox|whatsapp|telegram|text)\s+me\b"
+        r"|\b(?:send|message)\s+me\s+(?:a\s+)?(?:dm|direct\s+message|private\s+message|pm)\b"
+        r"|\b(?:contact|message|text|email|e-mail|call|reach)\s+me\s+(?:directly|privately"
+        r"|personally)\b|\bmy\s+personal\s+(?:email|e-mail|number|phone|account|line)\b)"
+        r"|(?P<app3>(?:加|添加|联系|私聊|私信|转到|移步|下载)\s*(?:我们的?|我的?|客服的?|专员的?"
+        r"|经理的?|一下|个人)?\s*(?:微信|威信|vx|v信|wx|weixin|电报|飞机|telegram|QQ|whatsapp"
+        r"|line|signal|个人微信)|(?<![a-z0-9])加\s*[vV](?![a-z0-9])"
+        r"|(?:微信|vx|电报|(?<![a-z0-9])TG(?![a-z0-9])|QQ|飞机)(?:号|账号|群|ID|id)?\s*[:：]\s*@?[a-z0-9_\-]{3,}"
+        r"|(?:加|联系|私聊)\s*(?<![a-z0-9])TG(?![a-z0-9]))"
+        r"|(?P<app4>(?:텔레그램|왓츠앱|위챗|시그널|카카오톡?\s*오픈\s*채팅|오픈\s*채팅방?|오픈톡"
+        r"|카톡\s*(?:아이디|ID|친구)|개인\s*카톡|개인\s*연락처|개인\s*메신저|DM)[^!?\n]{0,25}?"
+        r"(?:추가|연락|문의|들어오|들어와|입장|접속|대화|옮겨|이동|메시지|친구)"
+        r"|(?:텔레그램|카톡|위챗|왓츠앱)\s*(?:아이디|ID|번호)\s*[:：])"
+        r"|(?P<link>\b(?:t\.me|telegram\.me|wa\.me|chat\.whatsapp\.com|api\.whatsapp\.com"
+        r"|line\.me|open\.kakao\.com)/\S+)"
+    )
+    mail_contact = rx(
+        r"\b(?:contact|email|e-mail|write|reach|send|message|mail)\s+(?:\w+\s+){0,3}?"
+        r"(?:at|to|via)\s*$|联系|发邮件(?:到|至)|邮件(?:到|至)|메일로|이메일로|연락"
+    )
+    link_cue = rx(
+        r"\b(?:connect|sync(?:hroni[sz]e)?|validate|re-?validate|verify|rectify|restore|link"
+        r"|authori[sz]e|approve|whitelist|migrate|import|unlock|claim|re-?activate|activate"
+        r"|secure|update|upgrade|log\s*in|sign\s*in)\b[^!?\n]{0,30}?\b(?:wallet|dapp|funds"
+        r"|assets|account|identity|kyc)s?\b"
+        r"|(?:验证|同步|连接|链接|授权|绑定|激活|认证|解冻|登录|登陆|导入).{0,10}?(?:钱包|资产|账户|账号|身份|资金)"
+        r"|(?:지갑|계정|계좌|자산|본인)[^!?\n]{0,10}?(?:연결|연동|동기화|인증|승인|검증|활성화|복구|로그인)"
+    )
+    link_inherent = rx(
+        r"\b(?:sync(?:hroni[sz]e)?|validate|rectify|re-?validate|authori[sz]e)\s+(?:your\s+|the\s+)?"
+        r"wallet\b|\bwallet\s*connect\b|\bwalletconnect\b|\b(?:connect|link)\s+(?:your\s+)?"
+        r"wallet\s+(?:to|with|on)\s+(?:the|our|this)\s+(?:dapp|site|website|page|link|portal|node)\b"
+        r"|同步钱包|授权钱包|钱包授权|钱包同步|钱包验证|验证钱包|连接钱包(?:到|至)"
+        r"|지갑\s*(?:연동|동기화|검증|승인)|지갑을?\s*(?:연동|동기화)"
+    )
+    return _Patterns(
+        secrets=secrets,
+        give_before=give_before,
+        give_after=give_after,
+        enter=enter,
+        agent_subject=agent_subject,
+        here=here,
+        in_app=in_app,
+        negation=negation,
+        benign=benign,
+        clause=clause,
+        sentence=sentence,
+        remote_app=remote_app,
+        remote_generic=remote_generic,
+        remote_cue=remote_cue,
+        verify_transfer=verify_transfer,
+        release_unlock=release_unlock,
+        release_fee=release_fee,
+        release_pay=release_pay,
+        release_inherent=release_inherent,
+        wallet_strong=wallet_strong,
+        wallet_weak=wallet_weak,
+        wallet_move=wallet_move,
+        wallet_context=wallet_context,
+        messenger=messenger,
+        mail_contact=mail_contact,
+        link_cue=link_cue,
+        link_inherent=link_inherent,
+        code_sent=rx(
+            r"\b(?:we|i|system)\s*(?:will|'ll|have|'ve|just|now)?\s*(?:re-?)?(?:send|sent|text|texted"
+            r"|email|e-mailed|emailed|trigger|triggered)\s+(?:you\s+)?(?:a|an|the)\s+(?:new\s+)?"
+            r"(?:\w+\s+)?code\b"
+            r"|(?:我们|我|系统)(?:会|将|已|刚)?(?:给您|给你|向您)?发(?:送|了)?(?:一个|一条)?(?:验证码|短信)"
+            r"|(?:인증\s*번호|인증\s*코드|코드)[을를가이]?\s*(?:보내|발송해?)\s*드(?:렸|릴)"
+        ),
+        code_echo=rx(
+            r"\b(?:read|tell|give|send|forward|repeat|type)\s+(?:it|that|this|the\s+code|that\s+code"
+            r"|this\s+code|them|the\s+digits)\s+(?:back\s+)?(?:to\s+)?(?:me|us)\b"
+            r"|(?:发给我|告诉我|报给我|念给我|发过来|报一下)"
+            r"|(?:알려|보내|불러)\s*주(?:세요|십시오)"
+        ),
+    )
+
+
+def _clean(text: str) -> str:
+    """Width-fold, straighten quotes, drop invisible characters, blank out controls."""
+    text = _simple_patterns()["invisible"].sub("", text)
+    text = _simple_patterns()["control"].sub(" ", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    # NFKC folds full-width letters (ｐａｓｓｗｏｒｄ) but would also fold 。！？ into
+    # ASCII; keep those as sentence marks first.
+    text = text.replace("！", "。").replace("？", "。")
+    return unicodedata.normalize("NFKC", text)
+
+
+class _Sentence:
+    """One sentence with its clause boundaries and a copy where harmless negations
+    ("don't worry") are blanked, so they do not hide a request."""
+
+    def __init__(self, text: str, patterns: _Patterns) -> None:
+        self.text = text
+        self.neg_view = patterns.benign.sub(lambda m: " " * len(m.group()), text)
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for match in patterns.clause.finditer(text):
+            self._starts.append(match.start())
+            self._ends.append(match.end())
+        self._negation = patterns.negation
+        self._addresses: list[_Address] | None = None
+
+    def negated(self, start: int, end: int) -> bool:
+        """Is there a warning word in the clauses spanning [start, end)?"""
+        i = bisect_right(self._ends, start) - 1
+        lo = self._ends[i] if i >= 0 else 0
+        j = bisect_left(self._starts, end)
+        hi = self._starts[j] if j < len(self._starts) else len(self.text)
+        return self._negation.search(self.neg_view, lo, max(hi, end)) is not None
+
+    @property
+    def addresses(self) -> list[_Address]:
+        if self._addresses is None:
+            self._addresses = _addresses(self.text)
+        return self._addresses
+
+
+def scam_signals(text: str, *, registry: Registry | None = None) -> list[Signal]:
+    """What in an agent's reply real support never asks for, one signal per reason.
+
+    Flags requests ("please send your seed phrase", "请提供您的密码",
+    "비밀번호를 알려주세요"), not warnings ("we will never ask for your
+    password"). Order is fixed (secrets first, then money, then channels), so
+    the same text always gives the same list. `registry` is used to tell
+    official links from look-alikes (the shipped one by default).
+    """
+    if not text or not isinstance(text, str):
+        return []
+    patterns = _patterns()
+    cleaned = _clean(text[:MAX_SCAN_CHARS])
+    # rule code -> details gathered over all sentences (app names, the look-alike host)
+    found: dict[str, list[str]] = {}
+    for piece in patterns.sentence.split(cleaned):
+        if not piece or piece.isspace():
+            continue
+        sentence = _Sentence(piece, patterns)
+        for code, details in _sentence_signals(sentence, patterns, registry):
+            known = found.setdefault(code, [])
+            known.extend(d for d in details if d not in known)
+    return [Signal(SCAM_RISK, _reason(code, found[code]), code) for code in _ORDER if code in found]
+
+
+def _reason(code: str, details: list[str]) -> str:
+    if code == "remote-access":
+        return _REASONS[code].format(names=f" ({', '.join(details)})" if details else "")
+    if code == "off-platform":
+        return _REASONS[code].format(names=" and ".join(details))
+    if code == "look-alike-link":
+        return "the reply points to " + details[0]
+    return _REASONS[code]
+
+
+def _sentence_signals(
+    sentence: _Sentence, patterns: _Patterns, registry: Registry | None
+) -> Iterator[tuple[str, list[str]]]:
+    """(rule code, details) for every rule this sentence trips."""
+    for secret in patterns.secrets:
+        if _secret_requested(sentence, secret, patterns, registry):
+            yield secret.code, []
+    if _code_echo(sentence, patterns):
+        yield "2fa-code", []
+    names = _remote_access(sentence, patterns)
+    if names is not None:
+        yield "remote-access", names
+    if _first_unnegated(sentence, patterns.verify_transfer):
+        yield "verification-transfer", []
+    if _release_fee(sentence, patterns):
+        yield "release-fee", []
+    if _safe_wallet(sentence, patterns):
+        yield "safe-wallet", []
+    apps = _off_platform(sentence, patterns, registry)
+    if apps:
+        yield "off-platform", apps
+    if _wallet_link(sentence, patterns, registry):
+        yield "wallet-link", []
+    look_alike = _look_alike_link(sentence, registry)
+    if look_alike:
+        yield "look-alike-link", [look_alike]
+
+
+def _secret_requested(
+    sentence: _Sentence, secret: _Secret, patterns: _Patterns, registry: Registry | None
+) -> bool:
+    text = sentence.text
+    for match in secret.pattern.finditer(text):
+        start, end = match.span()
+        if secret.exclude_before and secret.exclude_before.search(text[max(0, start - 40) : start]):
+            continue
+        if secret.exclude_after and secret.exclude_after.search(text[end : end + 20]):
+            continue
+        if _asked_for(sentence, start, end, secret.strong, patterns, registry):
+            return True
+    return False
+
+
+def _asked_for(
+    sentence: _Sentence,
+    start: int,
+    end: int,
+    strong: bool,
+    patterns: _Patterns,
+    registry: Registry | None,
+) -> bool:
+    """Is the secret at [start, end) the object of a request that no warning word undoes?"""
+    text = sentence.text
+    lo = max(0, start - _BEFORE_WINDOW)
+    hi = min(len(text), end + _AFTER_WINDOW)
+    for cue in patterns.give_before.finditer(text, lo, start):
+        if patterns.enter.search(text, cue.end(), start):
+            continue  # "we need you to enter the code ...": an entry, judged below
+        if cue.lastgroup == "give" and patterns.agent_subject.search(
+            text, max(0, cue.start() - 30), cue.start()
+        ):
+            continue  # "we will send a code to your phone": the agent gives, not asks
+        if not sentence.negated(cue.start(), end):
+            return True
+    for cue in patterns.give_after.finditer(text, end, hi):
+        if patterns.enter.search(text, end, cue.end()):
+            continue  # "인증번호를 입력해 주세요": an entry, judged below
+        if not sentence.negated(start, cue.end()):
+            return True
+    for cue in patterns.enter.finditer(text, lo, hi):
+        if cue.start() < end and cue.end() > start:
+            continue
+        if not _entry_is_unsafe(sentence, strong, patterns, registry):
+            continue
+        if not sentence.negated(min(start, cue.start()), max(end, cue.end())):
+            return True
+    return False
+
+
+def _entry_is_unsafe(
+    sentence: _Sentence, strong: bool, patterns: _Patterns, registry: Registry | None
+) -> bool:
+    """Typing a secret is fine in the official app; not on a page an "agent" points to."""
+    if _has_outside_link(sentence, registry):
+        return True
+    if patterns.in_app.search(sentence.text):
+        return False
+    return strong or patterns.here.search(sentence.text) is not None
+
+
+def _has_outside_link(sentence: _Sentence, registry: Registry | None) -> bool:
+    addresses = [a for a in sentence.addresses if a.kind in {"url", "domain"} and a.host]
+    if not addresses:
+        return False
+    registry = registry or load_registry()
+    for address in addresses:
+        assert address.host is not None
+        host = address.host.ascii
+        if registry.owner(host) is None and not _under_any(host, _EXPLORER_DOMAINS):
+            return True
+    return False
+
+
+def _code_echo(sentence: _Sentence, patterns: _Patterns) -> bool:
+    """ "We will send you a code, read it back to me": the agent triggers a login or
+    withdrawal code and asks for it."""
+    sent = patterns.code_sent.search(sentence.text)
+    if sent is None:
+        return False
+    for ask in patterns.code_echo.finditer(sentence.text, sent.end()):
+        if not sentence.negated(sent.start(), ask.end()):
+            return True
+    return False
+
+
+def _first_unnegated(sentence: _Sentence, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    for match in pattern.finditer(sentence.text):
+        if not sentence.negated(match.start(), match.end()):
+            return match
+    return None
+
+
+def _remote_access(sentence: _Sentence, patterns: _Patterns) -> list[str] | None:
+    """The remote-access apps the agent wants used ([] for a generic request), or None."""
+    names: list[str] = []
+    for match in patterns.remote_app.finditer(sentence.text):
+        if not sentence.negated(match.start(), match.end()):
+            name = _REMOTE_NAMES.get(re.sub(r"\s+", "", match.group().casefold()), "")
+            if name and name not in names:
+                names.append(name)
+            elif not name and "" not in names:
+                names.append("")
+    if names:
+        return [name for name in names if name]
+    text = sentence.text
+    for match in patterns.remote_generic.finditer(text):
+        lo = max(0, match.start() - _BEFORE_WINDOW)
+        hi = min(len(text), match.end() + _AFTER_WINDOW)
+        for cue in patterns.remote_cue.finditer(text, lo, hi):
+            span = (min(cue.start(), match.start()), max(cue.end(), match.end()))
+            if not sentence.negated(*span):
+                return []
+    return None
+
+
+_REMOTE_NAMES = {
+    "anydesk": "AnyDesk",
+    "teamviewer": "TeamViewer",
+    "rustdesk": "RustDesk",
+    "quicksupport": "TeamViewer QuickSupport",
+    "ultraviewer": "UltraViewer",
+    "supremo": "Supremo",
+    "splashtop": "Splashtop",
+    "chromeremotedesktop": "Chrome Remote Desktop",
+    "ammyy": "Ammyy Admin",
+    "ammyyadmin": "Ammyy Admin",
+    "zohoassist": "Zoho Assist",
+    "screenconnect": "ScreenConnect",
+    "connectwise": "ConnectWise",
+    "remoteutilities": "Remote Utilities",
+    "aweray": "AweRay",
+    "airdroid": "AirDroid",
+    "向日葵": "Sunlogin (向日葵)",
+    "todesk": "ToDesk",
+    "팀뷰어": "TeamViewer",
+    "애니데스크": "AnyDesk",
+    "러스트데스크": "RustDesk",
+}
+
+
+def _release_fee(sentence: _Sentence, patterns: _Patterns) -> bool:
+    if _first_unnegated(sentence, patterns.release_inherent):
+        return True
+    text = sentence.text
+    unlocks = [m.start() for m in patterns.release_unlock.finditer(text)]
+    if not unlocks:
+        return False
+    pays = list(patterns.release_pay.finditer(text))
+    for fee in patterns.release_fee.finditer(text):
+        if min(abs(u - fee.start()) for u in unlocks) > _RELEASE_WINDOW:
+            continue
+        for pay in pays:
+            span = (min(fee.start(), pay.start()), max(fee.end(), pay.end()))
+            if span[1] - span[0] <= _PAY_WINDOW and not sentence.negated(*span):
+                return True
+    return False
+
+
+_RELEASE_WINDOW = 80  # the fee must be about the release, not another topic in the sentence
+_PAY_WINDOW = 60
+
+
+def _safe_wallet(sentence: _Sentence, patterns: _Patterns) -> bool:
+    text = sentence.text
+    moves = list(patterns.wallet_move.finditer(text))
+    if not moves:
+        return False
+    targets = [(m, True) for m in patterns.wallet_strong.finditer(text)]
+    if patterns.wallet_context.search(text):
+        targets += [(m, False) for m in patterns.wallet_weak.finditer(text)]
+    for target, strong in targets:
+        for move in moves:
+            verb_after = move.start() >= target.end()
+            if verb_after and not strong and not _is_cjk(target.group()[:1]):
+                continue  # English: "move ... to this new address", the verb comes first
+            if verb_after and patterns.agent_subject.search(
+                text, max(0, move.start() - 30), move.start()
+            ):
+                continue  # "... the safe wallet we have moved": a report, not a request
+            span = (min(move.start(), target.start()), max(move.end(), target.end()))
+            if not sentence.negated(*span):
+                return True
+    return False
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and _simple_patterns()["cjk"].match(char) is not None
+
+
+_MESSENGER_NAMES = (
+    ("whatsapp", "WhatsApp"),
+    ("wa.me", "WhatsApp"),
+    ("왓츠앱", "WhatsApp"),
+    ("wechat", "WeChat"),
+    ("we chat", "WeChat"),
+    ("微信", "WeChat"),
+    ("威信", "WeChat"),
+    ("vx", "WeChat"),
+    ("v信", "WeChat"),
+    ("wx", "WeChat"),
+    ("weixin", "WeChat"),
+    ("위챗", "WeChat"),
+    ("加v", "WeChat"),
+    ("加 v", "WeChat"),
+    ("telegram", "Telegram"),
+    ("t.me", "Telegram"),
+    ("电报", "Telegram"),
+    ("飞机", "Telegram"),
+    ("tg", "Telegram"),
+    ("텔레그램", "Telegram"),
+    ("signal", "Signal"),
+    ("시그널", "Signal"),
+    ("line", "LINE"),
+    ("line.me", "LINE"),
+    ("kakao", "KakaoTalk open chat"),
+    ("오픈", "KakaoTalk open chat"),
+    ("카톡", "KakaoTalk"),
+    ("qq", "QQ"),
+    ("discord", "Discord"),
+    ("skype", "Skype"),
+    ("viber", "Viber"),
+    ("snapchat", "Snapchat"),
+    ("instagram", "Instagram DM"),
+    ("messenger", "Messenger"),
+)
+
+
+def _off_platform(sentence: _Sentence, patterns: _Patterns, registry: Registry | None) -> list[str]:
+    """The messengers or private channels the agent moves the talk to."""
+    apps: list[str] = []
+    for match in patterns.messenger.finditer(sentence.text):
+        if sentence.negated(match.start(), match.end()):
+            continue
+        if match.lastgroup == "dm":
+            name = "a private message"
+        else:
+            lowered = match.group().casefold()
+            name = next((n for key, n in _MESSENGER_NAMES if key in lowered), "a private messenger")
+        if name not in apps:
+            apps.append(name)
+    text = sentence.text
+    for address in sentence.addresses:
+        if address.kind != "email" or address.host is None:
+            continue
+        where = text.find(address.text)
+        if where < 0:
+            continue
+        registry = registry or load_registry()
+        if not registry.is_freemail(address.host.ascii):
+            continue
+        lo = max(0, where - 40)
+        if patterns.mail_contact.search(text[lo:where]) and not sentence.negated(
+            lo, where + len(address.text)
+        ):
+            name = f"a personal e-mail address ({address.host.ascii})"
+            if name not in apps:
+                apps.append(name)
+    return apps
+
+
+def _wallet_link(sentence: _Sentence, patterns: _Patterns, registry: Registry | None) -> bool:
+    if _first_unnegated(sentence, patterns.link_inherent):
+        return True
+    if not _first_unnegated(sentence, patterns.link_cue):
+        return False
+    return _has_outside_link(sentence, registry)
+
+
+def _look_alike_link(sentence: _Sentence, registry: Registry | None) -> str | None:
+    hosts = [a.host for a in sentence.addresses if a.kind in {"url", "domain", "email"} and a.host]
+    if not hosts:
+        return None
+    registry = registry or load_registry()
+    for host in hosts:
+        found = _look_alike(host, registry)
+        if found is not None:
+            return _look_alike_reason(host, found)
+    return None
