@@ -44,8 +44,10 @@ KNOWN_PLATFORMS = {
 KNOWN_PLATFORMS.update({"okex": "OKX", "huobi": "HTX", "gate.io": "Gate"})
 
 
-def clean_text(value: str | None, what: str, *, required: bool = True) -> str | None:
-    """Long free text (notes, replies): kept as written, but never NUL or unbounded."""
+def clean_text(
+    value: str | None, what: str, *, required: bool = True, redact: bool = False
+) -> str | None:
+    """Long free text (notes, replies): kept as written, but never NUL, unbounded or secret."""
     if value is None or not value.strip():
         if required:
             raise IssuenoteError(f"the {what} is empty; give some text (or - to read stdin)")
@@ -59,11 +61,13 @@ def clean_text(value: str | None, what: str, *, required: bool = True) -> str | 
             "(attach long logs as files instead)"
         )
     _refuse_surrogates(value, what)
-    return value.strip()
+    return screen(value.strip(), what, redact=redact)
 
 
-def clean_field(value: str | None, what: str, *, required: bool = False) -> str | None:
-    """Short one-line values (agent, ticket, platform): no line breaks or control bytes."""
+def clean_field(
+    value: str | None, what: str, *, required: bool = False, redact: bool = False
+) -> str | None:
+    """Short one-line values (agent, ticket, platform): no line breaks, control bytes, secrets."""
     if value is None or not value.strip():
         if required:
             raise IssuenoteError(f"the {what} is empty")
@@ -76,7 +80,21 @@ def clean_field(value: str | None, what: str, *, required: bool = False) -> str 
             f"the {what} is {len(value)} characters; the limit is {MAX_FIELD_CHARS}"
         )
     _refuse_surrogates(value, what)
-    return value
+    return screen(value, what, redact=redact)
+
+
+def screen(value: str, what: str, *, redact: bool) -> str:
+    """Refuse a text holding a secret (seed phrase, password, card...), or mask it with redact."""
+    from issuenote import guard
+
+    findings = guard.find_secrets(value)
+    if not findings:
+        return value
+    if redact:
+        return guard.redact(value, findings)
+    raise IssuenoteError(
+        f"{guard.refusal_message(findings)} (in the {what}; --redact stores it masked)"
+    )
 
 
 def _refuse_surrogates(value: str, what: str) -> None:
@@ -86,16 +104,16 @@ def _refuse_surrogates(value: str, what: str) -> None:
         raise IssuenoteError(f"the {what} is not valid Unicode text (lone surrogate)") from None
 
 
-def clean_platform(value: str | None) -> str | None:
-    platform = clean_field(value, "platform")
+def clean_platform(value: str | None, *, redact: bool = False) -> str | None:
+    platform = clean_field(value, "platform", redact=redact)
     return None if platform is None else KNOWN_PLATFORMS.get(platform.lower(), platform)
 
 
-def clean_tags(values: Iterable[str]) -> list[str]:
+def clean_tags(values: Iterable[str], *, redact: bool = False) -> list[str]:
     tags = []
     for value in values:
         for part in value.split(","):
-            tag = clean_field(part.strip().lstrip("#"), "tag")
+            tag = clean_field(part.strip().lstrip("#"), "tag", redact=redact)
             if tag:
                 tags.append(tag.lower())
     return sorted(set(tags))
@@ -134,17 +152,18 @@ def create_case(
     description: str | None = None,
     tags: Iterable[str] = (),
     language: str | None = None,
+    redact: bool = False,
 ) -> int:
     fields: dict[str, Any] = {
-        "title": clean_field(title, "title", required=True),
-        "platform": clean_platform(platform),
+        "title": clean_field(title, "title", required=True, redact=redact),
+        "platform": clean_platform(platform, redact=redact),
         "category": choose("category", category) if category else "other",
-        "account": clean_field(account, "account reference"),
+        "account": clean_field(account, "account reference", redact=redact),
         "occurred_at": past_time(occurred, "time it happened") if occurred else None,
-        "description": clean_text(description, "description", required=False),
+        "description": clean_text(description, "description", required=False, redact=redact),
         "language": choose("language", language) if language else None,
     }
-    clean = clean_tags(tags)
+    clean = clean_tags(tags, redact=redact)
     with store.writing():
         return store.add_case(fields, clean)
 
@@ -162,23 +181,26 @@ def edit_case(
     language: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
+    redact: bool = False,
 ) -> int:
     changes: dict[str, Any] = {}
     if title is not None:
-        changes["title"] = clean_field(title, "title", required=True)
+        changes["title"] = clean_field(title, "title", required=True, redact=redact)
     if platform is not None:
-        changes["platform"] = clean_platform(platform)
+        changes["platform"] = clean_platform(platform, redact=redact)
     if category is not None:
         changes["category"] = choose("category", category)
     if account is not None:
-        changes["account"] = clean_field(account, "account reference")
+        changes["account"] = clean_field(account, "account reference", redact=redact)
     if occurred is not None:
         changes["occurred_at"] = past_time(occurred, "time it happened")
     if description is not None:
-        changes["description"] = clean_text(description, "description", required=False)
+        changes["description"] = clean_text(
+            description, "description", required=False, redact=redact
+        )
     if language is not None:
         changes["language"] = choose("language", language)
-    added, removed = clean_tags(add_tags), clean_tags(remove_tags)
+    added, removed = clean_tags(add_tags, redact=redact), clean_tags(remove_tags)
     if not changes and not added and not removed:
         raise IssuenoteError("nothing to change; give at least one option (see --help)")
     with store.writing():
@@ -203,6 +225,8 @@ def delete_case(store: Store, case_id: int) -> None:
 def _add_entry(store: Store, case_ref: str, fields: dict[str, Any]) -> dict[str, Any]:
     with store.writing():
         case_id = store.resolve_case(case_ref)
+        if fields["kind"] in ("contact", "reply"):
+            _flag_fake_support(store, case_id, fields)
         entry_id = store.add_entry(case_id, fields)
         new_status = fields.get("new_status")
         if new_status:
@@ -210,11 +234,42 @@ def _add_entry(store: Store, case_ref: str, fields: dict[str, Any]) -> dict[str,
     return store.entry_document(entry_id)
 
 
-def add_note(store: Store, case_ref: str, text: str, *, at: str | None = None) -> dict[str, Any]:
+def _flag_fake_support(store: Store, case_id: int, fields: dict[str, Any]) -> None:
+    """Flag a reply that asks for secrets or money, and an address off the official list."""
+    from issuenote import scam
+    from issuenote.config import load_config
+
+    registry = scam.load_registry(load_config(store.home).get("channels"))
+    platform = store.case_row(case_id)["platform"]
+    signals = []
+    if fields["kind"] == "reply":
+        said = "\n".join(t for t in (fields["text"], fields["suggests"]) if t)
+        signals += scam.scam_signals(said, registry=registry)
+    signals += scam.channel_signals(
+        platform, fields["via"], channel=fields["channel"], registry=registry
+    )
+    fields["flags"] = sorted({signal.flag for signal in signals})
+    fields["warnings"] = list(dict.fromkeys(signal.reason for signal in signals))
+
+
+def add_note(
+    store: Store,
+    case_ref: str,
+    text: str,
+    *,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+) -> dict[str, Any]:
     return _add_entry(
         store,
         case_ref,
-        {"kind": "note", "text": clean_text(text, "note"), "at": past_time(at, "note time")},
+        {
+            "kind": "note",
+            "private": private,
+            "text": clean_text(text, "note", redact=redact),
+            "at": past_time(at, "note time"),
+        },
     )
 
 
@@ -227,16 +282,19 @@ def add_contact(
     via: str | None = None,
     ticket: str | None = None,
     at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
 ) -> dict[str, Any]:
     return _add_entry(
         store,
         case_ref,
         {
             "kind": "contact",
+            "private": private,
             "channel": choose("channel", channel),
-            "text": clean_text(text, "contact text", required=False),
-            "via": clean_field(via, "via address"),
-            "ticket": clean_field(ticket, "ticket number"),
+            "text": clean_text(text, "contact text", required=False, redact=redact),
+            "via": clean_field(via, "via address", redact=redact),
+            "ticket": clean_field(ticket, "ticket number", redact=redact),
             "at": past_time(at, "contact time"),
         },
     )
@@ -254,16 +312,19 @@ def add_reply(
     via: str | None = None,
     suggests: str | None = None,
     at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
 ) -> dict[str, Any]:
     fields = {
         "kind": "reply",
-        "text": clean_text(text, "reply"),
-        "agent": clean_field(agent, "agent name"),
-        "agent_id": clean_field(agent_id, "agent ID"),
-        "ticket": clean_field(ticket, "ticket number"),
+        "private": private,
+        "text": clean_text(text, "reply", redact=redact),
+        "agent": clean_field(agent, "agent name", redact=redact),
+        "agent_id": clean_field(agent_id, "agent ID", redact=redact),
+        "ticket": clean_field(ticket, "ticket number", redact=redact),
         "channel": choose("channel", channel) if channel else None,
-        "via": clean_field(via, "via address"),
-        "suggests": clean_text(suggests, "suggestion", required=False),
+        "via": clean_field(via, "via address", redact=redact),
+        "suggests": clean_text(suggests, "suggestion", required=False, redact=redact),
         "at": past_time(at, "reply time"),
     }
     with store.writing():
@@ -271,6 +332,7 @@ def add_reply(
         if fields["channel"] is None:
             # A reply usually comes back the way the last contact went out.
             fields["channel"] = store.last_channel(case_id)
+        _flag_fake_support(store, case_id, fields)
         entry_id = store.add_entry(case_id, fields)
     return store.entry_document(entry_id)
 
@@ -282,13 +344,16 @@ def add_step(
     *,
     due: str | None = None,
     at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
 ) -> dict[str, Any]:
     return _add_entry(
         store,
         case_ref,
         {
             "kind": "step",
-            "text": clean_text(text, "next step"),
+            "private": private,
+            "text": clean_text(text, "next step", redact=redact),
             "due": any_time(due),
             "at": past_time(at, "step time"),
         },
@@ -320,14 +385,17 @@ def escalate(
     *,
     to: str | None = None,
     at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
 ) -> dict[str, Any]:
     return _add_entry(
         store,
         case_ref,
         {
             "kind": "escalation",
-            "text": clean_text(text, "escalation text", required=False),
-            "escalated_to": clean_field(to, "escalation target"),
+            "private": private,
+            "text": clean_text(text, "escalation text", required=False, redact=redact),
+            "escalated_to": clean_field(to, "escalation target", redact=redact),
             "new_status": "escalated",
             "at": past_time(at, "escalation time"),
         },
@@ -335,13 +403,21 @@ def escalate(
 
 
 def set_status(
-    store: Store, case_ref: str, status: str, text: str | None = None, *, at: str | None = None
+    store: Store,
+    case_ref: str,
+    status: str,
+    text: str | None = None,
+    *,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
 ) -> dict[str, Any]:
     new_status = choose("status", status)
     fields = {
         "kind": "status",
+        "private": private,
         "new_status": new_status,
-        "text": clean_text(text, "status note", required=False),
+        "text": clean_text(text, "status note", required=False, redact=redact),
         "at": past_time(at, "status time"),
     }
     with store.writing():
@@ -367,11 +443,12 @@ def add_transaction(
     amount: str | None = None,
     kind: str | None = None,
     at: str | None = None,
+    redact: bool = False,
 ) -> dict[str, Any]:
     from issuenote.amounts import format_amount, parse_amount
     from issuenote.txid import recognize
 
-    clean_asset = clean_field(asset, "asset")
+    clean_asset = clean_field(asset, "asset", redact=redact)
     clean_asset = clean_asset.upper() if clean_asset else None
     info = recognize(txid, chain=chain, asset=clean_asset)
     fields = {

@@ -23,6 +23,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("tx", "transactions", "tx"),
     ("edit", "cases", "edit"),
     ("rm", "cases", "rm"),
+    ("export", "export", "export"),
+    ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),
 )
 COMMAND_NAMES = frozenset(name for name, _, _ in COMMANDS)

@@ -66,6 +66,25 @@ def say(message: str) -> None:
     typer.echo(printable(message))
 
 
+def alarm(flags: list[str], reasons: list[str]) -> None:
+    """A warning that must not be missed: a possible fake agent or unofficial channel."""
+    import os
+
+    colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+    title = (
+        "WARNING: this may be fake support"
+        if "scam-risk" in flags
+        else ("WARNING: this address is not an official channel")
+    )
+    lines = [f"⚠ {title} ({', '.join(flags)})"]
+    lines += [f"  - {reason}" for reason in reasons]
+    lines.append(
+        "  Never share passwords, seed phrases, keys or codes; use official channels only."
+    )
+    for line in lines:
+        typer.secho(line, err=True, fg="red" if colour else None, bold=colour)
+
+
 def warn(message: str) -> None:
     from issuenote.textsafe import printable
 
@@ -84,3 +103,11 @@ AtOption = Annotated[
     ),
 ]
 CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="Case number (see `list`).")]
+RedactOption = Annotated[
+    bool,
+    typer.Option("--redact", help="Store the text with any secret masked, instead of refusing it."),
+]
+PrivateOption = Annotated[
+    bool,
+    typer.Option("--private", help="Store the text encrypted and leave it out of exports."),
+]

@@ -11,6 +11,7 @@ from issuenote import actions
 from issuenote.commands._common import (
     CaseArgument,
     JsonOption,
+    RedactOption,
     emit_json,
     open_store,
     read_text,
@@ -80,6 +81,7 @@ def new(
         typer.Option("--tag", metavar="T", help="A tag (repeat for more).", show_default=False),
     ] = None,
     lang: LangOption = None,
+    redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Open a new case."""
@@ -97,6 +99,7 @@ def new(
             description=description,
             tags=tag or [],
             language=lang,
+            redact=redact,
         )
         doc = store.case_document(case_id)
     if as_json:
@@ -168,9 +171,16 @@ def show(
     ctx: typer.Context,
     case: CaseArgument,
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Show the account reference unmasked.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one case: header, timeline, transactions, next steps."""
+    """Show one case: header, timeline, transactions, next steps.
+
+    The account reference is masked (safe while sharing your screen with
+    support) unless --reveal; --json always carries it in full.
+    """
     if not _exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx, create=False) as store:
@@ -180,6 +190,10 @@ def show(
         return
     from issuenote import render
 
+    if doc["account"] and not reveal:
+        from issuenote.exporters import mask_account
+
+        doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
     render.console().print(render.case_view(doc, full=full))
 
 
@@ -202,6 +216,7 @@ def edit(
         list[str] | None,
         typer.Option("--untag", metavar="T", help="Remove a tag.", show_default=False),
     ] = None,
+    redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Change a case's fields or tags.
@@ -224,6 +239,7 @@ def edit(
             language=lang,
             add_tags=tag or [],
             remove_tags=untag or [],
+            redact=redact,
         )
         doc = store.case_document(case_id)
     if as_json:

@@ -11,6 +11,9 @@ from issuenote.commands._common import (
     AtOption,
     CaseArgument,
     JsonOption,
+    PrivateOption,
+    RedactOption,
+    alarm,
     emit_json,
     open_store,
     read_text,
@@ -27,6 +30,8 @@ ChannelHelp = "chat, email, social, phone, forum, form or other."
 
 
 def _report(entry: dict[str, Any], as_json: bool, summary: str) -> None:
+    if entry["flags"]:
+        alarm(entry["flags"], entry["warnings"])
     if as_json:
         emit_json(entry)
     else:
@@ -39,12 +44,14 @@ def note(
     text: TextArgument = None,
     at: AtOption = None,
     edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the note in $EDITOR.")] = False,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add a note to a case's timeline."""
     body = read_text(text, what="note", edit=edit)
     with open_store(ctx) as store:
-        entry = actions.add_note(store, case, body or "", at=at)
+        entry = actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
     _report(entry, as_json, f"Added note {entry['id']} to case {entry['case_id']}.")
 
 
@@ -61,7 +68,10 @@ def contact(
     via: Annotated[
         str | None,
         typer.Option(
-            "--via", metavar="ADDR", help="Address, handle or page you used.", show_default=False
+            "--via",
+            metavar="ADDR",
+            help="Support's address, handle or page you contacted.",
+            show_default=False,
         ),
     ] = None,
     ticket: Annotated[
@@ -71,13 +81,23 @@ def contact(
         ),
     ] = None,
     at: AtOption = None,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Log that you contacted support, and how."""
     body = read_text(text, what="contact text") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.add_contact(
-            store, case, channel=channel, text=body, via=via, ticket=ticket, at=at
+            store,
+            case,
+            channel=channel,
+            text=body,
+            via=via,
+            ticket=ticket,
+            at=at,
+            redact=redact,
+            private=private,
         )
     _report(
         entry,
@@ -132,6 +152,8 @@ def reply(
     ] = None,
     at: AtOption = None,
     edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the reply in $EDITOR.")] = False,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Log support's answer: agent, agent ID, ticket, suggestion."""
@@ -148,6 +170,8 @@ def reply(
             via=via,
             suggests=suggests,
             at=at,
+            redact=redact,
+            private=private,
         )
     who = entry["agent"] or entry["agent_id"] or "support"
     _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
@@ -167,12 +191,16 @@ def step(
         ),
     ] = None,
     at: AtOption = None,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add a next step / follow-up, optionally with a due date."""
     body = read_text(text, what="next step")
     with open_store(ctx) as store:
-        entry = actions.add_step(store, case, body or "", due=due, at=at)
+        entry = actions.add_step(
+            store, case, body or "", due=due, at=at, redact=redact, private=private
+        )
     due_text = ""
     if entry["due"]:
         from issuenote.timeparse import format_local
@@ -210,12 +238,14 @@ def escalate(
         ),
     ] = None,
     at: AtOption = None,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Log an escalation and mark the case escalated."""
     body = read_text(text, what="escalation text") if text == "-" else text
     with open_store(ctx) as store:
-        entry = actions.escalate(store, case, body, to=to, at=at)
+        entry = actions.escalate(store, case, body, to=to, at=at, redact=redact, private=private)
     target = f" to {entry['escalated_to']}" if entry["escalated_to"] else ""
     _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['id']}).")
 
@@ -229,10 +259,14 @@ def status(
     ],
     text: TextArgument = None,
     at: AtOption = None,
+    redact: RedactOption = False,
+    private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Change a case's status, with an optional note why."""
     body = read_text(text, what="status note") if text == "-" else text
     with open_store(ctx) as store:
-        entry = actions.set_status(store, case, new_status, body, at=at)
+        entry = actions.set_status(
+            store, case, new_status, body, at=at, redact=redact, private=private
+        )
     _report(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")

@@ -11,6 +11,7 @@ from issuenote.commands._common import (
     AtOption,
     CaseArgument,
     JsonOption,
+    RedactOption,
     emit_json,
     open_store,
     say,
@@ -55,12 +56,21 @@ def tx(
         ),
     ] = None,
     at: AtOption = None,
+    redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Record a transaction ID or exchange order ID on a case."""
     with open_store(ctx) as store:
         record = actions.add_transaction(
-            store, case, txid, chain=chain, asset=asset, amount=amount, kind=kind, at=at
+            store,
+            case,
+            txid,
+            chain=chain,
+            asset=asset,
+            amount=amount,
+            kind=kind,
+            at=at,
+            redact=redact,
         )
     if as_json:
         emit_json(record)

@@ -257,6 +257,26 @@ class Store:
             case["tags"] = self.case_tags(case["id"])
         return cases
 
+    def health(self) -> dict[str, Any]:
+        """What `doctor` reports about the database itself."""
+        integrity = [row[0] for row in self.conn.execute("PRAGMA integrity_check").fetchall()]
+        foreign = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        migrations = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'issuenote' ORDER BY id"
+            )
+        ]
+        return {
+            "integrity": integrity,
+            "foreign_key_errors": len(foreign),
+            "journal_mode": self.conn.execute("PRAGMA journal_mode").fetchone()[0],
+            "schema_version": self.schema_version(),
+            "migrations": migrations,
+            "counts": {t: self.count(t) for t in ("cases", "entries", "transactions")},
+            "encrypted_data": self.meta("kcv") is not None,
+        }
+
     def count(self, table: str) -> int:
         if table not in ("cases", "entries", "transactions", "case_tags"):
             raise ValueError(table)
@@ -514,3 +534,71 @@ def _agents(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             match["name"] = match["name"] or name
             match["agent_id"] = match["agent_id"] or agent_id
     return agents
+
+
+# -- whole-database copies, for `issuenote backup` and `restore` -----------------
+
+
+def snapshot_database(source: Path, target: Path) -> None:
+    """Copy a live notebook with SQLite's online backup API into a new file.
+
+    The copy is what one read transaction sees, so it is consistent while other
+    processes write (in WAL mode they are not even held up). No migration runs:
+    a backup keeps the notebook exactly as it is.
+    """
+    from issuenote.store.connection import BUSY_TIMEOUT_MS
+
+    if not source.is_file():
+        raise IssuenoteError(f"no notebook at {source}")
+    try:
+        origin = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"cannot open the notebook {source}: {error}") from None
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            origin.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            origin.backup(copy)
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"cannot copy the notebook {source}: {error}") from None
+    finally:
+        origin.close()
+
+
+def inspect_database(path: Path) -> dict[str, Any]:
+    """What a backup needs to know of a notebook file, read without migrating it.
+
+    Keys: integrity (the lines of PRAGMA integrity_check, ["ok"] when sound),
+    foreign_key_errors, schema_version, notebook_id, kcv, counts.
+    """
+    try:
+        conn = sqlite3.connect(path)
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"{path.name} cannot be opened: {error}") from None
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        facts: dict[str, Any] = {
+            "integrity": integrity,
+            "foreign_key_errors": len(conn.execute("PRAGMA foreign_key_check").fetchall()),
+            "schema_version": int(conn.execute("PRAGMA user_version").fetchone()[0]),
+            "notebook_id": None,
+            "kcv": None,
+            "counts": {},
+        }
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "notebook" in tables:
+            meta = dict(conn.execute("SELECT key, value FROM notebook").fetchall())
+            facts["notebook_id"] = meta.get("uuid")
+            facts["kcv"] = meta.get("kcv")
+        for table in ("cases", "entries", "transactions"):
+            if table in tables:
+                count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                facts["counts"][table] = int(count)
+        return facts
+    except sqlite3.DatabaseError as error:
+        raise IssuenoteError(f"{path.name} is not a readable notebook: {error}") from None
+    finally:
+        conn.close()

@@ -1,0 +1,142 @@
+"""`issuenote export`: the summary support reads, in their format and language."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from issuenote.commands._common import home_of, open_store, say, warn
+from issuenote.errors import IssuenoteError
+
+
+def export(
+    ctx: typer.Context,
+    case: Annotated[
+        str | None, typer.Argument(metavar="[CASE]", help="Case number.", show_default=False)
+    ] = None,
+    all_cases: Annotated[
+        bool, typer.Option("--all", help="The whole notebook (with --format json).")
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FMT", help="chat, email, markdown, text, json or html."
+        ),
+    ] = "chat",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="L",
+            help="en, zh or ko (default: the case's language, then config.toml, then en).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (.eml: a real e-mail message).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    copy: Annotated[bool, typer.Option("--copy", help="Put the summary on the clipboard.")] = False,
+    max_chars: Annotated[
+        int, typer.Option("--max-chars", metavar="N", help="Longest chat summary.")
+    ] = 1000,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Show the account reference in full.")
+    ] = False,
+    include_private: Annotated[
+        bool, typer.Option("--include-private", help="Include entries recorded with --private.")
+    ] = False,
+) -> None:
+    """Export a case summary for support: chat, email, markdown, text, json or html."""
+    from issuenote import exporters
+    from issuenote.exporters.screen import screen_document
+
+    if fmt not in exporters.FORMATS:
+        raise IssuenoteError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(exporters.FORMATS)}"
+        )
+    if lang is not None and lang not in exporters.LANGS:
+        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    if all_cases == (case is not None):
+        raise IssuenoteError("give a CASE to export, or --all for the whole notebook")
+    if all_cases and fmt != "json":
+        raise IssuenoteError("--all exports the whole notebook as JSON; add --format json")
+
+    if all_cases:
+        data: str | bytes = _whole_notebook(
+            ctx, redact=not no_redact, include_private=include_private
+        )
+    else:
+        with open_store(ctx, create=False) as store:
+            doc = store.case_document(store.resolve_case(case or ""))
+        doc, masked = screen_document(doc)
+        if masked:
+            warn(f"{masked} secret(s) found in the case were masked in the export")
+        language = lang or doc.get("language")
+        if language is None:
+            from issuenote.config import default_language
+
+            language = default_language(home_of(ctx)) or "en"
+        options = {"lang": language, "redact": not no_redact, "include_private": include_private}
+        if fmt == "email" and output is not None and output.suffix.lower() == ".eml":
+            data = exporters.render_eml(doc, **options)
+        else:
+            data = exporters.render(doc, fmt=fmt, max_chars=max_chars, **options)
+    if no_redact:
+        warn("--no-redact: the account reference is shown in full; share this with care")
+    _deliver(data, output=output, force=force, copy=copy)
+
+
+def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) -> str:
+    import json
+
+    from issuenote import exporters, timeparse
+    from issuenote.exporters.screen import screen_document
+    from issuenote.store.schema import SCHEMA_VERSION
+
+    with open_store(ctx, create=False) as store:
+        ids = [row["id"] for row in store.list_cases(include_finished=True)]
+        ids.sort()
+        docs = [screen_document(store.case_document(case_id))[0] for case_id in ids]
+        notebook_id = store.notebook_id()
+    cases = [
+        json.loads(
+            exporters.render(doc, fmt="json", redact=redact, include_private=include_private)
+        )
+        for doc in docs
+    ]
+    notebook = {
+        "schema_version": SCHEMA_VERSION,
+        "notebook": notebook_id,
+        "exported_at": timeparse.to_local_iso(timeparse.utc_now()),
+        "cases": cases,
+    }
+    return json.dumps(notebook, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _deliver(data: str | bytes, *, output: Path | None, force: bool, copy: bool) -> None:
+    from issuenote.exporters import deliver
+
+    if output is not None:
+        deliver.write_output(output, data, force=force)
+        size = len(data.encode("utf-8") if isinstance(data, str) else data)
+        say(f"Wrote {output} ({size:,} bytes).")
+    if copy:
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        how = deliver.copy_to_clipboard(text)
+        say(f"Copied to the clipboard ({how}).")
+    if output is None and not copy:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data if data.endswith("\n") else data + "\n")

@@ -1,0 +1,159 @@
+"""`issuenote doctor`: is the notebook whole, private, readable and openable?
+
+Each check is a (status, name, detail) line: "ok", "warn" (works, but you
+should know: e.g. a key file instead of the OS keyring) or "fail" (something
+is wrong: damage, a missing key for encrypted data, files others can read).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from issuenote.errors import IssuenoteError
+from issuenote.paths import database_path
+from issuenote.store.schema import SCHEMA_VERSION
+
+# Files the notebook keeps, and the mode each must have.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+@dataclass
+class Check:
+    status: str  # ok | warn | fail
+    name: str
+    detail: str
+    fixed: bool = False
+
+
+@dataclass
+class Report:
+    home: Path
+    checks: list[Check] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, status: str, name: str, detail: str, *, fixed: bool = False) -> None:
+        self.checks.append(Check(status, name, detail, fixed))
+
+    @property
+    def failed(self) -> bool:
+        return any(check.status == "fail" for check in self.checks)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "home": str(self.home),
+            "ok": not self.failed,
+            "checks": [check.__dict__ for check in self.checks],
+            **self.facts,
+        }
+
+
+def examine(home: Path, *, fix: bool = False) -> Report:
+    report = Report(home)
+    db = database_path(home)
+    report.facts["notebook"] = str(db)
+    if not db.exists():
+        report.add("ok", "notebook", f"no notebook yet at {db}; `issuenote new` makes one")
+        return report
+    _check_modes(report, home, fix=fix)
+    from issuenote.store import Store
+
+    try:
+        store = Store.open(home, create=False)
+    except IssuenoteError as error:
+        report.add("fail", "database", str(error))
+        return report
+    assert store is not None
+    try:
+        _check_database(report, store)
+        _check_key(report, store)
+    finally:
+        store.close()
+    report.facts["size_bytes"] = sum(
+        path.stat().st_size for path in home.glob("notebook.db*") if path.is_file()
+    )
+    return report
+
+
+def _check_modes(report: Report, home: Path, *, fix: bool) -> None:
+    wanted = [(home, PRIVATE_DIR)]
+    wanted += [(path, PRIVATE_FILE) for path in sorted(home.glob("notebook.db*"))]
+    wanted += [(path, PRIVATE_FILE) for path in (home / "key", home / "config.toml")]
+    loose = []
+    for path, mode in wanted:
+        try:
+            actual = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if actual & 0o077:
+            if fix:
+                os.chmod(path, mode)
+                report.add("ok", "permissions", f"{path}: {actual:04o} -> {mode:04o}", fixed=True)
+            else:
+                loose.append(f"{path.name} is {actual:04o}")
+    if loose:
+        report.add(
+            "fail",
+            "permissions",
+            "readable by others: " + ", ".join(loose) + "; `issuenote doctor --fix` repairs it",
+        )
+    elif not any(check.name == "permissions" for check in report.checks):
+        report.add("ok", "permissions", "the notebook directory and files are private to you")
+
+
+def _check_database(report: Report, store: Any) -> None:
+    try:
+        health = store.health()
+    except Exception as error:  # a damaged page can fail any query
+        report.add("fail", "database", f"cannot read the database: {error}")
+        return
+    report.facts.update(
+        schema_version=health["schema_version"],
+        migrations=health["migrations"],
+        counts=health["counts"],
+        journal_mode=health["journal_mode"],
+    )
+    if health["integrity"] == ["ok"]:
+        report.add("ok", "integrity", "PRAGMA integrity_check: ok")
+    else:
+        shown = "; ".join(health["integrity"][:3])
+        report.add("fail", "integrity", f"PRAGMA integrity_check: {shown}")
+    if health["foreign_key_errors"]:
+        report.add("fail", "references", f"{health['foreign_key_errors']} broken references")
+    report.add(
+        "ok",
+        "schema",
+        f"schema {health['schema_version']} (this issuenote writes {SCHEMA_VERSION}); "
+        f"migrations: {', '.join(health['migrations'])}",
+    )
+    counts = health["counts"]
+    report.add(
+        "ok",
+        "contents",
+        f"{counts['cases']} cases, {counts['entries']} entries, "
+        f"{counts['transactions']} transactions",
+    )
+    if health["journal_mode"] != "wal":
+        report.add("warn", "journal", f"journal mode is {health['journal_mode']}, expected wal")
+    report.facts["encrypted_data"] = health["encrypted_data"]
+
+
+def _check_key(report: Report, store: Any) -> None:
+    from issuenote.keys import describe_key_location
+
+    kcv = store.meta("kcv")
+    where = describe_key_location(store.home, store.notebook_id(), kcv)
+    report.facts["key"] = {k: v for k, v in where.items() if k != "problems"}
+    explanation = where["explanation"]
+    if kcv is None:
+        report.add("ok", "key", f"no encrypted data yet. {explanation}".strip())
+    elif not where["verified"]:
+        report.add("fail", "key", explanation or "; ".join(where["problems"]))
+    elif where["source"] == "file":
+        report.add("warn", "key", explanation)
+    else:
+        report.add("ok", "key", explanation)

@@ -1,0 +1,116 @@
+"""Secrets are refused or masked on the way in; identifying fields are encrypted at rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+SEED = "abandon ability able about above absent absorb abstract absurd abuse access accident"
+
+
+def raw_notebook_bytes(home: Path) -> bytes:
+    """Everything SQLite has on disk for the notebook, WAL included."""
+    return b"".join(
+        path.read_bytes() for path in sorted(home.glob("notebook.db*")) if path.is_file()
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "kind"),
+    [
+        (("note", "1", f"agent asked for my words: {SEED}"), "seed phrase"),
+        (("note", "1", "my password: hunter2hunter2"), "password"),
+        (("reply", "1", "please confirm your card 4111 1111 1111 1111"), "bank card number"),
+        (("step", "1", "send GA code 123456 to the agent"), "verification code"),
+        (("contact", "1", "--channel", "chat", f"I typed {SEED}"), "seed phrase"),
+        (("edit", "1", "--description", f"seed {SEED}"), "seed phrase"),
+        (("new", f"lost {SEED}"), "seed phrase"),
+    ],
+)
+def test_secret_is_refused_and_nothing_written(cli, case, snapshot, args, kind) -> None:
+    before = snapshot()
+    result = cli(*args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"issuenote: refused: this looks like a {kind}")
+    assert "issuenote never stores secrets" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "hunter2" not in result.stderr and "4111 1111 1111 1111" not in result.stderr
+    assert snapshot() == before
+
+
+def test_redact_stores_the_text_masked(cli_json, case, notebook_home: Path) -> None:
+    entry = cli_json("note", case, f"agent asked for: {SEED}", "--redact")
+    assert entry["text"] == "agent asked for: [redacted: seed phrase]"
+    assert b"abandon ability" not in raw_notebook_bytes(notebook_home)
+
+
+def test_look_alikes_are_not_refused(cli, case) -> None:
+    tron = "7c2d4e1f9a8b3c6d5e4f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"
+    for text in (
+        f"TxID {tron}",
+        "ticket #2024112600123, agent 工号 10086, UID 123456789",
+        "I reset my password yesterday and support asked for nothing else",
+        "Amount 1,250.00 USDT on 2026-11-20 14:03",
+    ):
+        result = cli("note", case, text)
+        assert result.exit_code == 0, (text, result.stderr)
+
+
+def test_account_is_encrypted_at_rest(cli, cli_json, notebook_home: Path) -> None:
+    result = cli("new", "x", "--account", "alice.chen@gmail.com")
+    assert result.exit_code == 0
+    assert b"alice.chen" not in raw_notebook_bytes(notebook_home)
+    doc = json.loads(cli("show", "1", "--json").stdout)
+    assert doc["account"] == "alice.chen@gmail.com"
+    assert doc["unreadable"] == []
+
+
+def test_private_entry_is_encrypted_and_marked(cli, cli_json, case, notebook_home: Path) -> None:
+    entry = cli_json("note", case, "my home address is 12 Elm St", "--private")
+    assert entry["private"] is True
+    assert entry["text"] == "my home address is 12 Elm St"
+    assert b"Elm St" not in raw_notebook_bytes(notebook_home)
+    assert "[private]" in cli("show", case).stdout
+
+
+def test_no_keyring_falls_back_to_a_key_file_and_warns_once(cli, notebook_home: Path) -> None:
+    first = cli("new", "x", "--account", "UID 12345689")
+    assert first.exit_code == 0
+    assert "no usable OS keyring" in first.stderr
+    key_file = notebook_home / "key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    second = cli("new", "y", "--account", "UID 98765432")
+    assert second.exit_code == 0
+    assert second.stderr == ""
+
+
+def test_missing_key_spoils_only_the_encrypted_fields(cli, notebook_home: Path) -> None:
+    cli("new", "x", "--account", "UID 12345689")
+    cli("note", "1", "plain note")
+    (notebook_home / "key").rename(notebook_home / "key.moved")
+    result = cli("show", "1", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["account"] is None
+    assert doc["entries"][0]["text"] == "plain note"
+    assert "key was not found" in doc["unreadable"][0]
+    shown = cli("show", "1")
+    assert shown.exit_code == 0
+    assert "cannot decrypt" in shown.stdout
+    # Writing new encrypted data must not make a second key.
+    refused = cli("edit", "1", "--account", "UID 1")
+    assert refused.exit_code == 1
+    assert "key" in refused.stderr
+    assert not (notebook_home / "key").exists()
+
+
+def test_wrong_key_in_environment_is_a_clear_error(cli, notebook_home, monkeypatch) -> None:
+    cli("new", "x", "--account", "UID 12345689")
+    monkeypatch.setenv("ISSUENOTE_KEY", "A" * 43)
+    doc = json.loads(cli("show", "1", "--json").stdout)
+    assert doc["account"] is None
+    assert "does not open" in doc["unreadable"][0]
