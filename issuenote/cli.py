@@ -123,7 +123,16 @@ def command_named_in(argv: list[str]) -> str | None:
     return None
 
 
-app = build_app()
+def __getattr__(name: str) -> Any:
+    """`issuenote.cli.app`, the app with every command, built on first use.
+
+    Built lazily so that `main()` running one command never imports the
+    modules of all the others.
+    """
+    if name == "app":
+        globals()["app"] = full_app = build_app()
+        return full_app
+    raise AttributeError(name)
 
 
 def main() -> None:
