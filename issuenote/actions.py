@@ -21,28 +21,6 @@ MAX_FIELD_CHARS = 300
 # Entries record what happened; a clock a little ahead is fine, the future is not.
 FUTURE_SLACK = timedelta(minutes=10)
 
-KNOWN_PLATFORMS = {
-    name.lower(): name
-    for name in (
-        "OKX",
-        "Binance",
-        "Coinbase",
-        "Kraken",
-        "Bybit",
-        "KuCoin",
-        "Bitget",
-        "Gate",
-        "HTX",
-        "Upbit",
-        "Bithumb",
-        "Bitfinex",
-        "Gemini",
-        "Crypto.com",
-        "MEXC",
-    )
-}
-KNOWN_PLATFORMS.update({"okex": "OKX", "huobi": "HTX", "gate.io": "Gate"})
-
 
 def clean_text(
     value: str | None, what: str, *, required: bool = True, redact: bool = False
@@ -105,8 +83,14 @@ def _refuse_surrogates(value: str, what: str) -> None:
 
 
 def clean_platform(value: str | None, *, redact: bool = False) -> str | None:
+    """The registry's spelling for a platform it knows (okex -> OKX), else as typed."""
     platform = clean_field(value, "platform", redact=redact)
-    return None if platform is None else KNOWN_PLATFORMS.get(platform.lower(), platform)
+    if platform is None:
+        return None
+    from issuenote.scam import load_registry
+
+    known = load_registry().find(platform)
+    return known.name if known is not None else platform
 
 
 def clean_tags(values: Iterable[str], *, redact: bool = False) -> list[str]:
