@@ -41,6 +41,11 @@ def console() -> Console:
     return Console(highlight=False)
 
 
+def plain(value: Any) -> Text:
+    """One line of user text, made harmless for the terminal."""
+    return _t(value, single_line=True)
+
+
 def _t(value: Any, style: str = "", *, limit: int | None = None, single_line: bool = False) -> Text:
     if value is None:
         return Text("")

@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("tx", "transactions", "tx"),
     ("edit", "cases", "edit"),
     ("rm", "cases", "rm"),
+    ("search", "search", "search"),
     ("export", "export", "export"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),

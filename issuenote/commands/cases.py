@@ -134,7 +134,7 @@ def list_cases(
 
     wanted = choose("status", status) if status else None
     cases = []
-    if _exists(ctx):
+    if notebook_exists(ctx):
         with open_store(ctx, create=False) as store:
             cases = store.list_cases(
                 status=wanted,
@@ -160,7 +160,7 @@ def list_cases(
     render.console().print(render.cases_table(cases))
 
 
-def _exists(ctx: typer.Context) -> bool:
+def notebook_exists(ctx: typer.Context) -> bool:
     from issuenote.commands._common import home_of
     from issuenote.paths import database_path
 
@@ -181,7 +181,7 @@ def show(
     The account reference is masked (safe while sharing your screen with
     support) unless --reveal; --json always carries it in full.
     """
-    if not _exists(ctx):
+    if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
@@ -254,7 +254,7 @@ def rm(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a case and everything recorded on it."""
-    if not _exists(ctx):
+    if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
