@@ -364,3 +364,33 @@ def test_version(cli) -> None:
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("issuenote ")
+
+
+def test_edit_flag_opens_the_editor(cli_json, case, tmp_path: Path, monkeypatch) -> None:
+    editor = tmp_path / "fake-editor"
+    editor.write_text(
+        "#!/bin/sh\nprintf 'written in the editor\\n# Write the note above.\\n' > \"$1\"\n"
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    entry = cli_json("note", case, "-e")
+    assert entry["text"] == "written in the editor"
+
+
+def test_editor_left_empty_records_nothing(
+    cli, case, tmp_path: Path, monkeypatch, snapshot
+) -> None:
+    editor = tmp_path / "fake-editor"
+    editor.write_text('#!/bin/sh\n: > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    before = snapshot()
+    result = cli("note", case, "-e")
+    assert result.exit_code == 1
+    assert snapshot() == before
+
+
+def test_no_text_and_no_terminal_is_a_clear_error(cli, case) -> None:
+    result = cli("note", case)
+    assert result.exit_code == 1
+    assert "empty" in result.stderr
