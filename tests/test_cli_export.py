@@ -173,3 +173,12 @@ def test_copy_without_clipboard_or_terminal_is_a_clear_error(
     result = cli("export", running_example, "--copy")
     assert result.exit_code == 1
     assert "no clipboard available" in result.stderr
+
+
+def test_whole_notebook_file_is_private(cli, running_example, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "notebook.json"
+    assert cli("export", "--all", "--format", "json", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600

@@ -25,6 +25,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("rm", "cases", "rm"),
     ("search", "search", "search"),
     ("export", "export", "export"),
+    ("backup", "notebook", "backup"),
+    ("restore", "notebook", "restore"),
+    ("import", "notebook", "import_"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),
 )

@@ -94,10 +94,17 @@ def export(
             data = exporters.render(doc, fmt=fmt, max_chars=max_chars, **options)
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
-    _deliver(data, output=output, force=force, copy=copy)
+    _deliver(data, output=output, force=force, copy=copy, private=all_cases)
 
 
 def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) -> str:
+    """Every case as `export --format json` writes it, in one file `issuenote import` reads.
+
+    Like every export it masks the account and leaves private entries out;
+    `--no-redact --include-private` gives a complete copy. A field that cannot
+    be decrypted here (missing key) would be written as empty, so such an
+    export is refused rather than silently incomplete.
+    """
     import json
 
     from issuenote import exporters, timeparse
@@ -109,6 +116,21 @@ def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) 
         ids.sort()
         docs = [screen_document(store.case_document(case_id))[0] for case_id in ids]
         notebook_id = store.notebook_id()
+    lost = [
+        f"case {doc['id']} {field.split(':', 1)[0]}"
+        for doc in docs
+        for field in doc.get("unreadable") or []
+        if (include_private and field.startswith("entries."))
+        or (not redact and field.startswith("cases.account"))
+    ]
+    if lost:
+        raise IssuenoteError(
+            f"{len(lost)} encrypted field(s) cannot be decrypted here ({lost[0]}, ...): the "
+            "data key is missing or wrong; set ISSUENOTE_KEY or restore the key file, or "
+            "export without --include-private and --no-redact"
+        )
+    if include_private:
+        warn("--include-private: private entries are in the export in plain text; keep it safe")
     cases = [
         json.loads(
             exporters.render(doc, fmt="json", redact=redact, include_private=include_private)
@@ -116,19 +138,23 @@ def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) 
         for doc in docs
     ]
     notebook = {
+        "format": "issuenote-notebook",
         "schema_version": SCHEMA_VERSION,
         "notebook": notebook_id,
         "exported_at": timeparse.to_local_iso(timeparse.utc_now()),
+        "includes_private": include_private,
         "cases": cases,
     }
     return json.dumps(notebook, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def _deliver(data: str | bytes, *, output: Path | None, force: bool, copy: bool) -> None:
+def _deliver(
+    data: str | bytes, *, output: Path | None, force: bool, copy: bool, private: bool
+) -> None:
     from issuenote.exporters import deliver
 
     if output is not None:
-        deliver.write_output(output, data, force=force)
+        deliver.write_output(output, data, force=force, private=private)
         size = len(data.encode("utf-8") if isinstance(data, str) else data)
         say(f"Wrote {output} ({size:,} bytes).")
     if copy:

@@ -54,11 +54,14 @@ def _current_umask() -> int:
     return mask
 
 
-def write_output(path: str | os.PathLike[str], data: str | bytes, *, force: bool) -> None:
+def write_output(
+    path: str | os.PathLike[str], data: str | bytes, *, force: bool, private: bool = False
+) -> None:
     """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``.
 
     Text is written as UTF-8 with the line ends it has. On any failure the
-    target is untouched and no temporary file is left behind.
+    target is untouched and no temporary file is left behind. ``private``
+    makes the file readable by its owner only (a whole-notebook export).
     """
     target = Path(path).expanduser()
     if target.is_symlink() and force:
@@ -85,7 +88,12 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *, force: bool
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        mode = (target.stat().st_mode & 0o7777) if target.exists() else 0o666 & ~_current_umask()
+        if private:
+            mode = 0o600
+        elif target.exists():
+            mode = target.stat().st_mode & 0o7777
+        else:
+            mode = 0o666 & ~_current_umask()
         os.chmod(temp, mode)
         if force:
             os.replace(temp, target)

@@ -1,0 +1,774 @@
+"""Read an export file into checked records, ready to merge into a notebook.
+
+`issuenote import FILE` takes what `export --all --format json` writes (a
+whole notebook) or what `export CASE --format json` writes (one case). The
+file is parsed and every field is checked here, with the rules the recording
+commands apply (statuses, kinds, channels, times with offsets, exact amounts,
+txids, no secrets), before anything is written: a bad file is refused as a
+whole, with the line and the reason, and the notebook is not touched.
+
+Values come out in storage form (UTC times, canonical amounts), so merging is
+a plain comparison. Pure: sqlite and the CLI are not imported; the validators
+of `issuenote.actions` are imported on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NoReturn
+
+from issuenote import timeparse
+from issuenote.errors import IssuenoteError
+
+NOTEBOOK_FORMAT = "issuenote-notebook"
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+MAX_WARNING_CHARS = 2000
+
+CASE_FIELDS = (
+    "title",
+    "platform",
+    "category",
+    "status",
+    "account",
+    "language",
+    "description",
+    "occurred_at",
+)
+ENTRY_FIELDS = (
+    "kind",
+    "text",
+    "at",
+    "channel",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "suggests",
+    "escalated_to",
+    "new_status",
+    "due",
+    "done_at",
+    "flags",
+    "warnings",
+    "private",
+)
+TRANSACTION_FIELDS = ("txid", "chain", "asset", "amount", "kind", "at")
+
+_NOTEBOOK_KEYS = frozenset(
+    {"format", "schema_version", "notebook", "exported_at", "includes_private", "cases"}
+)
+# Keys the exporter derives from the rest (or numbers locally): read past, never stored.
+_CASE_DERIVED = frozenset(
+    {"schema_version", "id", "redacted", "tickets", "agents", "open_steps", "unreadable"}
+)
+_CASE_KEYS = frozenset(
+    {"uuid", *CASE_FIELDS, "tags", "created_at", "updated_at", "entries", "transactions"}
+    | _CASE_DERIVED
+)
+_ENTRY_KEYS = frozenset({"id", "uuid", *ENTRY_FIELDS})
+_TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url"})
+
+# Which kinds of entry may carry which optional fields, as the recording commands write them.
+_ONLY_ON = {
+    "due": ("step",),
+    "done_at": ("step",),
+    "suggests": ("reply",),
+    "agent": ("reply",),
+    "agent_id": ("reply",),
+    "escalated_to": ("escalation",),
+    "new_status": ("status", "escalation"),
+}
+_TEXT_REQUIRED = ("note", "reply", "step")
+
+_TIME_WITH_OFFSET = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII
+)
+_FLAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}", re.ASCII)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ImportedEntry:
+    uuid: str
+    id: int | None
+    fields: dict[str, Any]
+    where: str
+
+
+@dataclass(frozen=True)
+class ImportedTransaction:
+    uuid: str
+    id: int | None
+    fields: dict[str, Any]
+    where: str
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    uuid: str
+    id: int | None
+    fields: dict[str, Any]
+    tags: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    entries: tuple[ImportedEntry, ...]
+    transactions: tuple[ImportedTransaction, ...]
+    where: str
+    # The export masked the account: it says nothing about the real one.
+    account_masked: bool = False
+    # Fields the exporting notebook could not decrypt (no key there).
+    unreadable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A checked export: every value in storage form."""
+
+    source: str
+    schema_version: int
+    notebook_id: str | None
+    exported_at: str | None
+    includes_private: bool | None
+    cases: tuple[ImportedCase, ...] = field(default_factory=tuple)
+    single_case: bool = False
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def read_export_file(path: Any) -> bytes:
+    """The bytes of an export file, or one clear refusal (missing, a directory, too big)."""
+    import os
+
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            import stat
+
+            if not stat.S_ISREG(info.st_mode):
+                raise IssuenoteError(f"cannot import {name}: not a regular file")
+            if info.st_size > MAX_IMPORT_BYTES:
+                raise IssuenoteError(
+                    f"cannot import {name}: {info.st_size:,} bytes is more than the "
+                    f"{MAX_IMPORT_BYTES:,} an export can be"
+                )
+            return stream.read()
+    except FileNotFoundError:
+        raise IssuenoteError(f"cannot import {name}: no such file") from None
+    except IsADirectoryError:
+        raise IssuenoteError(f"cannot import {name}: it is a directory") from None
+    except PermissionError:
+        raise IssuenoteError(f"cannot import {name}: permission denied") from None
+    except OSError as error:
+        raise IssuenoteError(f"cannot import {name}: {error.strerror or error}") from None
+
+
+def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> ExportFile:
+    """Parse and check a whole export; IssuenoteError names the line and the reason."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise IssuenoteError(
+            f"cannot import {source}: {len(data):,} bytes is more than the "
+            f"{MAX_IMPORT_BYTES:,} an export can be"
+        )
+    text = _decode(data, source)
+    document = _parse_json(text, source)
+    return _Checker(text, source, now or timeparse.utc_now()).export(document)
+
+
+def _decode(data: bytes, source: str) -> str:
+    kind = _foreign_kind(data)
+    if kind is not None:
+        raise IssuenoteError(f"cannot import {source}: {kind}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise IssuenoteError(
+            f"cannot import {source}: line {line}: not UTF-8 text (byte {error.start}); "
+            "nothing was imported"
+        ) from None
+
+
+def _foreign_kind(data: bytes) -> str | None:
+    """Name a file that is clearly something else, so the message can say what to do."""
+    if data.startswith(b"\x1f\x8b"):
+        return (
+            "it is a gzip archive, not a JSON export; "
+            "a backup is brought back with `issuenote restore FILE`"
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return "it is a zip archive, not a JSON export"
+    if data.startswith(b"SQLite format 3\x00"):
+        return (
+            "it is an SQLite database, not a JSON export; "
+            "make a backup with `issuenote backup` and bring it back with `issuenote restore`"
+        )
+    if not data.strip():
+        return "the file is empty; nothing was imported"
+    return None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str, offset: int | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.offset = offset
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _parse_json(text: str, source: str) -> Any:
+    def refuse(line: int | None, reason: str) -> NoReturn:
+        where = f"line {line}: " if line else ""
+        raise IssuenoteError(f"cannot import {source}: {where}{reason}; nothing was imported")
+
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as error:
+        reason = f"not valid JSON: {error.msg} (column {error.colno})"
+        if error.pos >= len(text.rstrip()) or not text.rstrip().endswith(("}", "]")):
+            reason += "; the file looks cut short (truncated?)"
+        refuse(error.lineno, reason)
+    except _DuplicateKey as duplicate:
+        offset = _duplicate_offset(text)
+        line = None if offset is None else text.count("\n", 0, offset) + 1
+        refuse(line, f"the key {duplicate.key!r} appears twice in one object")
+    except RecursionError:
+        refuse(None, "not valid JSON: nested too deeply")
+    except ValueError as error:  # NaN/Infinity, or an integer with thousands of digits
+        refuse(None, f"not valid JSON: {error}")
+
+
+# -- locating a value in the text, for messages --------------------------------
+
+
+def _tracking_parse(text: str) -> tuple[Any, dict[int, tuple[int, int]]]:
+    """Parse again with the pure-Python scanner, noting where each object and array starts.
+
+    Only used to put a line number on a refusal, so the slower scanner costs
+    nothing on a good file.
+    """
+    import json.decoder
+    import json.scanner
+
+    spans: dict[int, tuple[int, int]] = {}
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Any, *rest: Any) -> Any:
+        start = s_and_end[1] - 1
+        _object_hook, _pairs_hook, *memo = rest
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, *memo)
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _DuplicateKey(key, start)
+            result[key] = value
+        spans[id(result)] = (start, end)
+        return result, end
+
+    def parse_array(s_and_end: tuple[str, int], scan_once: Any) -> Any:
+        start = s_and_end[1] - 1
+        values, end = json.decoder.JSONArray(s_and_end, scan_once)
+        spans[id(values)] = (start, end)
+        return values, end
+
+    decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.parse_array = parse_array  # type: ignore[assignment]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[assignment]
+    root = decoder.decode(text)
+    return root, spans
+
+
+def _duplicate_offset(text: str) -> int | None:
+    try:
+        _tracking_parse(text)
+    except _DuplicateKey as duplicate:
+        return duplicate.offset
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+def _key_offset(text: str, start: int, end: int, key: str) -> int | None:
+    """Where `key` is written among the direct keys of the object text[start:end]."""
+    depth = 0
+    index = start + 1
+    while index < end:
+        char = text[index]
+        if char == '"':
+            match = _JSON_STRING.match(text, index)
+            if match is None:
+                return None
+            after = match.end()
+            if depth == 0:
+                colon = after
+                while colon < end and text[colon] in " \t\r\n":
+                    colon += 1
+                if colon < end and text[colon] == ":" and json.loads(match.group(0)) == key:
+                    return index
+            index = after
+            continue
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        index += 1
+    return None
+
+
+def line_of(text: str, path: Path_) -> int | None:
+    """The line where the value at `path` (keys and indexes) is written, if it can be found."""
+    try:
+        root, spans = _tracking_parse(text)
+    except (ValueError, RecursionError):
+        return None
+    node: Any = root
+    offset = spans.get(id(root), (0, 0))[0]
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            child = node[step]
+            span = spans.get(id(node))
+            key_at = None if span is None else _key_offset(text, span[0], span[1], step)
+            offset = key_at if key_at is not None else offset
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            child = node[step]
+        else:
+            break
+        if isinstance(child, dict | list) and id(child) in spans and not isinstance(step, str):
+            offset = spans[id(child)][0]
+        node = child
+    return text.count("\n", 0, offset) + 1
+
+
+def path_text(path: Path_) -> str:
+    """cases[0].entries[3].at"""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out or "the file"
+
+
+# -- checking -----------------------------------------------------------------
+
+
+class _Checker:
+    """Checks the parsed document field by field; the first problem refuses the file."""
+
+    def __init__(self, text: str, source: str, now: datetime) -> None:
+        self.text = text
+        self.source = source
+        self.now = now
+        self.seen_uuids: dict[str, str] = {}
+
+    def fail(self, path: Path_, reason: str) -> NoReturn:
+        line = line_of(self.text, path)
+        where = f"line {line} ({path_text(path)})" if line else path_text(path)
+        raise IssuenoteError(
+            f"cannot import {self.source}: {where}: {reason}; nothing was imported"
+        )
+
+    def checked(self, path: Path_, check: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        """Run one of the recording commands' validators; its refusal gets our location."""
+        try:
+            return check(*args, **options)
+        except IssuenoteError as error:
+            self.fail(path, str(error))
+
+    def short_text(
+        self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
+    ) -> str | None:
+        """A one-line field, checked as the recording commands check it (clean_field)."""
+        from issuenote.actions import clean_field
+
+        value = self.text_value(path, record, name)
+        return self.checked((*path, name), clean_field, value, what, required=required)
+
+    def long_text(
+        self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
+    ) -> str | None:
+        """Free text, checked as the recording commands check it (clean_text)."""
+        from issuenote.actions import clean_text
+
+        value = self.text_value(path, record, name)
+        return self.checked((*path, name), clean_text, value, what, required=required)
+
+    # -- the document ---------------------------------------------------------
+
+    def export(self, document: Any) -> ExportFile:
+        if isinstance(document, dict) and "cases" in document:
+            return self.notebook(document)
+        if isinstance(document, dict) and "uuid" in document and "title" in document:
+            return self.single_case(document)
+        self.fail(
+            (),
+            "not an issuenote export (expected the JSON that "
+            "`issuenote export --all --format json` writes)",
+        )
+
+    def notebook(self, document: dict[str, Any]) -> ExportFile:
+        self.known_keys((), document, _NOTEBOOK_KEYS)
+        file_format = document.get("format", NOTEBOOK_FORMAT)
+        if file_format != NOTEBOOK_FORMAT:
+            self.fail(("format",), f"unknown format {file_format!r} (expected {NOTEBOOK_FORMAT!r})")
+        from issuenote.store.schema import SCHEMA_VERSION
+
+        version = self.schema_version(document, ("schema_version",), SCHEMA_VERSION, required=True)
+        notebook_id = document.get("notebook")
+        if notebook_id is not None:
+            notebook_id = self.uuid_text(("notebook",), notebook_id)
+        exported_at = self.time(("exported_at",), document.get("exported_at"), past=False)
+        includes_private = document.get("includes_private")
+        if includes_private is not None and not isinstance(includes_private, bool):
+            self.fail(("includes_private",), "must be true or false")
+        cases = document["cases"]
+        if not isinstance(cases, list):
+            self.fail(("cases",), "must be a list of cases")
+        checked = tuple(self.case(("cases", index), value) for index, value in enumerate(cases))
+        return ExportFile(
+            source=self.source,
+            schema_version=version,
+            notebook_id=notebook_id,
+            exported_at=exported_at,
+            includes_private=includes_private,
+            cases=checked,
+        )
+
+    def single_case(self, document: dict[str, Any]) -> ExportFile:
+        from issuenote.exporters.jsonfmt import SCHEMA_VERSION as CASE_SCHEMA
+
+        version = self.schema_version(document, ("schema_version",), CASE_SCHEMA, required=False)
+        case = self.case((), document)
+        return ExportFile(
+            source=self.source,
+            schema_version=version,
+            notebook_id=None,
+            exported_at=None,
+            includes_private=None,
+            cases=(case,),
+            single_case=True,
+        )
+
+    def schema_version(
+        self, document: dict[str, Any], path: Path_, newest: int, *, required: bool
+    ) -> int:
+        value = document.get("schema_version")
+        if value is None and not required:
+            return newest
+        if not _is_int(value) or value < 1:
+            self.fail(path, "must be a whole number such as 1")
+        if value > newest:
+            self.fail(
+                path,
+                f"the file was written by a newer issuenote (schema {value}; this one reads "
+                f"up to {newest}); upgrade issuenote to import it",
+            )
+        return int(value)
+
+    # -- records ----------------------------------------------------------------
+
+    def case(self, path: Path_, value: Any) -> ImportedCase:
+        from issuenote import actions
+
+        record = self.record(path, value, _CASE_KEYS, required=("uuid", "title"))
+        if "schema_version" in record:
+            from issuenote.exporters.jsonfmt import SCHEMA_VERSION as CASE_SCHEMA
+
+            self.schema_version(record, (*path, "schema_version"), CASE_SCHEMA, required=False)
+        case_uuid = self.record_uuid(path, record)
+        fields: dict[str, Any] = {
+            "title": self.short_text(path, record, "title", "title", required=True),
+            "platform": self.checked(
+                (*path, "platform"),
+                actions.clean_platform,
+                self.text_value(path, record, "platform"),
+            ),
+            "category": self.choice(path, record, "category", "category") or "other",
+            "status": self.choice(path, record, "status", "status") or "open",
+            "language": self.choice(path, record, "language", "language"),
+            "description": self.long_text(path, record, "description", "description"),
+            "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
+        }
+        account, masked = self.account(path, record)
+        fields["account"] = account
+        now = timeparse.to_storage(self.now)
+        created_at = self.time((*path, "created_at"), record.get("created_at"), past=False) or now
+        updated_at = self.time((*path, "updated_at"), record.get("updated_at"), past=False) or now
+        tags = self.tags(path, record)
+        entries = self.list_of(path, record, "entries", self.entry)
+        transactions = self.list_of(path, record, "transactions", self.transaction)
+        self.unique_txids(path, transactions)
+        unreadable = record.get("unreadable") or []
+        if not isinstance(unreadable, list) or not all(isinstance(u, str) for u in unreadable):
+            self.fail((*path, "unreadable"), "must be a list of texts")
+        return ImportedCase(
+            uuid=case_uuid,
+            id=self.local_id(path, record),
+            fields=fields,
+            tags=tags,
+            created_at=created_at,
+            updated_at=max(updated_at, created_at),
+            entries=tuple(entries),
+            transactions=tuple(transactions),
+            where=path_text(path) if path else "the case",
+            account_masked=masked,
+            unreadable=tuple(unreadable),
+        )
+
+    def account(self, path: Path_, record: dict[str, Any]) -> tuple[str | None, bool]:
+        """The account reference to store, and whether the export had it masked."""
+        value = self.text_value(path, record, "account")
+        redacted = record.get("redacted", False)
+        if not isinstance(redacted, bool):
+            self.fail((*path, "redacted"), "must be true or false")
+        if value is None or not value.strip():
+            return None, False
+        if redacted or "***" in value:
+            return None, True
+        self.not_encrypted(path, record, "account")
+        return self.short_text(path, record, "account", "account reference"), False
+
+    def not_encrypted(self, path: Path_, record: dict[str, Any], name: str) -> None:
+        from issuenote.fieldcrypt import is_encrypted
+
+        if is_encrypted(record.get(name)):
+            self.fail(
+                (*path, name),
+                "an encrypted value cannot be imported (it opens only with the key of the "
+                "notebook that wrote it); export again with that key available",
+            )
+
+    def tags(self, path: Path_, record: dict[str, Any]) -> tuple[str, ...]:
+        from issuenote.actions import clean_tags
+
+        values = record.get("tags") or []
+        if not isinstance(values, list):
+            self.fail((*path, "tags"), "must be a list of texts")
+        for index, tag in enumerate(values):
+            if not isinstance(tag, str):
+                self.fail((*path, "tags", index), "must be a text")
+            self.checked((*path, "tags", index), clean_tags, [tag])
+        return tuple(clean_tags(values))
+
+    def entry(self, path: Path_, value: Any) -> ImportedEntry:
+        record = self.record(path, value, _ENTRY_KEYS, required=("uuid", "kind", "at"))
+        entry_uuid = self.record_uuid(path, record)
+        kind = self.choice(path, record, "kind", "kind")
+        private = record.get("private", False)
+        if not isinstance(private, bool):
+            self.fail((*path, "private"), "must be true or false")
+        for name in ("text", "suggests"):
+            self.not_encrypted(path, record, name)
+        text_required = kind in _TEXT_REQUIRED
+        fields: dict[str, Any] = {
+            "kind": kind,
+            "text": self.long_text(path, record, "text", f"{kind} text", required=text_required),
+            "at": self.time((*path, "at"), record.get("at"), past=True),
+            "channel": self.choice(path, record, "channel", "channel"),
+            "via": self.short_text(path, record, "via", "via address"),
+            "agent": self.short_text(path, record, "agent", "agent name"),
+            "agent_id": self.short_text(path, record, "agent_id", "agent ID"),
+            "ticket": self.short_text(path, record, "ticket", "ticket number"),
+            "suggests": self.long_text(path, record, "suggests", "suggestion"),
+            "escalated_to": self.short_text(path, record, "escalated_to", "escalation target"),
+            "new_status": self.choice(path, record, "new_status", "status"),
+            "due": self.time((*path, "due"), record.get("due"), past=False),
+            "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
+            "flags": self.flags(path, record),
+            "warnings": self.warnings(path, record),
+            "private": private,
+        }
+        if kind == "status" and fields["new_status"] is None:
+            self.fail((*path, "new_status"), "a status entry names the status it set")
+        for name, kinds in _ONLY_ON.items():
+            if fields[name] is not None and kind not in kinds:
+                self.fail((*path, name), f"a {kind} entry has no {name} (only {', '.join(kinds)})")
+        return ImportedEntry(
+            uuid=entry_uuid, id=self.local_id(path, record), fields=fields, where=path_text(path)
+        )
+
+    def transaction(self, path: Path_, value: Any) -> ImportedTransaction:
+        from issuenote.amounts import format_amount, parse_amount
+        from issuenote.txid import recognize
+
+        record = self.record(path, value, _TRANSACTION_KEYS, required=("uuid", "txid"))
+        tx_uuid = self.record_uuid(path, record)
+        asset = self.short_text(path, record, "asset", "asset")
+        asset = asset.upper() if asset else None
+        txid = self.text_value(path, record, "txid") or ""
+        chain = self.text_value(path, record, "chain")
+        info = self.checked((*path, "txid"), recognize, txid, chain=chain, asset=asset)
+        amount = record.get("amount")
+        if amount is not None:
+            if not isinstance(amount, str):
+                self.fail(
+                    (*path, "amount"),
+                    'must be a text holding the exact decimal, such as "1250.00" (a JSON '
+                    "number may already have lost digits)",
+                )
+            amount = format_amount(self.checked((*path, "amount"), parse_amount, amount))
+        fields = {
+            "txid": info.txid,
+            "chain": info.chain,
+            "asset": asset,
+            "amount": amount,
+            "kind": self.choice(path, record, "kind", "transaction kind"),
+            "at": self.time((*path, "at"), record.get("at"), past=True),
+        }
+        return ImportedTransaction(
+            uuid=tx_uuid, id=self.local_id(path, record), fields=fields, where=path_text(path)
+        )
+
+    # -- fields -----------------------------------------------------------------
+
+    def record(
+        self, path: Path_, value: Any, keys: frozenset[str], *, required: tuple[str, ...]
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, "must be an object")
+        self.known_keys(path, value, keys)
+        for name in required:
+            if value.get(name) is None:
+                self.fail(path, f"the {name} is missing")
+        return value
+
+    def known_keys(self, path: Path_, record: dict[str, Any], keys: frozenset[str]) -> None:
+        for key in record:
+            if key not in keys:
+                self.fail((*path, key), f"unknown field {key!r}")
+
+    def list_of(
+        self,
+        path: Path_,
+        record: dict[str, Any],
+        name: str,
+        check: Callable[[Path_, Any], Any],
+    ) -> list[Any]:
+        values = record.get(name) or []
+        if not isinstance(values, list):
+            self.fail((*path, name), "must be a list")
+        return [check((*path, name, index), value) for index, value in enumerate(values)]
+
+    def text_value(self, path: Path_, record: dict[str, Any], name: str) -> str | None:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            self.fail((*path, name), "must be a text or null")
+        return value
+
+    def choice(self, path: Path_, record: dict[str, Any], name: str, what: str) -> str | None:
+        from issuenote.model import choose
+
+        value = self.text_value(path, record, name)
+        if value is None:
+            return None
+        return self.checked((*path, name), choose, what, value)
+
+    def uuid_text(self, path: Path_, value: Any) -> str:
+        if not isinstance(value, str):
+            self.fail(path, "must be a UUID text")
+        try:
+            parsed = uuid.UUID(value)
+        except ValueError:
+            self.fail(path, f"not a UUID: {_shown(value)}")
+        if str(parsed) != value.lower():
+            self.fail(path, f"not a UUID in the usual form: {_shown(value)}")
+        return str(parsed)
+
+    def record_uuid(self, path: Path_, record: dict[str, Any]) -> str:
+        value = self.uuid_text((*path, "uuid"), record.get("uuid"))
+        first = self.seen_uuids.get(value)
+        if first is not None:
+            self.fail((*path, "uuid"), f"the uuid {value} is also used by {first}")
+        self.seen_uuids[value] = path_text(path) or "the case"
+        return value
+
+    def local_id(self, path: Path_, record: dict[str, Any]) -> int | None:
+        value = record.get("id")
+        if value is None:
+            return None
+        if not _is_int(value) or not 1 <= value < 2**63:
+            self.fail((*path, "id"), "must be a whole number from 1")
+        return int(value)
+
+    def time(self, path: Path_, value: Any, *, past: bool) -> str | None:
+        """Storage form (UTC) of an exported time; exports always state the offset."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(path, "must be an ISO 8601 time text or null")
+        if not _TIME_WITH_OFFSET.fullmatch(value):
+            self.fail(
+                path,
+                f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
+                "like 2026-11-20T14:03:00+08:00",
+            )
+        instant = self.checked(path, timeparse.parse_time, value, now=self.now)
+        if past:
+            from issuenote.actions import FUTURE_SLACK
+
+            if instant > self.now + FUTURE_SLACK:
+                self.fail(path, f"the time {value} is in the future")
+        return timeparse.to_storage(instant)
+
+    def flags(self, path: Path_, record: dict[str, Any]) -> list[str]:
+        values = record.get("flags") or []
+        if not isinstance(values, list):
+            self.fail((*path, "flags"), "must be a list of texts")
+        for index, flag in enumerate(values):
+            if not isinstance(flag, str) or not _FLAG.fullmatch(flag):
+                self.fail((*path, "flags", index), "a flag is a short word such as 'scam-risk'")
+        return sorted(set(values))
+
+    def warnings(self, path: Path_, record: dict[str, Any]) -> list[str]:
+        values = record.get("warnings") or []
+        if not isinstance(values, list):
+            self.fail((*path, "warnings"), "must be a list of texts")
+        for index, warning in enumerate(values):
+            where = (*path, "warnings", index)
+            if not isinstance(warning, str) or not warning.strip():
+                self.fail(where, "must be a non-empty text")
+            if "\x00" in warning or len(warning) > MAX_WARNING_CHARS:
+                self.fail(where, f"must be one sentence without NUL, under {MAX_WARNING_CHARS}")
+            try:
+                warning.encode("utf-8")
+            except UnicodeEncodeError:
+                self.fail(where, "not valid Unicode text (lone surrogate)")
+        return list(dict.fromkeys(values))
+
+    def unique_txids(self, path: Path_, transactions: list[ImportedTransaction]) -> None:
+        seen: set[str] = set()
+        for index, transaction in enumerate(transactions):
+            key = transaction.fields["txid"].casefold()
+            if key in seen:
+                self.fail(
+                    (*path, "transactions", index, "txid"),
+                    f"the case has transaction {transaction.fields['txid']} twice",
+                )
+            seen.add(key)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    shown = value if len(value) <= limit else value[:limit] + "…"
+    return repr(shown)

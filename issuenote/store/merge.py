@@ -1,0 +1,529 @@
+"""The SQL of `issuenote import`: merge checked export records into the notebook by UUID.
+
+What happens to each record of the file (issuenote.importer has checked it):
+
+- a case, entry or transaction whose UUID is new here is added, keeping its
+  number (case 3, entry 12) when that number is free here;
+- one already here is compared field by field: equal changes nothing, so
+  importing the same file twice changes nothing; empty here and set in the
+  file is filled in (a step done on the other machine gets its done time);
+  tags, flags and warnings are united;
+- set on both sides and different (edited on both machines): this notebook's
+  value is kept, and the imported value is written into a note on the case,
+  so neither version is lost and the difference is in plain sight. The same
+  difference imported again is not noted twice. A status is taken from the
+  file when the merged timeline's latest status change says so;
+- a transaction with the same txid in the same case is the same transaction,
+  whatever its UUID.
+
+Everything runs in one write transaction: all of the file, or nothing.
+Account references and private texts are sealed by the notebook's vault, as
+when they are recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from issuenote import timeparse
+from issuenote.errors import IssuenoteError
+from issuenote.store.queries import Store, new_uuid
+
+if TYPE_CHECKING:
+    from issuenote.importer import (
+        ExportFile,
+        ImportedCase,
+        ImportedEntry,
+        ImportedTransaction,
+    )
+
+# Compared one to one; status, account, flags, warnings and done_at have rules of their own.
+_CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
+_ENTRY_COMPARED = (
+    "kind",
+    "text",
+    "at",
+    "channel",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "suggests",
+    "escalated_to",
+    "new_status",
+    "due",
+    "done_at",
+)
+_TX_COMPARED = ("chain", "asset", "amount", "kind", "at")
+_SEALED_ENTRY_COLUMNS = ("text", "suggests")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field set differently here and in the file."""
+
+    label: str
+    here: Any
+    imported: Any
+    sensitive: bool = False
+
+
+@dataclass
+class Conflict:
+    case_id: int
+    fields: list[str]
+    note_id: int | None
+    already_noted: bool = False
+
+
+@dataclass
+class MergeReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    cases_added: list[int] = field(default_factory=list)
+    cases_updated: list[int] = field(default_factory=list)
+    entries_added: int = 0
+    entries_updated: int = 0
+    transactions_added: int = 0
+    transactions_updated: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    # Masked accounts in the file, for cases that have none here: not imported.
+    masked_accounts: int = 0
+    # Encrypted fields here that could not be opened to compare (no key).
+    not_compared: int = 0
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.cases_added
+            or self.cases_updated
+            or self.entries_added
+            or self.transactions_added
+            or any(not c.already_noted for c in self.conflicts)
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "changed": self.changed,
+            "cases_added": self.cases_added,
+            "cases_updated": self.cases_updated,
+            "entries_added": self.entries_added,
+            "entries_updated": self.entries_updated,
+            "transactions_added": self.transactions_added,
+            "transactions_updated": self.transactions_updated,
+            "conflicts": [
+                {
+                    "case": c.case_id,
+                    "fields": c.fields,
+                    "note": c.note_id,
+                    "already_noted": c.already_noted,
+                }
+                for c in self.conflicts
+            ],
+            "masked_accounts_skipped": self.masked_accounts,
+            "not_compared": self.not_compared,
+        }
+
+
+class _DryRun(Exception):
+    """Rolls the write transaction back once a dry run has counted everything."""
+
+
+def merge_export(store: Store, export: ExportFile, *, dry_run: bool = False) -> MergeReport:
+    """Merge the whole file in one transaction; IssuenoteError leaves the notebook untouched."""
+    merger = _Merger(store, export, dry_run=dry_run)
+    try:
+        with store.writing():
+            merger.run()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return merger.report
+
+
+class _Merger:
+    def __init__(self, store: Store, export: ExportFile, *, dry_run: bool) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.export = export
+        self.dry_run = dry_run
+        self.now = timeparse.to_storage(timeparse.utc_now())
+        self.report = MergeReport(dry_run=dry_run)
+
+    # -- helpers ----------------------------------------------------------------
+
+    def one(self, sql: str, *params: Any) -> dict[str, Any] | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else dict(row)
+
+    def free_id(self, table: str, wanted: int | None) -> int | None:
+        """The exported number if nobody here has it, else None (SQLite picks the next)."""
+        if wanted is None:
+            return None
+        taken = self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone()
+        return None if taken else wanted
+
+    def insert(self, table: str, record: dict[str, Any]) -> int:
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update(self, table: str, row_id: int, changes: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), row_id)
+        )
+
+    def seal(self, value: str | None, table: str, column: str, record_uuid: str) -> str | None:
+        """Encrypt as the store does; a dry run stores nothing, so it makes no key either."""
+        if value is None or self.dry_run:
+            return None
+        return self.store.vault.encrypt(value, table=table, column=column, record_uuid=record_uuid)
+
+    def unseal(self, value: str | None, table: str, column: str, record_uuid: str) -> Any:
+        """The plain value here, or _UNREADABLE when this notebook's key is missing."""
+        from issuenote.fieldcrypt import is_encrypted
+
+        if value is None or not is_encrypted(value):
+            return value
+        try:
+            return self.store.vault.decrypt(
+                value, table=table, column=column, record_uuid=record_uuid
+            )
+        except IssuenoteError:
+            return _UNREADABLE
+
+    def refuse(self, message: str) -> IssuenoteError:
+        return IssuenoteError(
+            f"cannot import {self.export.source}: {message}; nothing was imported"
+        )
+
+    # -- the file ---------------------------------------------------------------
+
+    def run(self) -> None:
+        for case in self.export.cases:
+            row = self.one("SELECT * FROM cases WHERE uuid = ?", case.uuid)
+            if row is None:
+                self.add_case(case)
+            else:
+                self.merge_case(row, case)
+
+    # -- new records --------------------------------------------------------------
+
+    def add_case(self, case: ImportedCase) -> None:
+        fields = dict(case.fields)
+        fields["account"] = self.seal(fields["account"], "cases", "account", case.uuid)
+        record: dict[str, Any] = {}
+        wanted = self.free_id("cases", case.id)
+        if wanted is not None:
+            record["id"] = wanted
+        record.update(uuid=case.uuid, **fields)
+        record.update(created_at=case.created_at, updated_at=case.updated_at)
+        case_id = self.insert("cases", record)
+        self.add_tags(case_id, case.tags)
+        for entry in case.entries:
+            self.check_entry_is_new(entry, case_id)
+            self.add_entry(case_id, entry)
+        for transaction in case.transactions:
+            self.check_transaction_is_new(transaction, case_id)
+            self.add_transaction(case_id, transaction)
+        if case.account_masked:
+            self.report.masked_accounts += 1
+        self.report.cases_added.append(case_id)
+
+    def add_tags(self, case_id: int, tags: tuple[str, ...] | list[str]) -> int:
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO case_tags (case_id, tag) VALUES (?, ?)",
+            [(case_id, tag) for tag in tags],
+        )
+        return self.conn.total_changes - before
+
+    def add_entry(self, case_id: int, entry: ImportedEntry) -> int:
+        fields = dict(entry.fields)
+        private = bool(fields["private"])
+        if private:
+            for column in _SEALED_ENTRY_COLUMNS:
+                fields[column] = self.seal(fields[column], "entries", column, entry.uuid)
+        record: dict[str, Any] = {}
+        wanted = self.free_id("entries", entry.id)
+        if wanted is not None:
+            record["id"] = wanted
+        record.update(uuid=entry.uuid, case_id=case_id, **fields)
+        record["flags"] = json.dumps(sorted(set(fields["flags"])))
+        record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
+        record["private"] = 1 if private else 0
+        record["created_at"] = self.now
+        self.report.entries_added += 1
+        return self.insert("entries", record)
+
+    def add_transaction(self, case_id: int, transaction: ImportedTransaction) -> None:
+        record: dict[str, Any] = {}
+        wanted = self.free_id("transactions", transaction.id)
+        if wanted is not None:
+            record["id"] = wanted
+        record.update(uuid=transaction.uuid, case_id=case_id, **transaction.fields)
+        record["created_at"] = self.now
+        self.insert("transactions", record)
+        self.report.transactions_added += 1
+
+    def check_entry_is_new(self, entry: ImportedEntry, case_id: int) -> None:
+        row = self.one("SELECT id, case_id FROM entries WHERE uuid = ?", entry.uuid)
+        if row is not None:
+            raise self.refuse(
+                f"{entry.where} is entry {row['id']} of case {row['case_id']} here, not of "
+                f"case {case_id}; the file and this notebook disagree"
+            )
+
+    def check_transaction_is_new(self, transaction: ImportedTransaction, case_id: int) -> None:
+        row = self.one("SELECT id, case_id FROM transactions WHERE uuid = ?", transaction.uuid)
+        if row is not None:
+            raise self.refuse(
+                f"{transaction.where} is transaction {row['id']} of case {row['case_id']} "
+                f"here, not of case {case_id}; the file and this notebook disagree"
+            )
+
+    # -- records already here -------------------------------------------------------
+
+    def merge_case(self, row: dict[str, Any], case: ImportedCase) -> None:
+        case_id = int(row["id"])
+        differences: list[Difference] = []
+        changes: dict[str, Any] = {}
+        for name in _CASE_COMPARED:
+            self.compare(name, row[name], case.fields[name], changes, differences)
+
+        imported_account = case.fields["account"]
+        if case.account_masked:
+            if row["account"] is None:
+                self.report.masked_accounts += 1
+        elif imported_account is not None:
+            here = self.unseal(row["account"], "cases", "account", case.uuid)
+            if here is _UNREADABLE:
+                self.report.not_compared += 1
+            elif here is None:
+                changes["account"] = self.seal(imported_account, "cases", "account", case.uuid)
+            elif here != imported_account:
+                differences.append(
+                    Difference("account reference", here, imported_account, sensitive=True)
+                )
+
+        touched = self.add_tags(case_id, case.tags) > 0
+        for entry in case.entries:
+            touched |= self.merge_entry(case_id, entry, differences)
+        for transaction in case.transactions:
+            touched |= self.merge_transaction(case_id, transaction, differences)
+
+        self.merge_status(case_id, row["status"], case.fields["status"], changes, differences)
+        conflict_noted = self.note_conflict(case_id, case, differences)
+        if changes or touched or conflict_noted:
+            changes["updated_at"] = max(row["updated_at"], case.updated_at)
+            self.update("cases", case_id, changes)
+        if len(changes) > 1 or touched:  # more than updated_at: the file brought something
+            self.report.cases_updated.append(case_id)
+
+    def compare(
+        self,
+        name: str,
+        here: Any,
+        imported: Any,
+        changes: dict[str, Any],
+        differences: list[Difference],
+        *,
+        label: str | None = None,
+        sensitive: bool = False,
+    ) -> None:
+        """Fill an empty field, or note a value set differently on both sides."""
+        if imported is None or here == imported:
+            return
+        if here is None:
+            changes[name] = imported
+        else:
+            differences.append(Difference(label or name, here, imported, sensitive))
+
+    def merge_status(
+        self,
+        case_id: int,
+        here: str,
+        imported: str,
+        changes: dict[str, Any],
+        differences: list[Difference],
+    ) -> None:
+        """The merged timeline decides: its latest status change names the current status."""
+        if here == imported:
+            return
+        latest = self.one(
+            "SELECT new_status FROM entries WHERE case_id = ? AND new_status IS NOT NULL "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            case_id,
+        )
+        latest_status = None if latest is None else latest["new_status"]
+        if latest_status == imported:
+            changes["status"] = imported
+        elif latest_status != here:
+            differences.append(Difference("status", here, imported))
+
+    def merge_entry(
+        self, case_id: int, entry: ImportedEntry, differences: list[Difference]
+    ) -> bool:
+        row = self.one("SELECT * FROM entries WHERE uuid = ?", entry.uuid)
+        if row is None:
+            self.add_entry(case_id, entry)
+            return True
+        if row["case_id"] != case_id:
+            raise self.refuse(
+                f"{entry.where} is entry {row['id']} of case {row['case_id']} here, not of "
+                f"case {case_id}; the file and this notebook disagree"
+            )
+        private = bool(row["private"])
+        here = dict(row)
+        unreadable = False
+        if private:
+            for column in _SEALED_ENTRY_COLUMNS:
+                here[column] = self.unseal(row[column], "entries", column, entry.uuid)
+                unreadable |= here[column] is _UNREADABLE
+        if unreadable:
+            self.report.not_compared += 1
+        changes: dict[str, Any] = {}
+        sensitive = private or bool(entry.fields["private"])
+        for name in _ENTRY_COMPARED:
+            if here[name] is _UNREADABLE:
+                continue
+            self.compare(
+                name,
+                here[name],
+                entry.fields[name],
+                changes,
+                differences,
+                label=f"entry {row['id']} ({row['kind']}) {name.replace('_', ' ')}",
+                sensitive=sensitive and name in _SEALED_ENTRY_COLUMNS,
+            )
+        if private:
+            for column in _SEALED_ENTRY_COLUMNS:
+                if column in changes:
+                    changes[column] = self.seal(changes[column], "entries", column, entry.uuid)
+        flags = sorted(set(json.loads(row["flags"] or "[]")) | set(entry.fields["flags"]))
+        if flags != json.loads(row["flags"] or "[]"):
+            changes["flags"] = json.dumps(flags)
+        warnings_here = json.loads(row["warnings"] or "[]")
+        warnings = list(dict.fromkeys([*warnings_here, *entry.fields["warnings"]]))
+        if warnings != warnings_here:
+            changes["warnings"] = json.dumps(warnings, ensure_ascii=False)
+        if not changes:
+            return False
+        self.update("entries", int(row["id"]), changes)
+        self.report.entries_updated += 1
+        return True
+
+    def merge_transaction(
+        self, case_id: int, transaction: ImportedTransaction, differences: list[Difference]
+    ) -> bool:
+        row = self.one("SELECT * FROM transactions WHERE uuid = ?", transaction.uuid)
+        if row is not None and row["case_id"] != case_id:
+            raise self.refuse(
+                f"{transaction.where} is transaction {row['id']} of case {row['case_id']} "
+                f"here, not of case {case_id}; the file and this notebook disagree"
+            )
+        if row is None:
+            # The same txid recorded on both machines is one transaction.
+            row = self.one(
+                "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
+                case_id,
+                transaction.fields["txid"],
+            )
+        if row is None:
+            self.add_transaction(case_id, transaction)
+            return True
+        changes: dict[str, Any] = {}
+        imported_txid = transaction.fields["txid"]
+        if row["txid"].casefold() != imported_txid.casefold():
+            differences.append(
+                Difference(f"transaction {row['txid']} txid", row["txid"], imported_txid)
+            )
+        for name in _TX_COMPARED:
+            self.compare(
+                name,
+                row[name],
+                transaction.fields[name],
+                changes,
+                differences,
+                label=f"transaction {row['txid']} {name}",
+            )
+        if not changes:
+            return False
+        self.update("transactions", int(row["id"]), changes)
+        self.report.transactions_updated += 1
+        return True
+
+    # -- keeping both versions -----------------------------------------------------
+
+    def note_conflict(
+        self, case_id: int, case: ImportedCase, differences: list[Difference]
+    ) -> bool:
+        """Write the imported values into a note on the case; False if it is already there."""
+        if not differences:
+            return False
+        text = _conflict_text(self.export, differences)
+        private = any(d.sensitive for d in differences)
+        fields = [d.label for d in differences]
+        for row in self.conn.execute(
+            "SELECT id, uuid, text, private FROM entries WHERE case_id = ? AND kind = 'note' "
+            "AND private = ?",
+            (case_id, int(private)),
+        ):
+            existing = self.unseal(row["text"], "entries", "text", row["uuid"])
+            if existing == text:
+                self.report.conflicts.append(
+                    Conflict(case_id, fields, int(row["id"]), already_noted=True)
+                )
+                return False
+        note_uuid = new_uuid()
+        note_id = self.insert(
+            "entries",
+            {
+                "uuid": note_uuid,
+                "case_id": case_id,
+                "kind": "note",
+                "text": self.seal(text, "entries", "text", note_uuid) if private else text,
+                "at": self.now,
+                "flags": "[]",
+                "warnings": "[]",
+                "private": int(private),
+                "created_at": self.now,
+            },
+        )
+        self.report.conflicts.append(Conflict(case_id, fields, note_id))
+        return True
+
+
+class _Unreadable:
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+_UNREADABLE: Any = _Unreadable()
+
+
+def _conflict_text(export: ExportFile, differences: list[Difference]) -> str:
+    """The note that keeps the imported values. Same file, same differences: same text."""
+    # No export time in it: the same unresolved difference, imported again from a newer
+    # export of the same notebook, is then noted once, not at every sync.
+    source = f"notebook {export.notebook_id}" if export.notebook_id else "a single-case export"
+    lines = [
+        f"Import conflict: the imported copy of this case ({source}) differs from the one "
+        "here. The values here were kept; the imported ones are recorded below.",
+    ]
+    if any(d.label.endswith(("at", "due")) for d in differences):
+        lines[0] += " Times are in UTC."
+    for difference in differences:
+        here = json.dumps(difference.here, ensure_ascii=False)
+        imported = json.dumps(difference.imported, ensure_ascii=False)
+        lines.append(f"- {difference.label}: here {here}; imported {imported}")
+    return "\n".join(lines)
