@@ -6,18 +6,24 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from issuenote.errors import IssuenoteError
-from issuenote.paths import notebook_home
+from issuenote.paths import database_path, notebook_home
 from issuenote.store import Store
 
 
-def home_of(ctx: typer.Context) -> Any:
+def home_of(ctx: typer.Context) -> Path:
     state = ctx.find_root().obj
     return notebook_home(getattr(state, "home", None))
+
+
+def notebook_exists(ctx: typer.Context) -> bool:
+    """Reading commands check first, so that reading never creates a notebook."""
+    return database_path(home_of(ctx)).exists()
 
 
 @contextmanager
@@ -38,15 +44,14 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
 def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None:
     """`-` reads stdin; no text (or --edit) on a terminal opens $EDITOR."""
     if value == "-":
-        data = sys.stdin.read()
-        return data
+        return sys.stdin.read()
     if value is not None and not edit:
         return value
     if edit or sys.stdin.isatty():
         import click
 
         written = click.edit(
-            (value or "") + f"\n# Write the {what} above. Lines starting with # are ignored.\n"
+            (value or "") + f"\n# Write the {what} above. Lines starting with '# ' are ignored.\n"
         )
         if written is None:
             raise IssuenoteError(f"no {what} written; nothing recorded")

@@ -13,6 +13,7 @@ from issuenote.commands._common import (
     JsonOption,
     RedactOption,
     emit_json,
+    notebook_exists,
     open_store,
     read_text,
     say,
@@ -158,13 +159,6 @@ def list_cases(
     from issuenote import render
 
     render.console().print(render.cases_table(cases))
-
-
-def notebook_exists(ctx: typer.Context) -> bool:
-    from issuenote.commands._common import home_of
-    from issuenote.paths import database_path
-
-    return database_path(home_of(ctx)).exists()
 
 
 def show(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from issuenote.commands._common import JsonOption, emit_json, open_store
+from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store
 from issuenote.errors import IssuenoteError
 
 
@@ -27,8 +27,6 @@ def search(
     needle = clean_field(query, "search text", required=True) or ""
     if limit < 1:
         raise IssuenoteError("--limit must be at least 1")
-    from issuenote.commands.cases import notebook_exists
-
     hits: list[dict[str, Any]] = []
     if notebook_exists(ctx):
         with open_store(ctx, create=False) as store:
