@@ -16,7 +16,11 @@ def doctor(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Check the notebook: integrity, schema, file modes, key and keyring, counts."""
+    """Check the notebook's health, privacy and key.
+
+    Integrity, schema, file modes (--fix repairs them), where the key is and
+    which keyring is in use, size and counts. Exit 1 when something is wrong.
+    """
     from issuenote.doctor import examine
 
     report = examine(home_of(ctx), fix=fix)

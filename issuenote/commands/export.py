@@ -57,7 +57,12 @@ def export(
         bool, typer.Option("--include-private", help="Include entries recorded with --private.")
     ] = False,
 ) -> None:
-    """Export a case summary for support: chat, email, markdown, text, json or html."""
+    """Export a case summary for support.
+
+    Formats: chat (default), email, markdown, text, json, html; languages en,
+    zh, ko. The account reference is masked and private entries left out
+    unless asked for.
+    """
     from issuenote import exporters
     from issuenote.exporters.screen import screen_document
 

@@ -38,7 +38,9 @@ def backup(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Back up the whole notebook into one archive (safe while others write).
+    """Back up the whole notebook into one archive.
+
+    Safe while other issuenote commands write.
 
     The archive holds a consistent copy of the database, config.toml and the
     attachment store, with a manifest of SHA-256 sums; it is checked after it
@@ -92,7 +94,9 @@ def restore(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Bring back a backup into an empty notebook (or over one with --force).
+    """Restore a backup archive.
+
+    Into an empty notebook, or over one with --force.
 
     The archive is checked as a whole first (manifest, SHA-256 of every file,
     the database's integrity, a schema this issuenote knows, no links or
