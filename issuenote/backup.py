@@ -231,6 +231,13 @@ def make_backup(
 
 
 def _target_path(target: Path | None, cwd: Path, now: datetime) -> Path:
+    try:
+        return _free_target_path(target, cwd, now)
+    except OSError as error:  # e.g. a name too long: pathlib's checks raise, not answer
+        raise IssuenoteError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _free_target_path(target: Path | None, cwd: Path, now: datetime) -> Path:
     name = default_backup_name(now)
     if target is None:
         path = cwd / name

@@ -37,7 +37,10 @@ class IssuenoteGroup(TyperGroup):
             state = ctx.obj if isinstance(ctx.obj, State) else None
             if (state and state.debug) or os.environ.get("ISSUENOTE_DEBUG"):
                 raise
-            typer.echo(f"issuenote: {error}", err=True)
+            from issuenote.textsafe import printable
+
+            # Messages quote user input (a file name, a value): never replay it raw.
+            typer.echo(f"issuenote: {printable(str(error), single_line=True)}", err=True)
             raise typer.Exit(1) from None
 
     def list_commands(self, ctx: Any) -> list[str]:

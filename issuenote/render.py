@@ -257,7 +257,7 @@ def cases_table(cases: list[dict[str, Any]], *, now: datetime | None = None) -> 
                 steps.append(f"  next {timeparse.format_local(due)}")
         title = _t(case["title"], single_line=True)
         if case["tags"]:
-            title.append("  " + " ".join(f"#{t}" for t in case["tags"]), style="dim")
+            title.append_text(_t("  " + " ".join(f"#{t}" for t in case["tags"]), "dim"))
         table.add_row(
             str(case["id"]),
             Text(case["status"], style=STATUS_STYLE.get(case["status"], "")),

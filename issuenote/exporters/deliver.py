@@ -64,16 +64,10 @@ def write_output(
     makes the file readable by its owner only (a whole-notebook export).
     """
     target = Path(path).expanduser()
-    if target.is_symlink() and force:
-        # Replace what the link points at, not the link itself.
-        target = Path(os.path.realpath(target))
-    if target.is_dir():
-        raise IssuenoteError(f"cannot write {target}: it is a directory")
-    if target.exists() and not force:
-        raise IssuenoteError(f"{target} already exists (use --force to overwrite it)")
-    directory = target.parent
-    if not directory.is_dir():
-        raise IssuenoteError(f"cannot write {target}: directory {directory} does not exist")
+    try:
+        target, directory = _checked_target(target, force=force)
+    except OSError as error:  # e.g. a name too long: pathlib's checks raise, not answer
+        raise IssuenoteError(f"cannot write {target}: {_explain(error)}") from None
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
     try:
@@ -110,6 +104,21 @@ def write_output(
             temp.unlink()
         raise
     _sync_directory(directory)
+
+
+def _checked_target(target: Path, *, force: bool) -> tuple[Path, Path]:
+    """The file to write and its directory, or IssuenoteError saying why not."""
+    if target.is_symlink() and force:
+        # Replace what the link points at, not the link itself.
+        target = Path(os.path.realpath(target))
+    if target.is_dir():
+        raise IssuenoteError(f"cannot write {target}: it is a directory")
+    if target.exists() and not force:
+        raise IssuenoteError(f"{target} already exists (use --force to overwrite it)")
+    directory = target.parent
+    if not directory.is_dir():
+        raise IssuenoteError(f"cannot write {target}: directory {directory} does not exist")
+    return target, directory
 
 
 def _link_into_place(temp: Path, target: Path) -> None:
