@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, C1 controls; and lone surrogates (an
+# undecodable byte of a file name from argv): a UTF-8 stdout cannot even write those.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Bidirectional overrides and isolates can reorder what a reader sees.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 

@@ -76,10 +76,36 @@ def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
     return conn
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the notebook to WAL, even while another first run is switching it too.
+
+    Changing the journal mode needs the file to itself, and SQLite answers
+    "database is locked" at once instead of waiting out the busy timeout, so
+    two terminals starting a new notebook together would show that error:
+    retry, re-reading the mode (the other process may have switched it), until
+    the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         import sqlite_utils
 
         from issuenote.store import migrations

@@ -135,7 +135,7 @@ class Store:
         row = None
         if text.isascii() and text.isdigit() and len(text) < 19:
             row = self._one("SELECT id FROM cases WHERE id = ?", [int(text)])
-        elif len(text) == 36:
+        elif len(text) == 36 and text.isascii():
             row = self._one("SELECT id FROM cases WHERE uuid = ?", [text.lower()])
         if row is None:
             shown = text if len(text) <= 40 else text[:40] + "…"
@@ -227,10 +227,10 @@ class Store:
             params.extend(FINISHED_STATUSES)
         if platform:
             where.append("c.platform = ? COLLATE NOCASE")
-            params.append(platform)
+            params.append(_bindable(platform, "platform"))
         if tag:
             where.append("EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
-            params.append(tag)
+            params.append(_bindable(tag, "tag"))
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self.conn.execute(
             f"""
@@ -498,6 +498,15 @@ def _snippet(body: str, query: str, *, reach: int = 40) -> str:
     start, end = max(0, at - reach), min(len(body), at + len(query) + reach)
     text = " ".join(body[start:end].split())
     return ("…" if start else "") + text + ("…" if end < len(body) else "")
+
+
+def _bindable(value: str, what: str) -> str:
+    """A user's filter as SQLite can take it: an undecodable byte from argv cannot be bound."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise IssuenoteError(f"the {what} is not valid Unicode text (lone surrogate)") from None
+    return value
 
 
 def _local(tz: tzinfo | None) -> Callable[[str | None], str | None]:
