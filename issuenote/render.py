@@ -46,6 +46,11 @@ def plain(value: Any) -> Text:
     return _t(value, single_line=True)
 
 
+def plain_block(value: str) -> Text:
+    """Several lines of text, made harmless, kept as they are."""
+    return _t(value)
+
+
 def _t(value: Any, style: str = "", *, limit: int | None = None, single_line: bool = False) -> Text:
     if value is None:
         return Text("")

@@ -394,3 +394,15 @@ def test_no_text_and_no_terminal_is_a_clear_error(cli, case) -> None:
     result = cli("note", case)
     assert result.exit_code == 1
     assert "empty" in result.stderr
+
+
+def test_demo_uses_its_own_key_and_never_the_keyring(cli) -> None:
+    from fake_keyrings import MemoryKeyring, installed_keyring
+
+    with installed_keyring(MemoryKeyring()) as keyring:
+        result = cli("demo", "--no-keep")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert keyring.entries == {} and keyring.calls == []
+    assert "a***n@gmail.com" in result.stdout  # the account was encrypted and read back
+    assert "My request:" in result.stdout  # the chat summary closes the demo

@@ -32,6 +32,7 @@ def demo(
     from issuenote.store import Store
 
     home = tempfile.mkdtemp(prefix="issuenote-demo-")
+    _give_throwaway_key(Path(home))
     out = render.console()
     out.print(f"issuenote demo: a throwaway notebook in {home} (your own notebook is untouched).")
     out.print("Recording the case with these commands:\n", style="bold")
@@ -52,11 +53,33 @@ def demo(
         store.close()
     out.print(render.case_view(doc))
     out.print()
+    out.print("The summary to paste into a support chat ($ issuenote export 1):\n", style="bold")
+    with contextlib.redirect_stdout(io.StringIO()) as summary:
+        root.main(["--home", home, "export", "1"], prog_name="issuenote", standalone_mode=False)
+    out.print(render.plain_block(summary.getvalue()), soft_wrap=True)
     if keep:
         out.print("Explore it further (the directory is yours to delete):", style="bold")
-        out.print(f"  issuenote --home {shlex.quote(home)} show 1 --json", markup=False)
-        out.print(f"  issuenote --home {shlex.quote(home)} list", markup=False)
+        quoted = shlex.quote(home)
+        for example in (
+            "show 1 --json",
+            "export 1 --lang zh",
+            "export 1 --format email --lang ko",
+            "list",
+        ):
+            out.print(f"  issuenote --home {quoted} {example}", markup=False, soft_wrap=True)
     else:
         import shutil
 
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _give_throwaway_key(home: Path) -> None:
+    """A key file of its own, so the demo never touches the OS keyring (nor warns)."""
+    import os
+
+    from issuenote.fieldcrypt import new_key
+    from issuenote.keys import encode_key, key_file_path
+
+    descriptor = os.open(key_file_path(home), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(encode_key(new_key()) + "\n")
