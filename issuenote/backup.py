@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from issuenote.errors import IssuenoteError
+from issuenote.fsutil import fsync_directory
 
 FORMAT = "issuenote-backup"
 FORMAT_VERSION = 1
@@ -431,7 +432,7 @@ def _write_archive(
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
     return _hash_file(path)
 
 
@@ -907,7 +908,7 @@ def _swap_into_place(staging: Path, home: Path) -> None:
             path = Path(directory) / name
             if not path.is_symlink():
                 os.chmod(path, _PRIVATE_FILE)
-    _fsync_directory(staging)
+    fsync_directory(staging)
     try:
         if not home.exists() or (home.is_dir() and not any(home.iterdir())):
             # rename() replaces an empty directory in one step.
@@ -926,26 +927,10 @@ def _swap_into_place(staging: Path, home: Path) -> None:
             f"cannot put the restored notebook in place at {home}: {error.strerror or error}; "
             "nothing was changed"
         ) from None
-    _fsync_directory(home.parent)
+    fsync_directory(home.parent)
 
 
 # -- small helpers --------------------------------------------------------------------
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make renames durable; not possible (nor needed) on Windows."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _is_count(value: Any) -> bool:

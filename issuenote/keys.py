@@ -48,6 +48,7 @@ from typing import Any, Literal, TypeVar
 
 from issuenote import fieldcrypt
 from issuenote.errors import IssuenoteError
+from issuenote.fsutil import fsync_directory
 
 KEYRING_SERVICE = "issuenote"
 KEY_FILE_NAME = "key"
@@ -474,7 +475,7 @@ def _write_new_key_file(path: Path, key: bytes) -> None:
             _write_exclusive(path, data)
     finally:
         temporary.unlink(missing_ok=True)
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def _write_exclusive(path: Path, data: bytes) -> None:
@@ -492,22 +493,6 @@ def _write_exclusive(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)
         raise
     os.close(fd)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the new name durable; not possible (nor needed) on Windows."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- OS keyring ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from issuenote.errors import IssuenoteError
+from issuenote.fsutil import fsync_directory
 
 # pyperclip's copy functions, by name, as people know the tools.
 _CLIPBOARD_TOOLS = {
@@ -103,7 +104,7 @@ def write_output(
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _sync_directory(directory)
+    fsync_directory(directory)
 
 
 def _checked_target(target: Path, *, force: bool) -> tuple[Path, Path]:
@@ -137,18 +138,6 @@ def _link_into_place(temp: Path, target: Path) -> None:
         os.replace(temp, target)
         return
     temp.unlink()
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where unsupported."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    with contextlib.suppress(OSError):
-        descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 # -- clipboard ------------------------------------------------------------------
