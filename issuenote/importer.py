@@ -24,40 +24,12 @@ from typing import Any, NoReturn
 
 from issuenote import timeparse
 from issuenote.errors import IssuenoteError
+from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, TRANSACTION_FIELDS
 
 NOTEBOOK_FORMAT = "issuenote-notebook"
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 MAX_WARNING_CHARS = 2000
 
-CASE_FIELDS = (
-    "title",
-    "platform",
-    "category",
-    "status",
-    "account",
-    "language",
-    "description",
-    "occurred_at",
-)
-ENTRY_FIELDS = (
-    "kind",
-    "text",
-    "at",
-    "channel",
-    "via",
-    "agent",
-    "agent_id",
-    "ticket",
-    "suggests",
-    "escalated_to",
-    "new_status",
-    "due",
-    "done_at",
-    "flags",
-    "warnings",
-    "private",
-)
-TRANSACTION_FIELDS = ("txid", "chain", "asset", "amount", "kind", "at")
 
 _NOTEBOOK_KEYS = frozenset(
     {"format", "schema_version", "notebook", "exported_at", "includes_private", "cases"}

@@ -15,6 +15,38 @@ CHANNELS = ("chat", "email", "social", "phone", "forum", "form", "other")
 TX_KINDS = ("deposit", "withdrawal", "trade", "transfer", "other")
 LANGUAGES = ("en", "zh", "ko")
 
+# The fields of each record, in one place: the store's columns, the importer's
+# checks and the JSON export all follow these.
+CASE_FIELDS = (
+    "title",
+    "platform",
+    "category",
+    "status",
+    "account",
+    "language",
+    "description",
+    "occurred_at",
+)
+ENTRY_FIELDS = (
+    "kind",
+    "text",
+    "at",
+    "channel",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "suggests",
+    "escalated_to",
+    "new_status",
+    "due",
+    "done_at",
+    "flags",
+    "warnings",
+    "private",
+)
+TRANSACTION_FIELDS = ("txid", "chain", "asset", "amount", "kind", "at")
+
 # Statuses that mean "nothing left to do"; `list` hides them unless asked.
 FINISHED_STATUSES = ("resolved", "closed")
 

@@ -22,6 +22,7 @@ from issuenote.exporters.common import (
     visible_entries,
 )
 from issuenote.exporters.masking import mask_account
+from issuenote.model import ENTRY_FIELDS, TRANSACTION_FIELDS
 
 SCHEMA_VERSION = 1
 
@@ -48,27 +49,8 @@ CASE_KEYS = (
     "open_steps",
     "unreadable",
 )
-ENTRY_KEYS = (
-    "id",
-    "uuid",
-    "kind",
-    "text",
-    "at",
-    "channel",
-    "via",
-    "agent",
-    "agent_id",
-    "ticket",
-    "suggests",
-    "escalated_to",
-    "new_status",
-    "due",
-    "done_at",
-    "flags",
-    "warnings",
-    "private",
-)
-TRANSACTION_KEYS = ("id", "uuid", "txid", "chain", "asset", "amount", "kind", "at", "explorer_url")
+ENTRY_KEYS = ("id", "uuid", *ENTRY_FIELDS)
+TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url")
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from issuenote import timeparse
 from issuenote.errors import IssuenoteError
+from issuenote.model import ENTRY_FIELDS
 from issuenote.store.queries import Store, new_uuid
 
 if TYPE_CHECKING:
@@ -41,21 +42,7 @@ if TYPE_CHECKING:
 
 # Compared one to one; status, account, flags, warnings and done_at have rules of their own.
 _CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
-_ENTRY_COMPARED = (
-    "kind",
-    "text",
-    "at",
-    "channel",
-    "via",
-    "agent",
-    "agent_id",
-    "ticket",
-    "suggests",
-    "escalated_to",
-    "new_status",
-    "due",
-    "done_at",
-)
+_ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
 _TX_COMPARED = ("chain", "asset", "amount", "kind", "at")
 _SEALED_ENTRY_COLUMNS = ("text", "suggests")
 

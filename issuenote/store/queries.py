@@ -19,40 +19,10 @@ from typing import Any
 from issuenote import timeparse
 from issuenote.errors import IssuenoteError
 from issuenote.fieldcrypt import is_encrypted
-from issuenote.model import FINISHED_STATUSES
+from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, FINISHED_STATUSES, TRANSACTION_FIELDS
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.schema import SCHEMA_VERSION
 from issuenote.vault import Vault
-
-CASE_COLUMNS = (
-    "title",
-    "platform",
-    "category",
-    "status",
-    "account",
-    "language",
-    "description",
-    "occurred_at",
-)
-ENTRY_COLUMNS = (
-    "kind",
-    "text",
-    "at",
-    "channel",
-    "via",
-    "agent",
-    "agent_id",
-    "ticket",
-    "suggests",
-    "escalated_to",
-    "new_status",
-    "due",
-    "done_at",
-    "flags",
-    "warnings",
-    "private",
-)
-TX_COLUMNS = ("txid", "chain", "asset", "amount", "kind", "at")
 
 
 def new_uuid() -> str:
@@ -144,7 +114,7 @@ class Store:
 
     def add_case(self, fields: dict[str, Any], tags: Iterable[str] = ()) -> int:
         now = _now()
-        values = {column: fields.get(column) for column in CASE_COLUMNS}
+        values = {column: fields.get(column) for column in CASE_FIELDS}
         values["category"] = values["category"] or "other"
         values["status"] = values["status"] or "open"
         record = {"uuid": fields.get("uuid") or new_uuid(), **values}
@@ -174,7 +144,7 @@ class Store:
         )
 
     def update_case(self, case_id: int, changes: dict[str, Any]) -> None:
-        unknown = set(changes) - set(CASE_COLUMNS)
+        unknown = set(changes) - set(CASE_FIELDS)
         if unknown:
             raise ValueError(f"not case columns: {sorted(unknown)}")
         if changes.get("account") is not None:
@@ -337,7 +307,7 @@ class Store:
     # -- entries -------------------------------------------------------------
 
     def add_entry(self, case_id: int, fields: dict[str, Any]) -> int:
-        record = {column: fields.get(column) for column in ENTRY_COLUMNS}
+        record = {column: fields.get(column) for column in ENTRY_FIELDS}
         record["flags"] = json.dumps(sorted(set(fields.get("flags") or [])))
         record["warnings"] = json.dumps(list(fields.get("warnings") or []), ensure_ascii=False)
         record["private"] = 1 if fields.get("private") else 0
@@ -419,7 +389,7 @@ class Store:
         return None if row is None else dict(row)
 
     def add_transaction(self, case_id: int, fields: dict[str, Any]) -> int:
-        record = {column: fields.get(column) for column in TX_COLUMNS}
+        record = {column: fields.get(column) for column in TRANSACTION_FIELDS}
         record = {
             "uuid": fields.get("uuid") or new_uuid(),
             "case_id": case_id,
