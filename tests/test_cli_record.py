@@ -406,3 +406,14 @@ def test_demo_uses_its_own_key_and_never_the_keyring(cli) -> None:
     assert keyring.entries == {} and keyring.calls == []
     assert "a***n@gmail.com" in result.stdout  # the account was encrypted and read back
     assert "My request:" in result.stdout  # the chat summary closes the demo
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on(cli, case) -> None:
+    text = "before\u202eafter \x9b31m and \u2067isolate"
+    result = cli("note", case, text, "--json")
+    assert result.exit_code == 0
+    for raw in ("\u202e", "\x9b", "\u2067"):
+        assert raw not in result.stdout
+    assert json.loads(result.stdout)["text"] == text
+    shown = cli("show", case, "--json").stdout
+    assert "\u202e" not in shown and "\\u202e" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,8 +61,16 @@ def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None
     return None
 
 
+# Valid raw in JSON strings, but a terminal acts on them: C1 controls can start
+# escape sequences, bidi overrides and isolates reorder the text around them.
+_TERMINAL_ACTIVE = "[\u0080-\u009f\u202a-\u202e\u2066-\u2069]"
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """One JSON document on stdout; characters a terminal would act on are \\u-escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = re.sub(_TERMINAL_ACTIVE, lambda match: f"\\u{ord(match.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def say(message: str) -> None:
