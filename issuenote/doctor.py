@@ -60,6 +60,7 @@ def examine(home: Path, *, fix: bool = False) -> Report:
         report.add("ok", "notebook", f"no notebook yet at {db}; `issuenote new` makes one")
         return report
     _check_modes(report, home, fix=fix)
+    _check_leftovers(report, home, fix=fix)
     from issuenote.store import Store
 
     try:
@@ -103,6 +104,25 @@ def _check_modes(report: Report, home: Path, *, fix: bool) -> None:
         )
     elif not any(check.name == "permissions" for check in report.checks):
         report.add("ok", "permissions", "the notebook directory and files are private to you")
+
+
+def _check_leftovers(report: Report, home: Path, *, fix: bool) -> None:
+    """Temporary key files a killed run left behind: they hold a key, so clear them."""
+    leftovers = sorted(home.glob(".key.*.tmp"))
+    if not leftovers:
+        return
+    names = ", ".join(path.name for path in leftovers)
+    if fix:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        report.add("ok", "leftovers", f"removed {names}", fixed=True)
+    else:
+        report.add(
+            "warn",
+            "leftovers",
+            f"temporary key files from an interrupted run: {names}; "
+            "`issuenote doctor --fix` removes them",
+        )
 
 
 def _check_database(report: Report, store: Any) -> None:

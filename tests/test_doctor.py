@@ -94,3 +94,15 @@ def test_loose_permissions_fail_and_fix(cli, notebook_home: Path) -> None:
     assert stat.S_IMODE(os.stat(notebook_home / "notebook.db").st_mode) == 0o600
     code, report = checks(cli)
     assert code == 0
+
+
+def test_leftover_temporary_key_files_are_reported_and_fixed(cli, notebook_home: Path) -> None:
+    cli("new", "x")
+    leftover = notebook_home / ".key.0123456789abcdef.tmp"
+    leftover.write_text("not a real key\n")
+    code, report = checks(cli)
+    assert code == 0
+    assert status_of(report, "leftovers") == ["warn"]
+    code, report = checks(cli, "--fix")
+    assert status_of(report, "leftovers") == ["ok"]
+    assert not leftover.exists()
