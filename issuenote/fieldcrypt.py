@@ -20,8 +20,6 @@ not touch private fields do not pay for it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import re
 
@@ -39,10 +37,10 @@ _KCV_BYTES = 32  # SHA-256
 
 # Shortest v1 token: a nonce and a tag around an empty plaintext.
 _MIN_TOKEN_BYTES = NONCE_BYTES + TAG_BYTES
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_BASE64URL = r"[A-Za-z0-9_-]*"
 # Any version, so values written by a newer issuenote are still recognised as
 # encrypted (and never shown or exported as if they were plain text).
-_ANY_VERSION_TOKEN = re.compile(r"enc[1-9][0-9]{0,3}:[A-Za-z0-9_-]+")
+_ANY_VERSION_TOKEN = r"enc[1-9][0-9]{0,3}:[A-Za-z0-9_-]+"
 
 
 class DecryptError(IssuenoteError):
@@ -91,7 +89,7 @@ def decrypt_field(key: bytes, token: str, *, table: str, column: str, record_uui
 
 def is_encrypted(value: object) -> bool:
     """Tell whether ``value`` looks like a token from this or a later version."""
-    if not isinstance(value, str) or not _ANY_VERSION_TOKEN.fullmatch(value):
+    if not isinstance(value, str) or not re.fullmatch(_ANY_VERSION_TOKEN, value):
         return False
     if value.startswith(TOKEN_PREFIX):
         return _b64length(len(value) - len(TOKEN_PREFIX)) >= _MIN_TOKEN_BYTES
@@ -161,7 +159,7 @@ def _token_bytes(token: object, where: str) -> bytes:
     if not isinstance(token, str):
         raise DecryptError(f"cannot decrypt {where}: the stored value is not text")
     if not token.startswith(TOKEN_PREFIX):
-        if _ANY_VERSION_TOKEN.fullmatch(token):
+        if re.fullmatch(_ANY_VERSION_TOKEN, token):
             version = token.split(":", 1)[0]
             raise DecryptError(
                 f"cannot decrypt {where}: it was written in format {version!r} by a "
@@ -180,16 +178,20 @@ def _token_bytes(token: object, where: str) -> bytes:
 
 
 def _b64encode(data: bytes) -> str:
+    import base64  # here, not at import: every command loads this module, few encrypt
+
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def _b64decode(text: str) -> bytes:
     """Strict URL-safe base64 without padding; anything else is a ValueError."""
-    if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
+    if not re.fullmatch(_BASE64URL, text) or len(text) % 4 == 1:
         raise ValueError("not URL-safe base64")
+    import base64
+
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as error:
+    except ValueError as error:  # binascii.Error is a ValueError
         raise ValueError("not URL-safe base64") from error
 
 
