@@ -472,3 +472,17 @@ def build_view(
         request_core=request_core,
         request_follow_up=request_follow_up,
     )
+
+
+def entry_lines(view: CaseView, entry: Entry) -> list[str]:
+    """One timeline entry as plain lines: time and head, then its fields (text, e-mail)."""
+    tr = view.tr
+    lines = [f"{tr.time_with_utc(entry.at)} · {view.entry_head(entry)}"]
+    for key, value in view.entry_fields(entry, tr.time_with_utc):
+        if key is None:
+            lines.append(value)
+        elif key == "warnings":
+            lines.append(f"\u26a0 {value}")
+        else:
+            lines.append(tr.label(key, value))
+    return lines

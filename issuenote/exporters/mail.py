@@ -15,7 +15,7 @@ from email.utils import format_datetime, getaddresses
 from typing import TYPE_CHECKING
 
 from issuenote.errors import IssuenoteError
-from issuenote.exporters.common import CaseView, Entry, one_line
+from issuenote.exporters.common import CaseView, Entry, entry_lines, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,16 +63,7 @@ def _heading(view: CaseView, key: str) -> str:
 
 
 def _entry_block(view: CaseView, number: int, entry: Entry) -> list[str]:
-    tr = view.tr
-    lines = [f"{tr.time_with_utc(entry.at)} · {view.entry_head(entry)}"]
-    for key, value in view.entry_fields(entry, tr.time_with_utc):
-        if key is None:
-            lines.append(value)
-        elif key == "warnings":
-            lines.append(f"\u26a0 {value}")
-        else:
-            lines.append(tr.label(key, value))
-    return _indented(f"{number}. ", lines)
+    return _indented(f"{number}. ", entry_lines(view, entry))
 
 
 def _intro(view: CaseView) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from issuenote.exporters.common import CaseView, Entry
+from issuenote.exporters.common import CaseView, entry_lines
 
 
 def display_width(text: str) -> int:
@@ -57,19 +57,6 @@ def _numbered(number: int, lines: list[str]) -> list[str]:
 def _bulleted(text: str) -> list[str]:
     first, *rest = text.split("\n")
     return [f"- {first}".rstrip(), *(f"  {line}".rstrip() for line in rest)]
-
-
-def _entry_lines(view: CaseView, entry: Entry) -> list[str]:
-    tr = view.tr
-    lines = [f"{tr.time_with_utc(entry.at)} · {view.entry_head(entry)}"]
-    for key, value in view.entry_fields(entry, tr.time_with_utc):
-        if key is None:
-            lines.append(value)
-        elif key == "warnings":
-            lines.append(f"\u26a0 {value}")
-        else:
-            lines.append(tr.label(key, value))
-    return lines
 
 
 def summary_pairs(view: CaseView) -> list[tuple[str, str]]:
@@ -140,7 +127,7 @@ def render_text(view: CaseView) -> str:
     if not view.entries:
         block.append(tr("no_entries"))
     for number, entry in enumerate(view.entries, start=1):
-        block.extend(_numbered(number, _entry_lines(view, entry)))
+        block.extend(_numbered(number, entry_lines(view, entry)))
     sections.append(block)
 
     block = _heading(tr("sec_open_steps"))
