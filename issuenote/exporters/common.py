@@ -486,3 +486,14 @@ def entry_lines(view: CaseView, entry: Entry) -> list[str]:
         else:
             lines.append(tr.label(key, value))
     return lines
+
+
+def indented(prefix: str, lines: list[str]) -> list[str]:
+    """The first line after ``prefix``, the rest (and inner line breaks) under it."""
+    pad = " " * len(prefix)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        for inner, part in enumerate(line.split("\n")):
+            lead = prefix if index == 0 and inner == 0 else pad
+            out.append(f"{lead}{part}".rstrip())
+    return out

@@ -15,7 +15,7 @@ from email.utils import format_datetime, getaddresses
 from typing import TYPE_CHECKING
 
 from issuenote.errors import IssuenoteError
-from issuenote.exporters.common import CaseView, Entry, entry_lines, one_line
+from issuenote.exporters.common import CaseView, Entry, entry_lines, indented, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,23 +47,12 @@ def subject(view: CaseView) -> str:
     return f"{kind}{middle}{tr('colon')}{title}"
 
 
-def _indented(prefix: str, lines: list[str]) -> list[str]:
-    """The first line after ``prefix``, the rest (and inner line breaks) under it."""
-    pad = " " * len(prefix)
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        for inner, part in enumerate(line.split("\n")):
-            lead = prefix if index == 0 and inner == 0 else pad
-            out.append(f"{lead}{part}".rstrip())
-    return out
-
-
 def _heading(view: CaseView, key: str) -> str:
     return view.tr("heading").format(view.tr(key))
 
 
 def _entry_block(view: CaseView, number: int, entry: Entry) -> list[str]:
-    return _indented(f"{number}. ", entry_lines(view, entry))
+    return indented(f"{number}. ", entry_lines(view, entry))
 
 
 def _intro(view: CaseView) -> str:
@@ -114,7 +103,7 @@ def email_body(view: CaseView) -> str:
                 lines.append(tr.label("time", when(transaction.at)))
             if transaction.explorer_url:
                 lines.append(tr.label("explorer", transaction.explorer_url))
-            block.extend(_indented(f"{number}. ", lines))
+            block.extend(indented(f"{number}. ", lines))
         sections.append(block)
 
     if view.entries:
@@ -131,7 +120,7 @@ def email_body(view: CaseView) -> str:
         block = [_heading(view, "sec_open_steps")]
         for step in view.open_steps:
             due = tr("due_suffix", time=when(step.due)) if step.due else ""
-            block.extend(_indented("- ", [step.text + due]))
+            block.extend(indented("- ", [step.text + due]))
         sections.append(block)
 
     if view.flagged:
@@ -143,7 +132,7 @@ def email_body(view: CaseView) -> str:
             if entry.flags:
                 lines.append(tr.label("flags", view.flag_names(entry)))
             lines.extend(entry.warnings)
-            block.extend(_indented("- ", lines))
+            block.extend(indented("- ", lines))
         sections.append(block)
 
     sections.append([_heading(view, "sec_request"), view.request])
@@ -168,10 +157,10 @@ def _suggestions_and_tries(view: CaseView, when: Callable[[datetime], str]) -> l
     for entry in view.suggestions:
         agent = view.agent_ref(entry.agent, entry.agent_id)
         text = tr("suggested_by", time=when(entry.at), agent=agent, suggests=entry.suggests)
-        lines.extend(_indented("- ", [text]))
+        lines.extend(indented("- ", [text]))
     for step in view.done_steps:
         assert step.done_at is not None
-        lines.extend(_indented("- ", [tr("done_at", time=when(step.done_at), text=step.text)]))
+        lines.extend(indented("- ", [tr("done_at", time=when(step.done_at), text=step.text)]))
     return lines
 
 

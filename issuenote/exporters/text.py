@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from issuenote.exporters.common import CaseView, entry_lines
+from issuenote.exporters.common import CaseView, entry_lines, indented
 
 
 def display_width(text: str) -> int:
@@ -44,14 +44,7 @@ def _heading(title: str, underline: str = "-") -> list[str]:
 
 
 def _numbered(number: int, lines: list[str]) -> list[str]:
-    prefix = f"{number}. "
-    pad = " " * len(prefix)
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        for inner, part in enumerate(line.split("\n")):
-            lead = prefix if index == 0 and inner == 0 else pad
-            out.append(f"{lead}{part}".rstrip())
-    return out
+    return indented(f"{number}. ", lines)
 
 
 def _bulleted(text: str) -> list[str]:
