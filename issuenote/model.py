@@ -6,6 +6,8 @@ translations all agree on the same words.
 
 from __future__ import annotations
 
+from typing import Any
+
 from issuenote.errors import IssuenoteError
 
 CATEGORIES = ("account", "security", "trading", "deposit", "withdrawal", "kyc", "other")
@@ -91,3 +93,53 @@ def choose(what: str, value: str) -> str:
         return word
     shown = value if len(value) <= 40 else value[:40] + "…"
     raise IssuenoteError(f"unknown {what} {shown!r}; choose one of: {', '.join(choices)}")
+
+
+def tickets_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every distinct ticket number in these entries, first seen first."""
+    seen: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        ticket = entry.get("ticket")
+        if ticket and ticket not in seen:
+            seen[ticket] = {
+                "ticket": ticket,
+                "channel": entry["channel"],
+                "first_seen": entry["at"],
+            }
+    return list(seen.values())
+
+
+def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Distinct agents met; a bare name merges into the same name with an agent ID."""
+    agents: list[dict[str, Any]] = []
+    for entry in entries:
+        name, agent_id = entry.get("agent"), entry.get("agent_id")
+        if not name and not agent_id:
+            continue
+        match = next(
+            (
+                a
+                for a in agents
+                if (agent_id and a["agent_id"] == agent_id)
+                or (
+                    name
+                    and a["name"]
+                    and a["name"].casefold() == name.casefold()
+                    and (not agent_id or not a["agent_id"])
+                )
+            ),
+            None,
+        )
+        if match is None:
+            agents.append(
+                {
+                    "name": name,
+                    "agent_id": agent_id,
+                    "channel": entry["channel"],
+                    "first_seen": entry["at"],
+                }
+            )
+        else:
+            match["name"] = match["name"] or name
+            match["agent_id"] = match["agent_id"] or agent_id
+    return agents

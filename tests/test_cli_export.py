@@ -182,3 +182,13 @@ def test_whole_notebook_file_is_private(cli, running_example, tmp_path: Path) ->
     target = tmp_path / "notebook.json"
     assert cli("export", "--all", "--format", "json", "-o", str(target)).exit_code == 0
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_json_agents_merge_alike_with_private_entries_hidden(cli) -> None:
+    cli("new", "x")
+    cli("reply", "1", "first", "--agent", "Kevin", "--agent-id", "CS-4471", "--channel", "chat")
+    cli("reply", "1", "later", "--agent", "kevin")
+    cli("note", "1", "a private thought", "--private")
+    shown = json.loads(cli("show", "1", "--json").stdout)["agents"]
+    exported = json.loads(cli("export", "1", "-f", "json").stdout)["agents"]
+    assert [a["agent_id"] for a in shown] == [a["agent_id"] for a in exported] == ["CS-4471"]

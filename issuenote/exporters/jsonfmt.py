@@ -22,7 +22,7 @@ from issuenote.exporters.common import (
     visible_entries,
 )
 from issuenote.exporters.masking import mask_account
-from issuenote.model import ENTRY_FIELDS, TRANSACTION_FIELDS
+from issuenote.model import ENTRY_FIELDS, TRANSACTION_FIELDS, agents_of, tickets_of
 
 SCHEMA_VERSION = 1
 
@@ -106,33 +106,6 @@ def _with_first_seen(
     return out
 
 
-def _tickets(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        ticket = entry.get("ticket")
-        if ticket and ticket not in seen:
-            seen[ticket] = {
-                "ticket": ticket,
-                "channel": entry["channel"],
-                "first_seen": entry["at"],
-            }
-    return list(seen.values())
-
-
-def _agents(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[tuple[Any, Any], dict[str, Any]] = {}
-    for entry in entries:
-        key = (entry.get("agent"), entry.get("agent_id"))
-        if (key[0] or key[1]) and key not in seen:
-            seen[key] = {
-                "name": key[0],
-                "agent_id": key[1],
-                "channel": entry["channel"],
-                "first_seen": entry["at"],
-            }
-    return list(seen.values())
-
-
 def _open_steps(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     steps = [e for e in entries if e["kind"] == "step" and e.get("done_at") is None]
 
@@ -181,8 +154,8 @@ def case_json(
         # Nothing left out: the store's own lists, in its order.
         out["tickets"], out["agents"] = stored_tickets, stored_agents
     else:  # rebuilt from what is shown, so a private entry's ticket does not leak
-        out["tickets"] = _tickets(entries)
-        out["agents"] = _agents(entries)
+        out["tickets"] = tickets_of(entries)
+        out["agents"] = agents_of(entries)
     out["open_steps"] = _open_steps(entries)
     # fields the store could not decrypt (a missing or wrong key)
     out["unreadable"] = [str(field) for field in as_list(doc.get("unreadable"), "unreadable")]

@@ -18,7 +18,14 @@ from typing import Any
 from issuenote import timeparse
 from issuenote.errors import IssuenoteError
 from issuenote.fieldcrypt import is_encrypted
-from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, FINISHED_STATUSES, TRANSACTION_FIELDS
+from issuenote.model import (
+    CASE_FIELDS,
+    ENTRY_FIELDS,
+    FINISHED_STATUSES,
+    TRANSACTION_FIELDS,
+    agents_of,
+    tickets_of,
+)
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.schema import SCHEMA_VERSION
 from issuenote.vault import Vault
@@ -450,8 +457,8 @@ class Store:
             "updated_at": when(case["updated_at"]),
             "entries": entries,
             "transactions": transactions,
-            "tickets": _tickets(entries),
-            "agents": _agents(entries),
+            "tickets": tickets_of(entries),
+            "agents": agents_of(entries),
             "open_steps": open_steps,
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
@@ -543,55 +550,6 @@ def transaction_document(
         "at": when(row["at"]),
         "explorer_url": explorer_url(row["chain"], row["txid"]) if row["chain"] else None,
     }
-
-
-def _tickets(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        ticket = entry["ticket"]
-        if ticket and ticket not in seen:
-            seen[ticket] = {
-                "ticket": ticket,
-                "channel": entry["channel"],
-                "first_seen": entry["at"],
-            }
-    return list(seen.values())
-
-
-def _agents(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Distinct agents met; a bare name merges into the same name with an agent ID."""
-    agents: list[dict[str, Any]] = []
-    for entry in entries:
-        name, agent_id = entry["agent"], entry["agent_id"]
-        if not name and not agent_id:
-            continue
-        match = next(
-            (
-                a
-                for a in agents
-                if (agent_id and a["agent_id"] == agent_id)
-                or (
-                    name
-                    and a["name"]
-                    and a["name"].casefold() == name.casefold()
-                    and (not agent_id or not a["agent_id"])
-                )
-            ),
-            None,
-        )
-        if match is None:
-            agents.append(
-                {
-                    "name": name,
-                    "agent_id": agent_id,
-                    "channel": entry["channel"],
-                    "first_seen": entry["at"],
-                }
-            )
-        else:
-            match["name"] = match["name"] or name
-            match["agent_id"] = match["agent_id"] or agent_id
-    return agents
 
 
 # -- whole-database copies, for `issuenote backup` and `restore` -----------------
