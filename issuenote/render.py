@@ -37,8 +37,16 @@ KIND_STYLE = {
 
 
 def console() -> Console:
-    # highlight=False: no guessing at numbers/URLs inside user text.
-    return Console(highlight=False)
+    """A console for people; piped or redirected, it never wraps a line.
+
+    highlight=False: no guessing at numbers/URLs inside user text. Off a
+    terminal, soft_wrap keeps every printed line whole, so a hash, an address
+    or a phrase a script greps for is never split by an assumed width.
+    """
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out.soft_wrap = True
+    return out
 
 
 def plain(value: Any) -> Text:
