@@ -45,10 +45,10 @@ for name in sys.argv[1].split(","):
     if name:
         __import__(name)
 start = time.perf_counter()
-import issuenote.guard
+import issuenote.safety.guard
 imported = time.perf_counter()
 if sys.argv[2] == "scan":
-    issuenote.guard.find_secrets(sys.argv[3])
+    issuenote.safety.guard.find_secrets(sys.argv[3])
 done = time.perf_counter()
 print((imported - start) * 1000, (done - imported) * 1000)
 """
@@ -113,7 +113,7 @@ def mixed_megabyte() -> str:
 def hostile_megabytes() -> dict[str, str]:
     rng = random.Random(11)
     sys.path.insert(0, str(ROOT))
-    from issuenote.guard import _seed
+    from issuenote.safety.guard import _seed
 
     words = _seed.wordlist()
 
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     results["import + first short note, in the CLI"] = cli_scan_import + cli_first_scan
 
     sys.path.insert(0, str(ROOT))
-    from issuenote.guard import find_secrets
+    from issuenote.safety.guard import find_secrets
 
     find_secrets(SHORT_NOTE)
     results["short note (warm)"] = median_ms(lambda: find_secrets(SHORT_NOTE), rounds * 100)

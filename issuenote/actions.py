@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from issuenote import timeparse
 from issuenote.errors import IssuenoteError
 from issuenote.model import choose
+from issuenote.parse import timeparse
 from issuenote.store import Store
 
 # A pasted chat log can be long; past this a text is refused rather than stored.
@@ -63,7 +63,7 @@ def clean_field(
 
 def screen(value: str, what: str, *, redact: bool) -> str:
     """Refuse a text holding a secret (seed phrase, password, card...), or mask it with redact."""
-    from issuenote import guard
+    from issuenote.safety import guard
 
     findings = guard.find_secrets(value)
     if not findings:
@@ -87,7 +87,7 @@ def clean_platform(value: str | None, *, redact: bool = False) -> str | None:
     platform = clean_field(value, "platform", redact=redact)
     if platform is None:
         return None
-    from issuenote.scam import load_registry
+    from issuenote.safety.scam import load_registry
 
     known = load_registry().find(platform)
     return known.name if known is not None else platform
@@ -220,8 +220,8 @@ def _add_entry(store: Store, case_ref: str, fields: dict[str, Any]) -> dict[str,
 
 def _flag_fake_support(store: Store, case_id: int, fields: dict[str, Any]) -> None:
     """Flag a reply that asks for secrets or money, and an address off the official list."""
-    from issuenote import scam
     from issuenote.config import load_config
+    from issuenote.safety import scam
 
     registry = scam.load_registry(load_config(store.home).get("channels"))
     platform = store.case_row(case_id)["platform"]
@@ -429,8 +429,8 @@ def add_transaction(
     at: str | None = None,
     redact: bool = False,
 ) -> dict[str, Any]:
-    from issuenote.amounts import format_amount, parse_amount
-    from issuenote.txid import recognize
+    from issuenote.parse.amounts import format_amount, parse_amount
+    from issuenote.parse.txid import recognize
 
     clean_asset = clean_field(asset, "asset", redact=redact)
     clean_asset = clean_asset.upper() if clean_asset else None

@@ -164,7 +164,7 @@ def default_backup_name(now: datetime) -> str:
 
 def key_location_hint(home: Path, notebook_id: str) -> str:
     """Where the data key of this notebook is kept now, in words (without touching it)."""
-    from issuenote.keys import ENV_KEY, KEYRING_SERVICE, key_file_path
+    from issuenote.safety.keys import ENV_KEY, KEYRING_SERVICE, key_file_path
 
     if os.environ.get(ENV_KEY, "").strip():
         return f"the {ENV_KEY} environment variable"
@@ -191,7 +191,7 @@ def make_backup(
     the key file included, and the raw database files when the database
     cannot be read.
     """
-    from issuenote import timeparse
+    from issuenote.parse import timeparse
     from issuenote.paths import database_path
 
     moment = now or timeparse.utc_now()
@@ -332,7 +332,7 @@ def _tree_members(home: Path, root: Path, skipped: list[str]) -> list[tuple[str,
 
 def _key_member(home: Path, work: Path, facts: dict[str, Any]) -> Path | None:
     """The data key, in the key file's format, for --with-key; None if there is none yet."""
-    from issuenote.keys import encode_key, load_key
+    from issuenote.safety.keys import encode_key, load_key
 
     notebook_id = facts.get("notebook_id")
     if not notebook_id:
@@ -368,7 +368,8 @@ def _manifest(
     key_included: bool,
     rescue: bool,
 ) -> dict[str, Any]:
-    from issuenote import __version__, timeparse
+    from issuenote import __version__
+    from issuenote.parse import timeparse
 
     return {
         "format": FORMAT,
@@ -725,8 +726,8 @@ def _check_contents(archive: Path, unpacked: Path, manifest: dict[str, Any]) -> 
 
 
 def _check_key(archive: Path, path: Path, kcv: str | None) -> bool | None:
-    from issuenote.fieldcrypt import DecryptError, verify_key
-    from issuenote.keys import decode_key
+    from issuenote.safety.fieldcrypt import DecryptError, verify_key
+    from issuenote.safety.keys import decode_key
 
     try:
         key = decode_key(path.read_bytes().decode("ascii"))
@@ -753,7 +754,7 @@ def restore_backup(
     written beside it. A key file already there is kept when the archive has
     no key and the key opens the restored notebook.
     """
-    from issuenote import timeparse
+    from issuenote.parse import timeparse
 
     moment = now or timeparse.utc_now()
     home = Path(os.path.abspath(Path(home).expanduser()))
@@ -849,8 +850,8 @@ def _existing_key(home: Path) -> bytes | None:
 
 
 def _key_opens(key_text: bytes, kcv: str | None) -> bool:
-    from issuenote.fieldcrypt import DecryptError, verify_key
-    from issuenote.keys import decode_key
+    from issuenote.safety.fieldcrypt import DecryptError, verify_key
+    from issuenote.safety.keys import decode_key
 
     try:
         key = decode_key(key_text.decode("ascii"))
@@ -866,7 +867,7 @@ def _key_opens(key_text: bytes, kcv: str | None) -> bool:
 
 def _key_status(home: Path, info: ArchiveInfo) -> tuple[str, str | None]:
     """Can the restored notebook's encrypted fields be opened here? Says how, or why not."""
-    from issuenote.keys import load_key
+    from issuenote.safety.keys import load_key
 
     try:
         found = load_key(home, info.notebook_id, kcv=info.kcv, create=False)

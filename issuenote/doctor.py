@@ -163,7 +163,7 @@ def _check_database(report: Report, store: Any) -> None:
 
 
 def _check_key(report: Report, store: Any) -> None:
-    from issuenote.keys import describe_key_location
+    from issuenote.safety.keys import describe_key_location
 
     kcv = store.meta("kcv")
     where = describe_key_location(store.home, store.notebook_id(), kcv)

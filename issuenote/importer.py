@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn
 
-from issuenote import timeparse
 from issuenote.errors import IssuenoteError
 from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, TRANSACTION_FIELDS
+from issuenote.parse import timeparse
 
 NOTEBOOK_FORMAT = "issuenote-notebook"
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -519,7 +519,7 @@ class _Checker:
         return self.short_text(path, record, "account", "account reference"), False
 
     def not_encrypted(self, path: Path_, record: dict[str, Any], name: str) -> None:
-        from issuenote.fieldcrypt import is_encrypted
+        from issuenote.safety.fieldcrypt import is_encrypted
 
         if is_encrypted(record.get(name)):
             self.fail(
@@ -578,8 +578,8 @@ class _Checker:
         )
 
     def transaction(self, path: Path_, value: Any) -> ImportedTransaction:
-        from issuenote.amounts import format_amount, parse_amount
-        from issuenote.txid import recognize
+        from issuenote.parse.amounts import format_amount, parse_amount
+        from issuenote.parse.txid import recognize
 
         record = self.record(path, value, _TRANSACTION_KEYS, required=("uuid", "txid"))
         tx_uuid = self.record_uuid(path, record)

@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from issuenote import timeparse
+from issuenote.parse import timeparse
 from issuenote.textsafe import printable
 
 SHOW_TEXT_LIMIT = 600
@@ -223,7 +223,7 @@ def _entry_text(entry: dict[str, Any], limit: int | None) -> Text:
 def transactions_view(transactions: list[dict[str, Any]]) -> Group:
     from decimal import Decimal
 
-    from issuenote.amounts import format_amount_grouped
+    from issuenote.parse.amounts import format_amount_grouped
 
     blocks: list[Any] = [Text("Transactions", style="bold")]
     for tx in transactions:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from issuenote.guard import find_secrets
+from issuenote.safety.guard import find_secrets
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "secrets_corpus.jsonl"
 MUST_CATCH_ALL = ("seed phrase", "private key", "bank card number")

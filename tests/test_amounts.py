@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from issuenote import amounts
-from issuenote.amounts import format_amount, format_amount_grouped, parse_amount
 from issuenote.errors import IssuenoteError
+from issuenote.parse import amounts
+from issuenote.parse.amounts import format_amount, format_amount_grouped, parse_amount
 
 
 def same(a: Decimal, b: Decimal) -> bool:
@@ -221,7 +221,7 @@ def test_no_float_anywhere() -> None:
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, issuenote.amounts;"
+        "import sys, issuenote.parse.amounts;"
         "heavy = {'typer', 'rich', 'sqlite3', 'sqlite_utils', 'keyring', 'click', 'cryptography'};"
         "print(sorted(heavy & set(sys.modules)))"
     )

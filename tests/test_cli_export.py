@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from issuenote import timeparse
 from issuenote.demo import demo_commands
 from issuenote.exporters import FORMATS, LANGS
+from issuenote.parse import timeparse
 
 
 @pytest.fixture

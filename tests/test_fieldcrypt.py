@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from issuenote import fieldcrypt
 from issuenote.errors import IssuenoteError
-from issuenote.fieldcrypt import (
+from issuenote.safety import fieldcrypt
+from issuenote.safety.fieldcrypt import (
     DecryptError,
     decrypt_field,
     encrypt_field,
@@ -318,7 +318,7 @@ def test_new_key_works_end_to_end() -> None:
 def test_import_is_light() -> None:
     """cryptography costs ~25 ms: it must not be imported until a value is sealed."""
     code = (
-        "import sys, issuenote.fieldcrypt as f; "
+        "import sys, issuenote.safety.fieldcrypt as f; "
         "print(sorted(m for m in ('cryptography', 'keyring', 'typer', 'rich', 'sqlite3', "
         "'sqlite_utils') if m in sys.modules))"
     )

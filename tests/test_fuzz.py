@@ -41,7 +41,7 @@ from typer.testing import CliRunner
 
 from issuenote.cli import app
 from issuenote.commands import COMMAND_NAMES
-from issuenote.scam import load_registry
+from issuenote.safety.scam import load_registry
 
 EXAMPLES = int(os.environ.get("ISSUENOTE_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuenote.errors import IssuenoteError
-from issuenote.guard import (
+from issuenote.safety.guard import (
     KINDS,
     Finding,
     SecretRefused,
@@ -207,7 +207,7 @@ def test_wordlist_loads_only_when_a_text_has_a_long_run_of_words() -> None:
 
 def test_guard_is_a_pure_module() -> None:
     code = (
-        "import sys, issuenote.guard\n"
+        "import sys, issuenote.safety.guard\n"
         "heavy = ('typer', 'rich', 'sqlite3', 'sqlite_utils', 'keyring', 'issuenote.cli')\n"
         "print([name for name in heavy if name in sys.modules])"
     )
@@ -807,7 +807,7 @@ def test_findings_are_sorted_and_never_overlap() -> None:
 
 
 def test_the_more_serious_kind_wins_an_overlap() -> None:
-    from issuenote.guard import _without_overlaps
+    from issuenote.safety.guard import _without_overlaps
 
     card = Finding("bank card number", 10, 26, "c")
     password = Finding("password", 10, 26, "p")

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from issuenote import timeparse
 from issuenote.cli import app
 from issuenote.demo import demo_commands
+from issuenote.parse import timeparse
 
 Cli = Callable[..., Any]
 

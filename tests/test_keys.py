@@ -28,10 +28,10 @@ from fake_keyrings import (
 from keyring.backends import chainer, fail, null
 from keyring.errors import InitError, KeyringLocked, NoKeyringError, PasswordSetError
 
-from issuenote import keys
 from issuenote.errors import IssuenoteError
-from issuenote.fieldcrypt import key_check_value, new_key
-from issuenote.keys import (
+from issuenote.safety import keys
+from issuenote.safety.fieldcrypt import key_check_value, new_key
+from issuenote.safety.keys import (
     KeyInfo,
     KeyMismatchError,
     MissingKeyError,
@@ -699,7 +699,7 @@ def test_key_info_is_immutable() -> None:
 def test_import_is_light() -> None:
     """keyring (~160 ms) and cryptography (~25 ms) load only when a key is needed."""
     code = (
-        "import sys, issuenote.keys; "
+        "import sys, issuenote.safety.keys; "
         "print(sorted(m for m in ('cryptography', 'keyring', 'typer', 'rich', 'sqlite3', "
         "'sqlite_utils') if m in sys.modules))"
     )
@@ -711,7 +711,7 @@ def test_import_is_light() -> None:
 
 def test_opening_with_the_key_file_imports_neither_keyring_nor_cryptography(home: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from issuenote import keys; "
+        "import sys; from pathlib import Path; from issuenote.safety import keys; "
         f"info = keys.load_key(Path({str(home)!r}), 'nb', kcv=None, create=False); "
         "print(info.source, 'keyring' in sys.modules, 'cryptography' in sys.modules)"
     )

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuenote.errors import IssuenoteError
-from issuenote.scam import (
+from issuenote.safety.scam import (
     MAX_SCAN_CHARS,
     SCAM_RISK,
     UNVERIFIED_CHANNEL,
@@ -883,7 +883,7 @@ def test_no_overrides_returns_the_cached_shipped_registry() -> None:
 
 def test_import_is_light_and_reads_nothing() -> None:
     code = (
-        "import sys, issuenote.scam\n"
+        "import sys, issuenote.safety.scam\n"
         "heavy = {'typer', 'rich', 'sqlite3', 'sqlite_utils', 'keyring', 'tomllib',"
         " 'issuenote.cli'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"

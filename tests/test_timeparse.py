@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuenote.errors import IssuenoteError
-from issuenote.timeparse import (
+from issuenote.parse.timeparse import (
     ACCEPTED_FORMS,
     format_local,
     from_storage,
@@ -658,7 +658,7 @@ def test_humanize_delta_accepts_stored_text() -> None:
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, issuenote.timeparse;"
+        "import sys, issuenote.parse.timeparse;"
         "heavy = {'typer', 'rich', 'sqlite3', 'sqlite_utils', 'keyring', 'dateutil', 'zoneinfo',"
         " 'click', 'cryptography'};"
         "print(sorted(heavy & set(sys.modules)))"

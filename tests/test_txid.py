@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuenote.errors import IssuenoteError
-from issuenote.txid import (
+from issuenote.parse.txid import (
     CHAIN_NAMES,
     EVM_CHAINS,
     TxidInfo,
@@ -457,7 +457,7 @@ def test_txid_info_is_frozen() -> None:
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, issuenote.txid;"
+        "import sys, issuenote.parse.txid;"
         "heavy = {'typer', 'rich', 'sqlite3', 'sqlite_utils', 'keyring', 'click', 'cryptography'};"
         "print(sorted(heavy & set(sys.modules)))"
     )

@@ -144,7 +144,7 @@ def list_cases(
                 include_finished=show_all,
             )
     if as_json:
-        from issuenote import timeparse
+        from issuenote.parse import timeparse
 
         for case in cases:
             for key in ("occurred_at", "created_at", "updated_at", "last_activity", "next_due"):

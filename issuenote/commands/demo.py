@@ -26,9 +26,10 @@ def demo(
 
     Your own notebook is never touched: the demo always writes to a new temporary directory.
     """
-    from issuenote import render, timeparse
+    from issuenote import render
     from issuenote.cli import build_app
     from issuenote.demo import demo_commands
+    from issuenote.parse import timeparse
     from issuenote.store import Store
 
     home = tempfile.mkdtemp(prefix="issuenote-demo-")
@@ -77,8 +78,8 @@ def _give_throwaway_key(home: Path) -> None:
     """A key file of its own, so the demo never touches the OS keyring (nor warns)."""
     import os
 
-    from issuenote.fieldcrypt import new_key
-    from issuenote.keys import encode_key, key_file_path
+    from issuenote.safety.fieldcrypt import new_key
+    from issuenote.safety.keys import encode_key, key_file_path
 
     descriptor = os.open(key_file_path(home), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     with os.fdopen(descriptor, "w") as key_file:

@@ -112,8 +112,9 @@ def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) 
     """
     import json
 
-    from issuenote import exporters, timeparse
+    from issuenote import exporters
     from issuenote.exporters.screen import screen_document
+    from issuenote.parse import timeparse
     from issuenote.store.schema import SCHEMA_VERSION
 
     with open_store(ctx, create=False) as store:

@@ -257,7 +257,7 @@ def _import_warnings(export: ExportFile, report: MergeReport) -> list[str]:
 
 
 def _described(info: dict[str, Any]) -> str:
-    from issuenote import timeparse
+    from issuenote.parse import timeparse
 
     made = info.get("created_at")
     when = f"made {timeparse.format_local(made, style='long')}, " if made else ""
@@ -269,7 +269,7 @@ def _described(info: dict[str, Any]) -> str:
 
 
 def _missing_key_text(home: Path) -> str:
-    from issuenote.keys import ENV_KEY, key_file_path
+    from issuenote.safety.keys import ENV_KEY, key_file_path
 
     return (
         "the notebook has encrypted fields (account references, --private entries) but "

@@ -21,8 +21,8 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Search titles, descriptions, tags, entries and transaction IDs."""
-    from issuenote import timeparse
     from issuenote.actions import clean_field
+    from issuenote.parse import timeparse
 
     needle = clean_field(query, "search text", required=True) or ""
     if limit < 1:

@@ -203,7 +203,7 @@ def step(
         )
     due_text = ""
     if entry["due"]:
-        from issuenote.timeparse import format_local
+        from issuenote.parse.timeparse import format_local
 
         due_text = f", due {format_local(entry['due'])}"
     _report(entry, as_json, f"Added step {entry['id']} to case {entry['case_id']}{due_text}.")

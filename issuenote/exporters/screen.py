@@ -17,7 +17,7 @@ ENTRY_TEXT = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalat
 
 def screen_document(doc: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """A copy of `doc` with every secret masked, and how many were masked."""
-    from issuenote import guard
+    from issuenote.safety import guard
 
     masked = 0
 

@@ -27,9 +27,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from issuenote import timeparse
 from issuenote.errors import IssuenoteError
 from issuenote.model import ENTRY_FIELDS
+from issuenote.parse import timeparse
 from issuenote.store.queries import Store, new_uuid
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ class _Merger:
 
     def unseal(self, value: str | None, table: str, column: str, record_uuid: str) -> Any:
         """The plain value here, or _UNREADABLE when this notebook's key is missing."""
-        from issuenote.fieldcrypt import is_encrypted
+        from issuenote.safety.fieldcrypt import is_encrypted
 
         if value is None or not is_encrypted(value):
             return value

@@ -15,9 +15,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from issuenote import timeparse
 from issuenote.errors import IssuenoteError
-from issuenote.fieldcrypt import is_encrypted
 from issuenote.model import (
     CASE_FIELDS,
     ENTRY_FIELDS,
@@ -26,9 +24,11 @@ from issuenote.model import (
     agents_of,
     tickets_of,
 )
+from issuenote.parse import timeparse
+from issuenote.safety.fieldcrypt import is_encrypted
+from issuenote.safety.vault import Vault
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.schema import SCHEMA_VERSION
-from issuenote.vault import Vault
 
 
 def new_uuid() -> str:
@@ -537,7 +537,7 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
 def transaction_document(
     row: dict[str, Any], when: Callable[[str | None], str | None]
 ) -> dict[str, Any]:
-    from issuenote.txid import explorer_url
+    from issuenote.parse.txid import explorer_url
 
     return {
         "id": row["id"],

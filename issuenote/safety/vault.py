@@ -2,7 +2,7 @@
 
 The account reference and `--private` texts are stored as `enc1:` tokens
 bound to their table, column and record (see fieldcrypt). The key comes from
-issuenote.keys, which is imported only here and only when such a value is
+issuenote.safety.keys, which is imported only here and only when such a value is
 written or read: most commands never pay for it.
 """
 
@@ -28,8 +28,8 @@ class Vault:
     def _key_for(self, *, create: bool) -> bytes | None:
         if self._key is not None:
             return self._key
-        from issuenote.fieldcrypt import key_check_value
-        from issuenote.keys import load_key
+        from issuenote.safety.fieldcrypt import key_check_value
+        from issuenote.safety.keys import load_key
 
         notebook_id = self._meta_get("uuid")
         if notebook_id is None:
@@ -48,7 +48,7 @@ class Vault:
 
     def encrypt(self, value: str, *, table: str, column: str, record_uuid: str) -> str:
         """Call inside a write transaction: the first call may record the key check value."""
-        from issuenote.fieldcrypt import encrypt_field
+        from issuenote.safety.fieldcrypt import encrypt_field
 
         key = self._key_for(create=True)
         assert key is not None  # create=True either returns a key or raises
@@ -56,7 +56,7 @@ class Vault:
 
     def decrypt(self, token: str, *, table: str, column: str, record_uuid: str) -> str:
         """The plain value; IssuenoteError (missing or wrong key, moved value) otherwise."""
-        from issuenote.fieldcrypt import decrypt_field
+        from issuenote.safety.fieldcrypt import decrypt_field
 
         key = self._key_for(create=False)
         if key is None:

@@ -15,7 +15,7 @@ import itertools
 import re
 from functools import cache
 
-from issuenote.guard._model import lazy_pattern
+from issuenote.safety.guard._model import lazy_pattern
 
 SEED_LENGTHS = (12, 15, 18, 21, 24)
 MIN_WORDS = 12

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from issuenote.guard import _checks, _labels, _seed
-from issuenote.guard._model import (
+from issuenote.safety.guard import _checks, _labels, _seed
+from issuenote.safety.guard._model import (
     API_SECRET,
     BACKUP_CODES,
     BANK_ACCOUNT,

@@ -46,9 +46,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from issuenote import fieldcrypt
 from issuenote.errors import IssuenoteError
 from issuenote.fsutil import fsync_directory
+from issuenote.safety import fieldcrypt
 
 KEYRING_SERVICE = "issuenote"
 KEY_FILE_NAME = "key"

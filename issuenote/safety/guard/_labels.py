@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from issuenote.guard._model import Scan, lazy_pattern
+from issuenote.safety.guard._model import Scan, lazy_pattern
 
 IDENTITY = "identity"
 IDENTIFIER = "identifier"  # tickets, orders, UIDs, txids, phones: these veto a match

@@ -34,8 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from issuenote.errors import IssuenoteError
-from issuenote.guard import _detect
-from issuenote.guard._model import (
+from issuenote.safety.guard import _detect
+from issuenote.safety.guard._model import (
     API_SECRET,
     BACKUP_CODES,
     IBAN,
