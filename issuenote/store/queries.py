@@ -28,6 +28,7 @@ from issuenote.parse import timeparse
 from issuenote.safety.fieldcrypt import is_encrypted
 from issuenote.safety.vault import Vault
 from issuenote.store.connection import open_connection, write_transaction
+from issuenote.store.evidence import EvidenceQueries
 from issuenote.store.schema import SCHEMA_VERSION
 
 
@@ -39,7 +40,7 @@ def _now() -> str:
     return timeparse.to_storage(timeparse.utc_now())
 
 
-class Store:
+class Store(EvidenceQueries):
     """One open notebook. Create with `Store.open`; use `with store.writing():` to write."""
 
     def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
@@ -312,7 +313,12 @@ class Store:
 
     # -- entries -------------------------------------------------------------
 
-    def add_entry(self, case_id: int, fields: dict[str, Any]) -> int:
+    def add_entry(self, case_id: int, fields: dict[str, Any], *, chain: bool = True) -> int:
+        """Insert an entry and link it into the case's chain.
+
+        chain=False when the caller adds attachments to it first (attach,
+        ingest) and links it once they are in: the link covers them.
+        """
         record = {column: fields.get(column) for column in ENTRY_FIELDS}
         record["flags"] = _dump_list(sorted(set(fields.get("flags") or [])))
         record["warnings"] = _dump_list(list(fields.get("warnings") or []))
@@ -333,8 +339,11 @@ class Store:
         cursor = self.conn.execute(
             f"INSERT INTO entries ({columns}) VALUES ({marks})", tuple(record.values())
         )
+        entry_id = int(cursor.lastrowid or 0)
+        if chain:
+            self.chain_entry(entry_id, "add")
         self.touch_case(case_id)
-        return int(cursor.lastrowid or 0)
+        return entry_id
 
     def entry_row(self, case_id: int, entry_id: str | int) -> dict[str, Any]:
         text = str(entry_id).strip()
@@ -353,6 +362,7 @@ class Store:
     def set_entry_done(self, entry_id: int, done_at: str | None) -> None:
         row = self._one("SELECT case_id FROM entries WHERE id = ?", [entry_id])
         self.conn.execute("UPDATE entries SET done_at = ? WHERE id = ?", (done_at, entry_id))
+        self.chain_entry(entry_id, "done")
         if row is not None:
             self.touch_case(int(row["case_id"]))
 
