@@ -6,6 +6,7 @@ transaction, so a refused input never leaves a half-written record.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -449,3 +450,331 @@ def add_transaction(
             raise IssuenoteError(f"case {case_id} already has transaction {info.txid}")
         tx_id = store.add_transaction(case_id, fields)
     return store.transaction_document(tx_id)
+
+
+# -- evidence: attachments -------------------------------------------------------
+
+
+def attach_files(
+    store: Store,
+    case_ref: str,
+    paths: list[str],
+    *,
+    caption: str | None = None,
+    entry_ref: str | None = None,
+    at: str | None = None,
+    redact: bool = False,
+    strip_metadata: bool = False,
+    private: bool = False,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Attach files as one new attachment entry; every file is checked before any is kept.
+
+    `progress(total_bytes)` may return a callback that is told of each chunk
+    copied: the CLI shows a bar on a terminal.
+    """
+    from pathlib import Path
+
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+
+    if not paths:
+        raise IssuenoteError("no file to attach; name at least one")
+    fields = {
+        "kind": "attachment",
+        "private": private,
+        "text": clean_text(caption, "caption", required=False, redact=redact),
+        "at": past_time(at, "attachment time"),
+    }
+    case_id = store.resolve_case(case_ref)
+    about = store.entry_row(case_id, entry_ref)["id"] if entry_ref is not None else None
+    limit = attachment_limit(store.home)
+    candidates = [files.check_file(Path(path), limit=limit) for path in paths]
+    tick = progress(sum(c.size for c in candidates)) if progress else None
+    prepared: list[PreparedFile] = []
+    try:
+        for candidate in candidates:
+            prepared.append(
+                prepare_file(
+                    store.home,
+                    candidate,
+                    redact=redact,
+                    strip_metadata=strip_metadata,
+                    tick=tick,
+                )
+            )
+        return _keep_attachments(store, case_id, fields, prepared, about=about, source="attach")
+    finally:
+        for item in prepared:
+            item.temp.unlink(missing_ok=True)
+
+
+class PreparedFile:
+    """A file copied into the incoming area, checked, and ready to be kept."""
+
+    def __init__(
+        self,
+        *,
+        temp: Any,
+        name: str,
+        size: int,
+        sha256: str,
+        original_sha256: str | None,
+        media_type: str,
+        findings: list[str],
+        notices: list[str],
+        message_id: str | None = None,
+        source: str = "attach",
+    ) -> None:
+        self.temp = temp
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.original_sha256 = original_sha256
+        self.media_type = media_type
+        self.findings = findings
+        self.notices = notices
+        self.message_id = message_id
+        self.source = source
+
+
+def prepare_file(
+    home: Any,
+    candidate: Any,
+    *,
+    redact: bool,
+    strip_metadata: bool,
+    tick: Any = None,
+    data: bytes | None = None,
+    source: str = "attach",
+) -> PreparedFile:
+    """Copy, hash, sniff and screen one file; a secret in a text file refuses it (or masks it)."""
+    from issuenote.evidence import attachments as files
+
+    if data is None:
+        temp, digest, size = files.copy_in(candidate.path, home, tick)
+    else:
+        temp, digest = files.write_incoming(home, data)
+        size = len(data)
+    try:
+        with temp.open("rb") as stream:
+            head = stream.read(files.SNIFF_BYTES)
+        media_type = files.sniff(head, candidate.name)
+        findings: list[str] = []
+        notices: list[str] = []
+        original: str | None = None
+        if files.is_screened(candidate.name, media_type):
+            content = temp.read_bytes()
+            masked = _screen_file_text(content, candidate.name, redact=redact)
+            if masked is not None:
+                temp.unlink(missing_ok=True)
+                temp, new_digest = files.write_incoming(home, masked)
+                original, digest, size = digest, new_digest, len(masked)
+                findings.append("secrets masked")
+                notices.append(f"{candidate.name}: secrets masked; only the masked copy is kept")
+        elif media_type in files.IMAGE_TYPES:
+            content = temp.read_bytes()
+            facts = files.image_metadata(content)
+            if strip_metadata and facts.has_metadata:
+                stripped = files.strip_image_metadata(content)
+                temp.unlink(missing_ok=True)
+                temp, new_digest = files.write_incoming(home, stripped)
+                original, digest, size = digest, new_digest, len(stripped)
+                if facts.findings:
+                    notices.append(f"{candidate.name}: removed {', '.join(facts.findings)}")
+                findings.append("metadata stripped")
+            elif facts.findings:
+                findings += facts.findings
+                notices.append(
+                    f"{candidate.name} carries {', '.join(facts.findings)}; "
+                    "--strip-metadata keeps a copy without it"
+                )
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return PreparedFile(
+        temp=temp,
+        name=candidate.name,
+        size=size,
+        sha256=digest,
+        original_sha256=original,
+        media_type=media_type,
+        findings=findings,
+        notices=notices,
+        source=source,
+    )
+
+
+def _screen_file_text(content: bytes, name: str, *, redact: bool) -> bytes | None:
+    """None when the text is clean; the masked text with --redact; else refuse."""
+    from issuenote.evidence.attachments import decode_text
+    from issuenote.safety import guard
+
+    text = decode_text(content)
+    findings = guard.find_secrets(text)
+    if not findings:
+        return None
+    if redact:
+        return guard.redact(text, findings).encode("utf-8")
+    raise IssuenoteError(
+        f"{guard.refusal_message(findings)} (in the file {name!r}; --redact keeps a masked copy)"
+    )
+
+
+def _keep_attachments(
+    store: Store,
+    case_id: int,
+    fields: dict[str, Any],
+    prepared: list[PreparedFile],
+    *,
+    about: int | None,
+    source: str,
+    entry_id: int | None = None,
+) -> dict[str, Any]:
+    """Store the files by hash and record them, with their entry, in one transaction."""
+    from issuenote.evidence import attachments as files
+    from issuenote.store.queries import new_uuid
+
+    created: list[str] = []
+    try:
+        with store.writing():
+            if entry_id is None:
+                entry_id = store.add_entry(case_id, fields, chain=False)
+            for item in prepared:
+                record_uuid = new_uuid()
+                private = bool(fields.get("private"))
+                if private:
+                    sealed = store.vault.encrypt_file(
+                        item.temp.read_bytes(), record_uuid=record_uuid
+                    )
+                    item.temp.unlink(missing_ok=True)
+                    item.temp, blob = files.write_incoming(store.home, sealed)
+                else:
+                    blob = item.sha256
+                if files.place(item.temp, store.home, blob):
+                    created.append(blob)
+                name = item.name
+                if private:
+                    name = store._seal(name, "attachments", "name", record_uuid)
+                store.add_attachment(
+                    {
+                        "uuid": record_uuid,
+                        "case_id": case_id,
+                        "entry_id": entry_id,
+                        "about_entry_id": about,
+                        "name": name,
+                        "size": item.size,
+                        "media_type": item.media_type,
+                        "sha256": item.sha256,
+                        "original_sha256": item.original_sha256,
+                        "blob": blob,
+                        "caption": None,
+                        "private": private,
+                        "source": item.source if item.source != "attach" else source,
+                        "message_id": item.message_id,
+                        "findings": _json_list(item.findings),
+                    }
+                )
+            store.chain_entry(entry_id, "add")
+    except BaseException:
+        for blob in created:
+            if not _blob_referenced(store, blob):
+                files.remove_blob(store.home, blob)
+        raise
+    entry = store.entry_document(entry_id)
+    entry["attachments"] = store.attachment_documents(case_id, entry_id=entry_id)
+    entry["notices"] = [notice for item in prepared for notice in item.notices]
+    return entry
+
+
+def _blob_referenced(store: Store, blob: str) -> bool:
+    try:
+        return store.blob_in_use(blob)
+    except Exception:  # the transaction rolled back; the row is gone with it
+        return False
+
+
+def _json_list(values: list[str]) -> str:
+    import json
+
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
+
+
+def list_attachments(store: Store, case_ref: str) -> tuple[int, list[dict[str, Any]]]:
+    case_id = store.resolve_case(case_ref)
+    return case_id, store.attachment_documents(case_id)
+
+
+def attachment_file(store: Store, case_ref: str, ref: str) -> tuple[dict[str, Any], Any]:
+    """The attachment and a path to its content: the kept file, or a decrypted private copy."""
+    import tempfile
+    from pathlib import Path
+
+    from issuenote.evidence import attachments as files
+
+    case_id = store.resolve_case(case_ref)
+    row = store.attachment_row(case_id, ref)
+    document = store.attachment_document(row)
+    path = files.blob_path(store.home, row["blob"])
+    problem = files.check_blob(store.home, row["blob"])
+    if problem:
+        raise IssuenoteError(
+            f"attachment {row['number']} of case {case_id} {problem}; `issuenote verify` checks all"
+        )
+    if not row["private"]:
+        return document, path
+    plain = store.vault.decrypt_file(path.read_bytes(), record_uuid=row["uuid"])
+    folder = Path(tempfile.mkdtemp(prefix="issuenote-"))
+    copy = folder / (document["name"] or f"attachment-{row['number']}")
+    fd = os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(plain)
+    return document, copy
+
+
+def detach(store: Store, case_ref: str, ref: str) -> dict[str, Any]:
+    """Remove an attachment from its entry; its file goes when nothing else uses it."""
+    from issuenote.evidence import attachments as files
+
+    with store.writing():
+        case_id = store.resolve_case(case_ref)
+        row = store.attachment_row(case_id, ref)
+        document = store.attachment_document(row)
+        store.delete_attachment(row["id"])
+        store.chain_entry(row["entry_id"], "detach")
+        store.touch_case(case_id)
+        orphan = not store.blob_in_use(row["blob"])
+    if orphan:
+        files.remove_blob(store.home, row["blob"])
+    return document
+
+
+def verify(store: Store, case_ref: str | None = None) -> dict[str, Any]:
+    """Recompute every chain (or one case's) and every attachment's hash; never needs the key."""
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.chain import short
+
+    case_ids = (
+        [store.resolve_case(case_ref)]
+        if case_ref is not None
+        else [int(row[0]) for row in store.conn.execute("SELECT id FROM cases ORDER BY id")]
+    )
+    cases = []
+    for case_id in case_ids:
+        report = store.verify_case_chain(case_id)
+        problems = list(report.problems)
+        for row in store.attachment_rows(case_id):
+            problem = files.check_blob(store.home, row["blob"])
+            if problem:
+                problems.append(f"the file of attachment {row['number']} {problem}")
+        cases.append(
+            {
+                "case": case_id,
+                "intact": not problems,
+                "links": report.links,
+                "head": report.head,
+                "head_short": short(report.head),
+                "problems": problems,
+            }
+        )
+    return {"intact": all(case["intact"] for case in cases), "cases": cases}

@@ -1,6 +1,7 @@
 """The notebook's own settings: `<home>/config.toml`, optional and hand-edited.
 
     language = "zh"              # default language of exports (en, zh, ko)
+    attachment_limit = "100MB"   # the largest file `attach` and `ingest` take
 
     [channels.OKX]               # add to the shipped list of official channels
     domains = ["okx.com"]
@@ -18,7 +19,7 @@ from typing import Any
 from issuenote.errors import IssuenoteError
 
 CONFIG_NAME = "config.toml"
-KNOWN_KEYS = ("language", "channels")
+KNOWN_KEYS = ("language", "channels", "attachment_limit")
 
 
 def load_config(home: Path) -> dict[str, Any]:
@@ -52,3 +53,20 @@ def default_language(home: Path) -> str | None:
     if not isinstance(language, str):
         raise IssuenoteError(f'{home / CONFIG_NAME}: language must be a string such as "zh"')
     return choose("language", language)
+
+
+def attachment_limit(home: Path) -> int:
+    """The largest file an attachment may be, in bytes (default 100 MB)."""
+    from issuenote.evidence.attachments import DEFAULT_LIMIT, parse_size
+
+    value = load_config(home).get("attachment_limit")
+    if value is None:
+        return DEFAULT_LIMIT
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise IssuenoteError(
+            f'{home / CONFIG_NAME}: attachment_limit must be a size such as "100MB"'
+        )
+    try:
+        return parse_size(value)
+    except IssuenoteError as error:
+        raise IssuenoteError(f"{home / CONFIG_NAME}: attachment_limit: {error}") from None

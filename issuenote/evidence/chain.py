@@ -130,8 +130,7 @@ def verify_chain(
     for expected_seq, link in enumerate(links, start=1):
         if link.seq != expected_seq:
             report.problems.append(
-                f"chain link {expected_seq} is missing (the next is {link.seq}): "
-                "links were removed"
+                f"chain link {expected_seq} is missing (the next is {link.seq}): links were removed"
             )
         elif link.prev_hash != previous:
             report.problems.append(f"chain link {link.seq} does not follow link {link.seq - 1}")

@@ -56,6 +56,10 @@ class EvidenceQueries:
         record["private"] = 1 if fields.get("private") else 0
         record["source"] = fields.get("source") or "attach"
         record["findings"] = fields.get("findings") or "[]"
+        if not record["created_at"]:
+            from issuenote.parse import timeparse
+
+            record["created_at"] = timeparse.to_storage(timeparse.utc_now())
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         cursor = self.conn.execute(
@@ -230,3 +234,47 @@ class EvidenceQueries:
             label = f"entry {entry.get('number') or entry['id']}"
             records.append(RecordState(entry["uuid"], label, self.entry_content_hash(entry)))
         return verify_chain(case_uuid, self.chain_links(case_id), records)
+
+    # -- documents -----------------------------------------------------------
+
+    def attachment_documents(
+        self, case_id: int, *, entry_id: int | None = None, tz: Any = None
+    ) -> list[dict[str, Any]]:
+        rows = self.attachment_rows(case_id)
+        if entry_id is not None:
+            rows = [row for row in rows if row["entry_id"] == entry_id]
+        return [self.attachment_document(row, tz=tz) for row in rows]
+
+    def attachment_document(self, row: dict[str, Any], *, tz: Any = None) -> dict[str, Any]:
+        """An attachment as show, list and exports see it (private names open with the key)."""
+        import json
+
+        from issuenote.evidence.attachments import exhibit_name
+        from issuenote.parse import timeparse
+
+        entry = self._one("SELECT * FROM entries WHERE id = ?", [row["entry_id"]])
+        errors: list[str] = []
+        name = self._unseal(row["name"], "attachments", "name", row["uuid"], errors)  # type: ignore[attr-defined]
+        caption = None
+        if entry is not None:
+            caption = self._unseal(entry["text"], "entries", "text", entry["uuid"], errors)  # type: ignore[attr-defined]
+        at = entry["at"] if entry is not None else row["created_at"]
+        local = timeparse.to_local_iso(at, tz)
+        about = row.get("about_entry_id")
+        return {
+            "number": row["number"],
+            "uuid": row["uuid"],
+            "entry_id": row["entry_id"],
+            "about_entry_id": about,
+            "name": name,
+            "size": row["size"],
+            "media_type": row["media_type"],
+            "sha256": row["sha256"],
+            "original_sha256": row["original_sha256"],
+            "caption": caption if entry is not None and entry["kind"] == "attachment" else None,
+            "private": bool(row["private"]),
+            "source": row["source"],
+            "at": local,
+            "findings": json.loads(row["findings"] or "[]"),
+            "exhibit": exhibit_name(row["number"], local[:10], name or "private"),
+        }
