@@ -36,7 +36,17 @@ _NOTEBOOK_KEYS = frozenset(
 )
 # Keys the exporter derives from the rest (or numbers locally): read past, never stored.
 _CASE_DERIVED = frozenset(
-    {"schema_version", "id", "redacted", "tickets", "agents", "open_steps", "unreadable"}
+    {
+        "schema_version",
+        "id",
+        "redacted",
+        "tickets",
+        "agents",
+        "open_steps",
+        "unreadable",
+        "chain_head",
+        "attachments",
+    }
 )
 _CASE_KEYS = frozenset(
     {"uuid", *CASE_FIELDS, "tags", "created_at", "updated_at", "entries", "transactions"}

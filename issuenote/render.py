@@ -33,6 +33,7 @@ KIND_STYLE = {
     "step": "yellow",
     "escalation": "magenta",
     "status": "blue",
+    "attachment": "bright_blue",
 }
 
 
@@ -126,6 +127,8 @@ def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None =
     )
     header.add_row("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True))
     header.add_row("Updated", _t(f"{_when(doc['updated_at'])}"))
+    if doc.get("chain_head"):
+        header.add_row("Chain", _t(f"{doc['chain_head'][:12]}  (`issuenote verify` checks it)"))
     parts.append(header)
     for problem in doc.get("unreadable", []):
         parts.append(_t(f"cannot decrypt {problem}", "bold red"))
@@ -212,12 +215,25 @@ def _entry_text(entry: dict[str, Any], limit: int | None) -> Text:
             extras.append(("done ", _when(entry["done_at"])))
         elif entry["due"]:
             extras.append(("due ", _when(entry["due"])))
+    for item in entry.get("attachments", []):
+        extras.append(("exhibit ", _attachment_line(item)))
     for label, value in extras:
         if len(text):
             text.append("\n")
         text.append(label, style="dim")
         text.append_text(_t(value, limit=limit))
     return text
+
+
+def _attachment_line(item: dict[str, Any]) -> str:
+    from issuenote.evidence.attachments import format_size
+
+    name = item["name"] if item["name"] is not None else "(private)"
+    shows = f" · shows entry {item['about_entry_id']}" if item.get("about_entry_id") else ""
+    return (
+        f"{item['number']:02d} {name} · {item['media_type']} · {format_size(item['size'])} · "
+        f"sha256 {item['sha256'][:12]}{shows}"
+    )
 
 
 def transactions_view(transactions: list[dict[str, Any]]) -> Group:

@@ -65,6 +65,8 @@ class Entry:
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
     private: bool
+    # "03 · wallet-history.png · sha256 2b5198ef1ec5": the files this entry carries.
+    exhibits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,12 @@ class CaseView:
     latest_ticket: str | None
     request_core: str
     request_follow_up: str | None
+    # The tamper-evident chain's head, short form: a printed summary can be checked later.
+    chain_head: str | None = None
+
+    @property
+    def chain_line(self) -> str | None:
+        return self.tr("chain_line", head=self.chain_head) if self.chain_head else None
 
     @property
     def request(self) -> str:
@@ -195,6 +203,7 @@ class CaseView:
         if entry.flags:
             fields.append(("flags", self.flag_names(entry)))
         fields.extend(("warnings", warning) for warning in entry.warnings)
+        fields.extend(("exhibit", exhibit) for exhibit in entry.exhibits)
         return fields
 
     def flag_names(self, entry: Entry) -> str:
@@ -310,7 +319,22 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
             neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
         ),
         private=bool(record.get("private", False)),
+        exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
     )
+
+
+def _shared(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attachments an export may name: a private one stays out, like a private entry."""
+    items = as_list(record.get("attachments"), "attachments")
+    return [a for a in items if isinstance(a, dict) and not a.get("private")]
+
+
+def _exhibit(item: dict[str, Any], where: str) -> str:
+    number = item.get("number")
+    name = neutralize(_text(item.get("name"), f"{where}.name") or "")
+    digest = _text(item.get("sha256"), f"{where}.sha256") or ""
+    label = f"{number:02d}" if isinstance(number, int) else "?"
+    return f"{label} · {name} · sha256 {digest[:12]}"
 
 
 def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, int | None]:
@@ -471,6 +495,7 @@ def build_view(
         latest_ticket=latest_ticket,
         request_core=request_core,
         request_follow_up=request_follow_up,
+        chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
     )
 
 

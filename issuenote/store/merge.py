@@ -161,13 +161,18 @@ class _Merger:
         cursor = self.conn.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values())
         )
-        return int(cursor.lastrowid or 0)
+        row_id = int(cursor.lastrowid or 0)
+        if table == "entries":  # every entry, imported or noted, joins its case's chain
+            self.store.chain_entry(row_id, "add")
+        return row_id
 
     def update(self, table: str, row_id: int, changes: dict[str, Any]) -> None:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         self.conn.execute(
             f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), row_id)
         )
+        if table == "entries":
+            self.store.chain_entry(row_id, "revise")
 
     def seal(self, value: str | None, table: str, column: str, record_uuid: str) -> str | None:
         """Encrypt as the store does; a dry run stores nothing, so it makes no key either."""

@@ -444,6 +444,9 @@ class Store(EvidenceQueries):
         errors: list[str] = []
         account = self._unseal(case["account"], "cases", "account", case["uuid"], errors)
         entries = [self._entry(row, when, errors) for row in rows]
+        attachments = self.attachment_documents(case_id, tz=tz)
+        for entry in entries:
+            entry["attachments"] = [a for a in attachments if a["entry_id"] == entry["id"]]
         transactions = [transaction_document(row, when) for row in self.transaction_rows(case_id)]
         stored_due = {row["id"]: row["due"] for row in rows}
         open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
@@ -470,6 +473,9 @@ class Store(EvidenceQueries):
             "tickets": tickets_of(entries),
             "agents": agents_of(entries),
             "open_steps": open_steps,
+            "attachments": attachments,
+            # The tamper-evident chain's head: `issuenote verify` checks it later.
+            "chain_head": self.chain_head(case_id),
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
