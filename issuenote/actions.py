@@ -201,7 +201,20 @@ def edit_case(
 
 def delete_case(store: Store, case_id: int) -> None:
     with store.writing():
+        blobs = store.case_blobs(case_id)
         store.delete_case(case_id)
+        unused = {blob for blob in blobs if not store.blob_in_use(blob)}
+    _remove_files(store, unused)
+
+
+def _remove_files(store: Store, blobs: set[str]) -> None:
+    """Attachment files nothing refers to any more (after the rows are gone, committed)."""
+    if not blobs:
+        return
+    from issuenote.evidence.attachments import remove_blob
+
+    for blob in blobs:
+        remove_blob(store.home, blob)
 
 
 # -- timeline entries --------------------------------------------------------

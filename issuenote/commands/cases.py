@@ -246,10 +246,24 @@ def rm(
     ctx: typer.Context,
     case: CaseArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    attachment: Annotated[
+        str | None,
+        typer.Option(
+            "--attachment",
+            metavar="A",
+            help="Only detach this attachment (its file goes when nothing else uses it).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Delete a case and everything recorded on it."""
+    """Delete a case and everything recorded on it, or detach one attachment."""
     if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+    if attachment is not None:
+        with open_store(ctx) as store:
+            gone = actions.detach(store, case, attachment)
+        say(f"Detached attachment {gone['number']} ({gone['name'] or 'private'}).")
+        return
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         _confirm_delete(store, case_id, yes)

@@ -133,7 +133,8 @@ def verify_chain(
                 f"chain link {expected_seq} is missing (the next is {link.seq}): links were removed"
             )
         elif link.prev_hash != previous:
-            report.problems.append(f"chain link {link.seq} does not follow link {link.seq - 1}")
+            after = f"link {link.seq - 1}" if link.seq > 1 else "the start of this case's chain"
+            report.problems.append(f"chain link {link.seq} does not follow {after}")
         elif link.hash != link_hash(
             case_uuid, link.seq, link.event, link.record_uuid, link.content_hash, link.prev_hash
         ):
