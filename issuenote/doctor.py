@@ -207,9 +207,13 @@ def _check_evidence(report: Report, store: Any, *, fix: bool) -> None:
     else:
         report.add("ok", "attachments", f"{len(rows)} attachments, every file matches its SHA-256")
     changed = []
-    for case_id in case_ids:
-        chain = store.verify_case_chain(case_id)
-        changed += [f"case {case_id}: {problem}" for problem in chain.problems]
+    try:
+        for case_id in case_ids:
+            chain = store.verify_case_chain(case_id)
+            changed += [f"case {case_id}: {problem}" for problem in chain.problems]
+    except Exception as error:  # a damaged page can fail any query
+        report.add("fail", "chain", f"cannot read the chain: {error}")
+        return
     if changed:
         report.add(
             "fail",

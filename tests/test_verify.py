@@ -1,4 +1,4 @@
-"""The tamper-evident chain: verify (and doctor) catch an edited byte, in the database or on disk."""
+"""The tamper-evident chain: verify and doctor catch an edited byte, in the file or on disk."""
 
 from __future__ import annotations
 
