@@ -642,62 +642,82 @@ def _keep_attachments(
     *,
     about: int | None,
     source: str,
-    entry_id: int | None = None,
 ) -> dict[str, Any]:
-    """Store the files by hash and record them, with their entry, in one transaction."""
-    from issuenote.evidence import attachments as files
-    from issuenote.store.queries import new_uuid
-
+    """Store the files by hash and record them, with their new entry, in one transaction."""
     created: list[str] = []
     try:
         with store.writing():
-            if entry_id is None:
-                entry_id = store.add_entry(case_id, fields, chain=False)
-            for item in prepared:
-                record_uuid = new_uuid()
-                private = bool(fields.get("private"))
-                if private:
-                    sealed = store.vault.encrypt_file(
-                        item.temp.read_bytes(), record_uuid=record_uuid
-                    )
-                    item.temp.unlink(missing_ok=True)
-                    item.temp, blob = files.write_incoming(store.home, sealed)
-                else:
-                    blob = item.sha256
-                if files.place(item.temp, store.home, blob):
-                    created.append(blob)
-                name = item.name
-                if private:
-                    name = store._seal(name, "attachments", "name", record_uuid)
-                store.add_attachment(
-                    {
-                        "uuid": record_uuid,
-                        "case_id": case_id,
-                        "entry_id": entry_id,
-                        "about_entry_id": about,
-                        "name": name,
-                        "size": item.size,
-                        "media_type": item.media_type,
-                        "sha256": item.sha256,
-                        "original_sha256": item.original_sha256,
-                        "blob": blob,
-                        "caption": None,
-                        "private": private,
-                        "source": item.source if item.source != "attach" else source,
-                        "message_id": item.message_id,
-                        "findings": _json_list(item.findings),
-                    }
-                )
+            if fields["kind"] in ("contact", "reply"):
+                _flag_fake_support(store, case_id, fields)
+            entry_id = store.add_entry(case_id, fields, chain=False)
+            _record_files(store, case_id, entry_id, prepared, fields, about, source, created)
             store.chain_entry(entry_id, "add")
     except BaseException:
-        for blob in created:
-            if not _blob_referenced(store, blob):
-                files.remove_blob(store.home, blob)
+        _drop_new_files(store, created)
         raise
     entry = store.entry_document(entry_id)
     entry["attachments"] = store.attachment_documents(case_id, entry_id=entry_id)
     entry["notices"] = [notice for item in prepared for notice in item.notices]
     return entry
+
+
+def _record_files(
+    store: Store,
+    case_id: int,
+    entry_id: int,
+    prepared: list[PreparedFile],
+    fields: dict[str, Any],
+    about: int | None,
+    source: str,
+    created: list[str],
+) -> None:
+    """Inside a write transaction: place each file under its hash and add its record.
+
+    A private file is sealed with the notebook key first and kept under the
+    hash of the sealed bytes. `created` collects the files this call added,
+    so the caller can take them away again if the transaction fails.
+    """
+    from issuenote.evidence import attachments as files
+    from issuenote.store.queries import new_uuid
+
+    private = bool(fields.get("private"))
+    for item in prepared:
+        record_uuid = new_uuid()
+        if private:
+            sealed = store.vault.encrypt_file(item.temp.read_bytes(), record_uuid=record_uuid)
+            item.temp.unlink(missing_ok=True)
+            item.temp, blob = files.write_incoming(store.home, sealed)
+        else:
+            blob = item.sha256
+        if files.place(item.temp, store.home, blob):
+            created.append(blob)
+        name = store._seal(item.name, "attachments", "name", record_uuid) if private else item.name
+        store.add_attachment(
+            {
+                "uuid": record_uuid,
+                "case_id": case_id,
+                "entry_id": entry_id,
+                "about_entry_id": about,
+                "name": name,
+                "size": item.size,
+                "media_type": item.media_type,
+                "sha256": item.sha256,
+                "original_sha256": item.original_sha256,
+                "blob": blob,
+                "private": private,
+                "source": item.source if item.source != "attach" else source,
+                "message_id": item.message_id,
+                "findings": _json_list(item.findings),
+            }
+        )
+
+
+def _drop_new_files(store: Store, created: list[str]) -> None:
+    from issuenote.evidence import attachments as files
+
+    for blob in created:
+        if not _blob_referenced(store, blob):
+            files.remove_blob(store.home, blob)
 
 
 def _blob_referenced(store: Store, blob: str) -> bool:
@@ -791,3 +811,251 @@ def verify(store: Store, case_ref: str | None = None) -> dict[str, Any]:
             }
         )
     return {"intact": all(case["intact"] for case in cases), "cases": cases}
+
+
+# -- evidence: saved e-mails and chat transcripts ------------------------------------
+
+
+class _Source:
+    """A file named on the command line, or bytes piped in, to attach as it is."""
+
+    def __init__(self, name: str, size: int) -> None:
+        from pathlib import Path
+
+        self.path = Path(name)
+        self.name = name
+        self.size = size
+
+
+def ingest_mail(
+    store: Store,
+    case_ref: str,
+    name: str,
+    data: bytes,
+    *,
+    path: Any = None,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """A saved support e-mail becomes a reply (or, sent from the user's address, a contact).
+
+    The original message is kept as an attachment of that entry, with the
+    files inside it; the same message (Message-ID, or the same bytes) twice
+    records nothing the second time.
+    """
+    import hashlib
+
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence import ingest
+
+    case_id = store.resolve_case(case_ref)
+    limit = attachment_limit(store.home)
+    if len(data) > limit:
+        raise IssuenoteError(
+            f"{name!r} is {files.format_size(len(data))}; the attachment limit is "
+            f"{files.format_size(limit)}"
+        )
+    is_msg = name.lower().endswith(".msg") or data.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))
+    if is_msg and path is None:
+        raise IssuenoteError("an Outlook .msg cannot be piped in; name the file instead")
+    parsed = ingest.parse_msg(path) if is_msg else ingest.parse_eml(data)
+    digest = hashlib.sha256(data).hexdigest()
+    summary = {"case_id": case_id, "source": name, "sha256": digest, **parsed.summary()}
+    existing = store.find_ingested(case_id, parsed.message_id, digest)
+    if existing is not None:
+        return {**summary, "status": "duplicate", "entry_id": existing}
+    fields = _mail_fields(store, case_id, parsed, at=at, redact=redact, private=private)
+    if dry_run:
+        return {**summary, "status": "dry-run", "would_record": fields}
+    prepared: list[PreparedFile] = []
+    try:
+        original = prepare_file(
+            store.home,
+            _Source(name, len(data)),
+            redact=redact,
+            strip_metadata=False,
+            data=data,
+            source="mail",
+        )
+        original.message_id = parsed.message_id
+        original.original_sha256 = original.original_sha256 or None
+        prepared.append(original)
+        for part in parsed.parts:
+            part_name = files.storable_name(_Source(part.name, 0).path)
+            prepared.append(
+                prepare_file(
+                    store.home,
+                    _Source(part_name, len(part.data)),
+                    redact=redact,
+                    strip_metadata=False,
+                    data=part.data,
+                    source="mail-part",
+                )
+            )
+        entry = _keep_attachments(store, case_id, fields, prepared, about=None, source="mail")
+    finally:
+        for item in prepared:
+            item.temp.unlink(missing_ok=True)
+    return {**summary, "status": "recorded", "entry": entry}
+
+
+def _mail_fields(
+    store: Store,
+    case_id: int,
+    parsed: Any,
+    *,
+    at: str | None,
+    redact: bool,
+    private: bool,
+) -> dict[str, Any]:
+    mine = parsed.sender is not None and parsed.sender == _own_address(store, case_id)
+    kind = "contact" if mine else "reply"
+    via = (parsed.recipients[0] if parsed.recipients else None) if mine else parsed.sender
+    if parsed.date is not None and at is None:
+        when = parsed.date
+        if when > timeparse.utc_now() + FUTURE_SLACK:
+            raise IssuenoteError(
+                f"the message's Date: {when.isoformat()} is in the future; give --at"
+            )
+        stored_at = timeparse.to_storage(when)
+    else:
+        stored_at = past_time(at, "message time")
+    body = parsed.body.strip()
+    text = "\n\n".join(part for part in (parsed.subject, body) if part) or "(empty message)"
+    return {
+        "kind": kind,
+        "private": private,
+        "channel": "email",
+        "via": clean_field(via, "sender address", redact=redact),
+        "ticket": clean_field(parsed.ticket, "ticket number", redact=redact),
+        "agent": None if mine else clean_field(parsed.agent, "agent name", redact=redact),
+        "agent_id": None if mine else clean_field(parsed.agent_id, "agent ID", redact=redact),
+        "suggests": None,
+        "text": clean_text(text, "message", redact=redact),
+        "at": stored_at,
+    }
+
+
+def _own_address(store: Store, case_id: int) -> str | None:
+    """The account reference, when it is an e-mail address: mail from it is the user's own."""
+    row = store.case_row(case_id)
+    errors: list[str] = []
+    account = store._unseal(row["account"], "cases", "account", row["uuid"], errors)
+    if account and "@" in account and " " not in account.strip():
+        return account.strip().lower()
+    return None
+
+
+def ingest_chat(
+    store: Store,
+    case_ref: str,
+    name: str,
+    data: bytes,
+    *,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """A pasted live-chat transcript: kept as an attachment, split into entries when it can be.
+
+    Lines such as `[10:02] Kevin: ...`, `Kevin 10:02` or `客服 Kevin 10:02:11`
+    become one reply (or, for the user's own lines, one contact) each, on the
+    day given by --at (default today). Otherwise the transcript is one note.
+    """
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence import ingest
+
+    case_id = store.resolve_case(case_ref)
+    limit = attachment_limit(store.home)
+    if len(data) > limit:
+        raise IssuenoteError(f"{name!r} is larger than the attachment limit")
+    text = files.decode_text(data)
+    lines = ingest.parse_chat(text)
+    day = timeparse.parse_time(at) if at else timeparse.utc_now()
+    entries = [_chat_fields(line, day, redact=redact, private=private) for line in lines]
+    notices = []
+    if not entries:
+        notices.append(
+            f"{name}: no lines with a time and a name (like '[10:02] Kevin: ...'); "
+            "kept whole as one note with the transcript attached"
+        )
+        entries = [
+            {
+                "kind": "note",
+                "private": private,
+                "text": clean_text(
+                    f"Chat transcript ({name}):\n\n{text}", "chat transcript", redact=redact
+                ),
+                "at": past_time(at, "chat time"),
+            }
+        ]
+    if dry_run:
+        return {
+            "case_id": case_id,
+            "status": "dry-run",
+            "would_record": entries,
+            "notices": notices,
+        }
+    transcript = prepare_file(
+        store.home,
+        _Source(name, len(data)),
+        redact=redact,
+        strip_metadata=False,
+        data=data,
+        source="chat",
+    )
+    created: list[str] = []
+    recorded = []
+    try:
+        with store.writing():
+            for index, fields in enumerate(entries):
+                if fields["kind"] in ("contact", "reply"):
+                    _flag_fake_support(store, case_id, fields)
+                entry_id = store.add_entry(case_id, fields, chain=False)
+                if index == 0:
+                    _record_files(
+                        store, case_id, entry_id, [transcript], fields, None, "chat", created
+                    )
+                store.chain_entry(entry_id, "add")
+                recorded.append(entry_id)
+    except BaseException:
+        _drop_new_files(store, created)
+        raise
+    finally:
+        transcript.temp.unlink(missing_ok=True)
+    documents = [store.entry_document(entry_id) for entry_id in recorded]
+    return {
+        "case_id": case_id,
+        "status": "recorded",
+        "entries": documents,
+        "attachments": store.attachment_documents(case_id, entry_id=recorded[0]),
+        "notices": notices + transcript.notices,
+    }
+
+
+def _chat_fields(line: Any, day: datetime, *, redact: bool, private: bool) -> dict[str, Any]:
+    local_day = day.astimezone()
+    date = line.date or local_day.strftime("%Y-%m-%d")
+    seconds = line.time if line.time.count(":") == 2 else f"{line.time}:00"
+    hour, minute, second = (int(part) for part in seconds.split(":"))
+    when = datetime.fromisoformat(f"{date}T{hour:02d}:{minute:02d}:{second:02d}")
+    when = when.replace(tzinfo=local_day.tzinfo)
+    if line.date is None and when > timeparse.utc_now() + FUTURE_SLACK:
+        when -= timedelta(days=1)  # a chat late yesterday, pasted this morning
+    if when > timeparse.utc_now() + FUTURE_SLACK:
+        raise IssuenoteError(f"the chat line at {date} {line.time} is in the future")
+    return {
+        "kind": "contact" if line.mine else "reply",
+        "private": private,
+        "channel": "chat",
+        "via": None,
+        "suggests": None,
+        "agent": None if line.mine else clean_field(line.name, "agent name", redact=redact),
+        "text": clean_text(line.text, "chat message", redact=redact),
+        "at": timeparse.to_storage(when),
+    }

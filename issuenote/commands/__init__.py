@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("attach", "evidence", "attach"),
     ("attachments", "evidence", "attachments"),
     ("open", "evidence", "open_"),
+    ("ingest", "ingest", "ingest"),
     ("verify", "evidence", "verify"),
     ("edit", "cases", "edit"),
     ("rm", "cases", "rm"),
