@@ -1059,3 +1059,92 @@ def _chat_fields(line: Any, day: datetime, *, redact: bool, private: bool) -> di
         "text": clean_text(line.text, "chat message", redact=redact),
         "at": timeparse.to_storage(when),
     }
+
+
+# -- evidence: the bundle --------------------------------------------------------------
+
+
+def make_bundle(
+    store: Store,
+    case_ref: str,
+    *,
+    output: Any = None,
+    lang: str | None = None,
+    force: bool = False,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Write a case's evidence bundle: reports, numbered exhibits, manifests with SHA-256s."""
+    from pathlib import Path
+
+    from issuenote import __version__, exporters
+    from issuenote.config import default_language
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.bundle import EXHIBITS, Exhibit, write_bundle
+    from issuenote.exporters.i18n import Translator
+    from issuenote.exporters.screen import screen_document
+
+    if lang is not None and lang not in exporters.LANGS:
+        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    case_id = store.resolve_case(case_ref)
+    doc, _ = screen_document(store.case_document(case_id))
+    language = lang or doc.get("language") or default_language(store.home) or "en"
+    now = timeparse.utc_now()
+    target = Path(output) if output else Path(f"case-{case_id}-evidence-{now:%Y-%m-%d}.zip")
+    if target.exists() and not force:
+        raise IssuenoteError(f"{target.name!r} exists; choose another --output, or add --force")
+    shown_entries = {e["id"] for e in doc["entries"] if not e["private"]}
+    exhibits = []
+    for item in doc["attachments"]:
+        if item["private"] or item["entry_id"] not in shown_entries:
+            continue  # like a private entry, a private file stays out of what is shared
+        row = store.attachment_row(case_id, str(item["number"]))
+        problem = files.check_blob(store.home, row["blob"])
+        if problem:
+            raise IssuenoteError(
+                f"the file of attachment {item['number']} {problem}; `issuenote verify` says more"
+            )
+        exhibits.append(
+            Exhibit(
+                number=item["number"],
+                archive_name=f"{EXHIBITS}/{item['exhibit']}",
+                source=files.blob_path(store.home, row["blob"]),
+                name=item["name"],
+                media_type=item["media_type"],
+                size=item["size"],
+                sha256=item["sha256"],
+                entry_id=item["entry_id"],
+                caption=item["caption"],
+            )
+        )
+    options = {"lang": language, "redact": True, "include_private": False}
+    documents = {
+        "report.html": exporters.render(doc, fmt="html", **options),
+        "report.md": exporters.render(doc, fmt="markdown", **options),
+        "case.json": exporters.render(doc, fmt="json", **options),
+    }
+    tr = Translator(language)
+    labels = {
+        "sec_exhibits": tr("sec_exhibits"),
+        "file": tr("exhibit_file"),
+        "type": tr("exhibit_type"),
+        "bytes": tr("exhibit_bytes"),
+    }
+    tick = progress(sum(e.size for e in exhibits)) if progress else None
+    manifest = write_bundle(
+        target,
+        case={
+            "id": case_id,
+            "uuid": doc["uuid"],
+            "title": doc["title"],
+            "language": language,
+            "chain_head": doc["chain_head"],
+        },
+        documents=documents,
+        exhibits=exhibits,
+        labels=labels,
+        force=force,
+        created_at=timeparse.to_storage(now),
+        version=__version__,
+        progress=tick,
+    )
+    return {"path": str(target), "exhibits": len(exhibits), **manifest}

@@ -26,6 +26,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("open", "evidence", "open_"),
     ("ingest", "ingest", "ingest"),
     ("verify", "evidence", "verify"),
+    ("bundle", "bundle", "bundle"),
     ("edit", "cases", "edit"),
     ("rm", "cases", "rm"),
     ("search", "search", "search"),
