@@ -34,7 +34,8 @@ FORMAT_VERSION = 1
 MANIFEST_JSON = "manifest.json"
 MANIFEST_TEXT = "MANIFEST.txt"
 EXHIBITS = "exhibits"
-_STORED_TYPES = ("image/", "video/", "audio/", "application/pdf", "application/zip")
+# Text is worth deflating; images, PDFs, recordings and unknown binaries are not.
+_DEFLATED_TYPES = ("text/", "message/", "application/json", "application/xml")
 _CHUNK = 1024 * 1024
 
 
@@ -164,7 +165,7 @@ def _copy_into(
     progress: Callable[[int], None] | None,
 ) -> str:
     info = _info(exhibit.archive_name, created_at)
-    if exhibit.media_type.startswith(_STORED_TYPES):
+    if not exhibit.media_type.startswith(_DEFLATED_TYPES):
         info.compress_type = zipfile.ZIP_STORED  # already compressed: deflate only costs time
     digest = hashlib.sha256()
     with exhibit.source.open("rb") as reader, archive.open(info, "w", force_zip64=True) as writer:
