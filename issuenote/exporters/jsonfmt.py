@@ -168,7 +168,7 @@ def case_json(
             {**item, "at": _moved(item.get("at"), tz)}
             for item in as_list(doc.get("attachments"), "attachments")
             if isinstance(item, dict)
-            and not item.get("private")
+            and (include_private or not item.get("private"))
             and item.get("entry_id") in shown_ids
         ]
     if "chain_head" in doc:

@@ -52,7 +52,15 @@ class EvidenceQueries:
             [fields["case_id"]],
         )
         record = {column: fields.get(column) for column in ATTACHMENT_COLUMNS}
-        record["number"] = int(row["next"]) if row is not None else 1
+        wanted = fields.get("number")
+        taken = wanted is None or (
+            self._one(
+                "SELECT 1 FROM attachments WHERE case_id = ? AND number = ?",
+                [fields["case_id"], wanted],
+            )
+            is not None
+        )
+        record["number"] = (int(row["next"]) if row is not None else 1) if taken else wanted
         record["private"] = 1 if fields.get("private") else 0
         record["source"] = fields.get("source") or "attach"
         record["findings"] = fields.get("findings") or "[]"
@@ -265,6 +273,7 @@ class EvidenceQueries:
             "number": row["number"],
             "uuid": row["uuid"],
             "entry_id": row["entry_id"],
+            "entry_uuid": entry["uuid"] if entry is not None else None,
             "about_entry_id": about,
             "name": name,
             "size": row["size"],
