@@ -160,3 +160,28 @@ def test_an_old_head_is_still_a_link() -> None:
     assert report.intact and report.head == links[-1].hash
     moved = verify_chain("another-case", links, [])
     assert "chain link 1 does not follow the start" in moved.problems[0]
+
+
+def test_a_plain_note_loads_nothing_heavy_for_evidence(tmp_path: Path) -> None:
+    """Linking an entry into its chain must not put OpenSSL, Pillow or mail parsing on `note`."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "nb"
+    code = (
+        "import sys; from issuenote.cli import main; sys.argv = ['issuenote'] + sys.argv[1:];"
+        "\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('hashlib', 'PIL', 'filetype', 'mailparser_reply', 'extract_msg', 'zipfile',"
+        " 'issuenote.evidence.attachments', 'issuenote.evidence.ingest', 'rich');"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+    env = {"ISSUENOTE_HOME": str(home), "PATH": "/usr/bin:/bin", "TZ": "UTC"}
+    subprocess.run([sys.executable, "-c", code, "new", "a case"], env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code, "note", "1", "waiting for support"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.strip().splitlines()[-1] == "[]"
