@@ -253,3 +253,34 @@ def test_exports_list_exhibits_and_the_chain_head(cli: Cli, case: str, png: Path
     data = json.loads(cli("export", case, "--format", "json").stdout)
     assert data["chain_head"] == head
     assert data["attachments"][0]["name"] == "wallet history.png"
+
+
+@pytest.mark.parametrize("raw_name", [b"bad\xffname.png", b"two\nlines.png", b"bell\x07.png"])
+def test_a_name_that_cannot_be_stored_is_refused(
+    cli: Cli, case: str, tmp_path: Path, snapshot: Callable[[], list[str]], raw_name: bytes
+) -> None:
+    import os
+
+    path = os.path.join(os.fsencode(tmp_path), raw_name)
+    try:
+        with open(path, "wb") as stream:
+            stream.write(b"data")
+    except OSError:
+        pytest.skip("the file system refuses this name itself")
+    before = snapshot()
+    result = cli("attach", case, os.fsdecode(path))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("issuenote: ")
+    assert snapshot() == before
+
+
+def test_a_huge_unicode_caption_and_an_empty_file(
+    cli: Cli, cli_json: Cli, case: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "空白 파일.txt"
+    empty.write_bytes(b"")
+    entry = cli_json("attach", case, str(empty), "--caption", "证据 " * 50)
+    assert entry["attachments"][0]["size"] == 0
+    assert entry["attachments"][0]["name"] == "空白 파일.txt"
+    result = cli("attach", case, str(empty), "--caption", "x" * (3 * 1024 * 1024))
+    assert result.exit_code == 1 and "the limit is" in result.stderr
