@@ -214,3 +214,18 @@ def test_reply_parsing_in_three_languages() -> None:
     assert body == "Hi,\n\nDone." and first_match("agent_id", signature) == "77"
     assert first_match("ticket", "回复：工单号：A12345") == "A12345"
     assert first_match("ticket", "티켓 번호: 55123") == "55123"
+
+
+def test_a_broken_outlook_message_is_refused(
+    cli: Cli, jane: str, tmp_path: Path, snapshot: Callable[[], list[str]]
+) -> None:
+    fake = tmp_path / "reply.msg"
+    fake.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600)
+    before = snapshot()
+    result = cli("ingest", jane, str(fake))
+    assert result.exit_code == 1
+    assert "is not a readable Outlook message" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert snapshot() == before
+    piped = cli("ingest", jane, "-", input=fake.read_bytes().decode("latin-1"))
+    assert piped.exit_code == 1
