@@ -869,6 +869,8 @@ def ingest_mail(
         return {**summary, "status": "duplicate", "entry_id": existing}
     fields = _mail_fields(store, case_id, parsed, at=at, redact=redact, private=private)
     if dry_run:
+        if not redact:  # what the kept original would refuse, refuse now
+            _screen_file_text(data, name, redact=False)
         return {**summary, "status": "dry-run", "would_record": fields}
     prepared: list[PreparedFile] = []
     try:
@@ -995,6 +997,8 @@ def ingest_chat(
             }
         ]
     if dry_run:
+        if not redact:
+            _screen_file_text(data, name, redact=False)
         return {
             "case_id": case_id,
             "status": "dry-run",

@@ -229,3 +229,17 @@ def test_a_broken_outlook_message_is_refused(
     assert snapshot() == before
     piped = cli("ingest", jane, "-", input=fake.read_bytes().decode("latin-1"))
     assert piped.exit_code == 1
+
+
+def test_one_bad_message_among_several_records_none(
+    cli: Cli, jane: str, tmp_path: Path, snapshot: Callable[[], list[str]]
+) -> None:
+    bad = tmp_path / "bad.eml"
+    bad.write_text(
+        "From: support@okx.com\nSubject: x\nDate: Fri, 21 Nov 2026 10:00:00 +0800\n\n"
+        "Hello\n\n> quoted: my password is Xy7#kP2$mQ9!\n"
+    )
+    before = snapshot()
+    result = cli("ingest", jane, str(MAIL / "en_reply_with_attachment.eml"), str(bad))
+    assert result.exit_code == 1 and "bad.eml" in result.stderr
+    assert snapshot() == before

@@ -54,37 +54,38 @@ def ingest(
     transcript is split into entries when its lines carry times and names.
     """
     sources = [_read(name) for name in files]
-    results: list[dict[str, Any]] = []
     with open_store(ctx, create=not dry_run) as store:
-        for name, data, path in sources:
-            if chat:
-                result = actions.ingest_chat(
-                    store,
-                    case,
-                    name,
-                    data,
-                    at=at,
-                    redact=redact,
-                    private=private,
-                    dry_run=dry_run,
-                )
-            else:
-                result = actions.ingest_mail(
-                    store,
-                    case,
-                    name,
-                    data,
-                    path=path,
-                    at=at,
-                    redact=redact,
-                    private=private,
-                    dry_run=dry_run,
-                )
-            results.append(result)
+        # Every file is read and checked before any is recorded: one bad message
+        # among several refuses them all, and nothing is written.
+        results = [
+            _ingest_one(store, case, source, chat, at, redact, private, True) for source in sources
+        ]
+        if not dry_run:
+            results = [
+                _ingest_one(store, case, source, chat, at, redact, private, False)
+                for source in sources
+            ]
     for result in results:
         _report(result, as_json)
     if as_json:
         emit_json(results)
+
+
+def _ingest_one(
+    store: Any,
+    case: str,
+    source: tuple[str, bytes, Path | None],
+    chat: bool,
+    at: str | None,
+    redact: bool,
+    private: bool,
+    dry_run: bool,
+) -> dict[str, Any]:
+    name, data, path = source
+    options = {"at": at, "redact": redact, "private": private, "dry_run": dry_run}
+    if chat:
+        return actions.ingest_chat(store, case, name, data, **options)
+    return actions.ingest_mail(store, case, name, data, path=path, **options)
 
 
 def _read(name: str) -> tuple[str, bytes, Path | None]:
