@@ -7,14 +7,19 @@ transaction, so a refused input never leaves a half-written record.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import choose
 from issuenote.parse import timeparse
 from issuenote.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from issuenote.evidence.attachments import Candidate
 
 # A pasted chat log can be long; past this a text is refused rather than stored.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -479,7 +484,7 @@ def attach_files(
     redact: bool = False,
     strip_metadata: bool = False,
     private: bool = False,
-    progress: Any = None,
+    progress: Callable[[int], Callable[[int], None] | None] | None = None,
 ) -> dict[str, Any]:
     """Attach files as one new attachment entry; every file is checked before any is kept.
 
@@ -528,7 +533,7 @@ class PreparedFile:
     def __init__(
         self,
         *,
-        temp: Any,
+        temp: Path,
         name: str,
         size: int,
         sha256: str,
@@ -552,12 +557,12 @@ class PreparedFile:
 
 
 def prepare_file(
-    home: Any,
-    candidate: Any,
+    home: Path,
+    candidate: Candidate | _Source,
     *,
     redact: bool,
     strip_metadata: bool,
-    tick: Any = None,
+    tick: Callable[[int], None] | None = None,
     data: bytes | None = None,
     source: str = "attach",
 ) -> PreparedFile:
@@ -883,7 +888,6 @@ def ingest_mail(
             source="mail",
         )
         original.message_id = parsed.message_id
-        original.original_sha256 = original.original_sha256 or None
         prepared.append(original)
         for part in parsed.parts:
             part_name = files.storable_name(_Source(part.name, 0).path)
@@ -1075,7 +1079,7 @@ def make_bundle(
     output: Any = None,
     lang: str | None = None,
     force: bool = False,
-    progress: Any = None,
+    progress: Callable[[int], Callable[[int], None] | None] | None = None,
 ) -> dict[str, Any]:
     """Write a case's evidence bundle: reports, numbered exhibits, manifests with SHA-256s."""
     from pathlib import Path
