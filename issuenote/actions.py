@@ -1087,7 +1087,7 @@ def make_bundle(
     from issuenote import __version__, exporters
     from issuenote.config import default_language
     from issuenote.evidence import attachments as files
-    from issuenote.evidence.bundle import EXHIBITS, Exhibit, write_bundle
+    from issuenote.evidence.bundle import EXHIBITS, Exhibit, check_target, write_bundle
     from issuenote.exporters.i18n import Translator
     from issuenote.exporters.screen import screen_document
 
@@ -1098,8 +1098,7 @@ def make_bundle(
     language = lang or doc.get("language") or default_language(store.home) or "en"
     now = timeparse.utc_now()
     target = Path(output) if output else Path(f"case-{case_id}-evidence-{now:%Y-%m-%d}.zip")
-    if target.exists() and not force:
-        raise IssuenoteError(f"{target.name!r} exists; choose another --output, or add --force")
+    check_target(target, force=force)
     shown_entries = {e["id"] for e in doc["entries"] if not e["private"]}
     exhibits = []
     for item in doc["attachments"]:

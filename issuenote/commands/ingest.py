@@ -95,12 +95,12 @@ def _read(name: str) -> tuple[str, bytes, Path | None]:
     from issuenote.evidence.attachments import storable_name
 
     shown = storable_name(path)
-    if path.is_dir():
-        raise IssuenoteError(f"{shown!r} is a directory; name the saved messages in it")
     try:
         return shown, path.read_bytes(), path
     except FileNotFoundError:
         raise IssuenoteError(f"no such file: {shown!r}") from None
+    except IsADirectoryError:
+        raise IssuenoteError(f"{shown!r} is a directory; name the saved messages in it") from None
     except OSError as error:
         raise IssuenoteError(f"cannot read {shown!r}: {error.strerror or error}") from None
 

@@ -29,8 +29,14 @@ def write_archive(
     target: Path, notebook_json: str, files: dict[str, Path | bytes], *, force: bool
 ) -> int:
     """Write the ZIP beside `target` and move it into place; returns its size."""
-    if target.exists() and not force:
-        raise IssuenoteError(f"{target.name!r} exists; add --force to replace it")
+    try:
+        exists = target.exists()
+    except OSError as error:
+        raise IssuenoteError(
+            f"cannot write {target.name[:80]!r}: {error.strerror or error}"
+        ) from None
+    if exists and not force:
+        raise IssuenoteError(f"{target.name[:80]!r} exists; add --force to replace it")
     temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
     try:
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
@@ -53,7 +59,11 @@ def write_archive(
 
 
 def is_archive(path: Path) -> bool:
-    return path.is_file() and zipfile.is_zipfile(path)
+    """A ZIP (from --with-attachments)? Unreadable or odd names say no: the import says why."""
+    try:
+        return path.is_file() and zipfile.is_zipfile(path)
+    except OSError:
+        return False
 
 
 def read_archive(path: Path, into: Path) -> tuple[bytes, dict[str, Path]]:

@@ -65,13 +65,8 @@ def write_bundle(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write the bundle atomically; returns its manifest (with the ZIP's own SHA-256)."""
-    if target.exists() and not force:
-        raise IssuenoteError(f"{target.name!r} exists; choose another --output, or add --force")
-    if target.is_dir():
-        raise IssuenoteError(f"{target.name!r} is a directory; give a .zip file name")
+    check_target(target, force=force)
     directory = target.parent
-    if not directory.is_dir():
-        raise IssuenoteError(f"no such directory: {str(directory)!r}")
     documents = dict(documents)
     documents["report.html"] = _with_exhibit_table(documents["report.html"], exhibits, labels)
     files: list[dict[str, Any]] = []
@@ -137,6 +132,22 @@ def write_bundle(
     manifest["bundle_sha256"] = _hash_path(target)
     manifest["bundle_size"] = target.stat().st_size
     return manifest
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse, before any work, a name we must not or cannot write."""
+    shown = target.name[:80] or str(target)[:80]
+    try:
+        exists, is_dir = target.exists(), target.is_dir()
+        parent_ok = target.parent.is_dir()
+    except OSError as error:
+        raise IssuenoteError(f"cannot write {shown!r}: {error.strerror or error}") from None
+    if is_dir:
+        raise IssuenoteError(f"{shown!r} is a directory; give a .zip file name")
+    if exists and not force:
+        raise IssuenoteError(f"{shown!r} exists; choose another --output, or add --force")
+    if not parent_ok:
+        raise IssuenoteError(f"no such directory: {str(target.parent)[:80]!r}")
 
 
 def _info(name: str, created_at: str) -> zipfile.ZipInfo:
@@ -237,8 +248,12 @@ def verify_bundle(path_text: str) -> dict[str, Any]:
     """Check every file of a bundle against its manifest: present, same size, same SHA-256."""
     path = Path(path_text)
     shown = path.name or path_text
-    if not path.is_file():
-        raise IssuenoteError(f"no such file: {shown!r}")
+    try:
+        found = path.is_file()
+    except OSError as error:
+        raise IssuenoteError(f"cannot read {shown[:80]!r}: {error.strerror or error}") from None
+    if not found:
+        raise IssuenoteError(f"no such file: {shown[:80]!r}")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
