@@ -289,7 +289,8 @@ def as_record(value: Any, where: str) -> dict[str, Any]:
 def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
     record = as_record(raw, where)
     kind = _text(record.get("kind"), f"{where}.kind", required=True) or ""
-    raw_id = record.get("id")
+    # People know an entry by its number in the case; older documents have only the id.
+    raw_id = record.get("number", record.get("id"))
     return Entry(
         id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
         kind=kind,
