@@ -611,33 +611,109 @@ def undo(
 def add_transaction(
     store: Store,
     case_ref: str,
-    txid: str,
+    reference: str,
     *,
+    order_id: str | None = None,
+    force_order: bool = False,
     chain: str | None = None,
+    network: str | None = None,
     asset: str | None = None,
     amount: str | None = None,
     kind: str | None = None,
+    address: str | None = None,
+    memo: str | None = None,
     at: str | None = None,
     redact: bool = False,
 ) -> dict[str, Any]:
+    """Record a transfer, or fill in one already recorded under its TxID or order ID.
+
+    `reference` is a TxID, an explorer link or (not a hash) an exchange order
+    ID; `force_order` takes it as an order ID whatever it looks like.
+    """
+    from issuenote.parse import txid as txids
     from issuenote.parse.amounts import format_amount, parse_amount
-    from issuenote.parse.txid import recognize
 
     clean_asset = clean_field(asset, "asset", redact=redact)
     clean_asset = clean_asset.upper() if clean_asset else None
-    info = recognize(txid, chain=chain, asset=clean_asset)
-    fields = {
-        "txid": info.txid,
-        "chain": info.chain,
+    clean_network = clean_field(network, "network", redact=redact)
+    chain_hint = chain
+    if chain_hint is None and clean_network is not None:
+        named = txids.normalize_chain(clean_network)
+        chain_hint = named if named in txids.CHAIN_NAMES else None
+    order = clean_field(order_id, "order ID", redact=redact)
+    if order is not None:
+        order = txids.order_id(order)
+    if force_order:
+        if order is not None:
+            raise IssuenoteError("give the order ID once: as TXID with --order, or as --order-id")
+        order, hash_info = txids.order_id(reference), None
+        if chain is not None:
+            txids.normalize_chain(chain)
+    else:
+        hash_info = txids.recognize(reference, chain=chain_hint, asset=clean_asset)
+        if not hash_info.is_onchain and hash_info.chain != "lightning":
+            if order is not None:
+                raise IssuenoteError(
+                    f"{hash_info.txid!r} is not a transaction hash, and --order-id gives the "
+                    "order ID; give the TxID (or its explorer link) first"
+                )
+            order, hash_info = hash_info.txid, None
+    fields: dict[str, Any] = {
+        "txid": hash_info.txid if hash_info else None,
+        "order_id": order,
+        "chain": hash_info.chain
+        if hash_info
+        else (chain_hint and txids.normalize_chain(chain_hint)),
+        "network": clean_network,
         "asset": clean_asset,
         "amount": format_amount(parse_amount(amount)) if amount is not None else None,
         "kind": choose("transaction kind", kind) if kind else None,
+        "address": clean_field(address, "address", redact=redact),
+        "memo": clean_field(memo, "memo", redact=redact),
         "at": past_time(at, "transaction time") if at else None,
     }
     with store.recording("tx") as change:
         case_id = store.resolve_case(case_ref)
-        if store.find_transaction(case_id, info.txid) is not None:
-            raise IssuenoteError(f"case {case_id} already has transaction {info.txid}")
-        tx_id = store.add_transaction(case_id, fields)
-        change.summary = f"added transaction {info.txid} to case {case_id}"
+        by_txid = store.find_transaction(case_id, txid=fields["txid"]) if fields["txid"] else None
+        by_order = store.find_transaction(case_id, order_id=order) if order else None
+        if by_txid and by_order and by_txid["id"] != by_order["id"]:
+            raise IssuenoteError(
+                f"case {case_id} already has TxID {fields['txid']} and order {order} as two "
+                "transfers; nothing changed"
+            )
+        existing = by_txid or by_order
+        label = fields["txid"] or order
+        if existing is None:
+            tx_id = store.add_transaction(case_id, fields)
+            change.summary = f"added transfer {label} to case {case_id}"
+        else:
+            tx_id = existing["id"]
+            updates = _filled_in(existing, fields, case_id)
+            if not updates:
+                raise IssuenoteError(f"case {case_id} already has transaction {label}")
+            store.update_transaction(tx_id, updates)
+            change.summary = (
+                f"filled in {', '.join(k.replace('_', ' ') for k in updates)} of transfer "
+                f"{existing['txid'] or existing['order_id']} on case {case_id}"
+            )
     return store.transaction_document(tx_id)
+
+
+def _filled_in(existing: dict[str, Any], fields: dict[str, Any], case_id: int) -> dict[str, Any]:
+    """What a second `tx` adds to a transfer: empty fields filled; a clash is refused."""
+    updates: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        here = existing[name]
+        if here is None:
+            updates[name] = value
+        elif (here.casefold() if name == "txid" else here) != (
+            value.casefold() if name == "txid" else value
+        ):
+            shown = existing["txid"] or existing["order_id"]
+            raise IssuenoteError(
+                f"transfer {shown} of case {case_id} already has {name.replace('_', ' ')} "
+                f"{here!r}, not {value!r}; nothing changed"
+            )
+    return updates

@@ -284,14 +284,28 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
             )
         elif tx["asset"]:
             facts.append(tx["asset"])
-        facts.append(tx["chain"] or "exchange order ID")
+        facts.append(tx["chain"] or ("chain unknown" if tx["txid"] else None))
+        facts.append(tx.get("network"))
         facts.append(_when(tx["at"]) if tx["at"] else None)
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
-        detail = _t(tx["txid"], "cyan", single_line=True)
-        if tx["explorer_url"]:
+        rows = [
+            ("TxID ", tx["txid"], "cyan"),
+            ("order ", tx.get("order_id"), "cyan"),
+            ("to ", tx.get("address"), ""),
+            ("memo ", tx.get("memo"), ""),
+            ("", tx["explorer_url"], "dim"),
+        ]
+        detail = Text()
+        for label, value, style in rows:
+            if value:
+                if len(detail):
+                    detail.append("\n")
+                detail.append(label, style="dim")
+                detail.append_text(_t(value, style, single_line=True))
+        if tx.get("memo_missing"):
             detail.append("\n")
-            detail.append_text(_t(tx["explorer_url"], "dim", single_line=True))
+            detail.append("⚠ no memo/tag recorded: this chain needs one for deposits", "bold red")
         blocks.append(Padding(detail, (0, 0, 0, 6), expand=False))
     return Group(*blocks)
 

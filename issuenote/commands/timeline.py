@@ -208,7 +208,8 @@ def step(
         from issuenote.parse import timeparse
 
         due_text = f", due {timeparse.format_local(entry['due'])}"
-        if timeparse.parse_time(entry["due"]) < timeparse.utc_now():
+        # Logged late (--at in the past), a past due date is expected; logged now, it is a slip.
+        if at is None and timeparse.parse_time(entry["due"]) < timeparse.utc_now():
             warn(f"the due time {timeparse.format_local(entry['due'])} is already past")
     _report(entry, as_json, f"Added step {entry['number']} to case {entry['case_id']}{due_text}.")
 

@@ -566,12 +566,34 @@ class Store:
 
     # -- transactions --------------------------------------------------------
 
-    def find_transaction(self, case_id: int, txid: str) -> dict[str, Any] | None:
-        row = self._one(
-            "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
-            [case_id, txid],
-        )
+    def find_transaction(
+        self, case_id: int, *, txid: str | None = None, order_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The case's transfer with this TxID (any letter case), or with this order ID."""
+        row = None
+        if txid is not None:
+            row = self._one(
+                "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
+                [case_id, txid],
+            )
+        elif order_id is not None:
+            row = self._one(
+                "SELECT * FROM transactions WHERE case_id = ? AND order_id = ?",
+                [case_id, order_id],
+            )
         return None if row is None else dict(row)
+
+    def update_transaction(self, tx_id: int, changes: dict[str, Any]) -> None:
+        unknown = set(changes) - set(TRANSACTION_FIELDS)
+        if unknown:
+            raise ValueError(f"not transaction columns: {sorted(unknown)}")
+        row = self._one("SELECT case_id FROM transactions WHERE id = ?", [tx_id])
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE transactions SET {assignments} WHERE id = ?", (*changes.values(), tx_id)
+        )
+        if row is not None:
+            self.touch_case(int(row["case_id"]))
 
     def add_transaction(self, case_id: int, fields: dict[str, Any]) -> int:
         record = {column: fields.get(column) for column in TRANSACTION_FIELDS}
@@ -725,18 +747,24 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
 def transaction_document(
     row: dict[str, Any], when: Callable[[str | None], str | None]
 ) -> dict[str, Any]:
-    from issuenote.parse.txid import explorer_url
+    from issuenote.parse.txid import explorer_url, memo_missing
 
+    txid = row["txid"]
     return {
         "id": row["id"],
         "uuid": row["uuid"],
-        "txid": row["txid"],
+        "txid": txid,
+        "order_id": row["order_id"],
         "chain": row["chain"],
+        "network": row["network"],
         "asset": row["asset"],
         "amount": row["amount"],
         "kind": row["kind"],
+        "address": row["address"],
+        "memo": row["memo"],
         "at": when(row["at"]),
-        "explorer_url": explorer_url(row["chain"], row["txid"]) if row["chain"] else None,
+        "explorer_url": explorer_url(row["chain"], txid) if row["chain"] and txid else None,
+        "memo_missing": memo_missing(row["chain"], row["asset"], row["memo"]),
     }
 
 
