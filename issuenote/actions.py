@@ -682,6 +682,14 @@ def add_transaction(
                 "transfers; nothing changed"
             )
         existing = by_txid or by_order
+        if existing and hash_info and hash_info.chain is None and fields["chain"] is None:
+            # The transfer recorded first (by its order ID) tells the TxID's chain.
+            hinted = txids.recognize(
+                reference,
+                chain=existing["chain"],
+                asset=clean_asset or existing["asset"],
+            )
+            fields["txid"], fields["chain"] = hinted.txid, hinted.chain
         label = fields["txid"] or order
         if existing is None:
             tx_id = store.add_transaction(case_id, fields)
