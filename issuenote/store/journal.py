@@ -16,7 +16,6 @@ that finds a row changed since refuses rather than overwrite it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +98,8 @@ def close_change(conn: sqlite3.Connection, change: Change) -> None:
 
 
 def _load_reverts(text: str | None) -> list[int]:
+    import json  # lazy: a recording command never reads the journal
+
     return [] if not text else [int(value) for value in json.loads(text)]
 
 
@@ -139,6 +140,7 @@ def plan_undo(conn: sqlite3.Connection, back_to: int | None) -> list[dict[str, A
 
 def revert(conn: sqlite3.Connection, planned: list[dict[str, Any]], undo: Change) -> None:
     """Put every row the planned changes touched back as it was, newest first."""
+    import json  # lazy: only `undo` reads the row images back
     # A case and its entries come back in reverse order of their deletion:
     # the foreign keys are checked at COMMIT, when all of them are back.
     conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -165,6 +167,8 @@ def _revert_row(
     before: str | None,
     after: str | None,
 ) -> None:
+    import json
+
     if table not in JOURNALED_TABLES:  # the journal names its tables; never trust more
         raise IssuenoteError(f"the undo journal names an unknown table {table!r}")
     if op in ("insert", "update"):
