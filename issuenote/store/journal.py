@@ -17,7 +17,6 @@ that finds a row changed since refuses rather than overwrite it.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 from issuenote.errors import IssuenoteError
@@ -30,13 +29,18 @@ JOURNALED_TABLES = ("cases", "case_tags", "entries", "entry_revisions", "transac
 _WHEN_OPEN = "(SELECT open FROM changes ORDER BY id DESC LIMIT 1)"
 
 
-@dataclass
 class Change:
-    """The change a recording command is making; it sets `summary` before it ends."""
+    """The change a recording command is making; it sets `summary` before it ends.
 
-    id: int
-    command: str
-    summary: str = ""
+    A plain class, not a dataclass: `note` would import dataclasses for it.
+    """
+
+    __slots__ = ("command", "id", "summary")
+
+    def __init__(self, change_id: int, command: str, summary: str = "") -> None:
+        self.id = change_id
+        self.command = command
+        self.summary = summary
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -141,6 +145,7 @@ def plan_undo(conn: sqlite3.Connection, back_to: int | None) -> list[dict[str, A
 def revert(conn: sqlite3.Connection, planned: list[dict[str, Any]], undo: Change) -> None:
     """Put every row the planned changes touched back as it was, newest first."""
     import json  # lazy: only `undo` reads the row images back
+
     # A case and its entries come back in reverse order of their deletion:
     # the foreign keys are checked at COMMIT, when all of them are back.
     conn.execute("PRAGMA defer_foreign_keys = ON")
