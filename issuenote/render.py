@@ -147,9 +147,16 @@ def case_view(
             Text("No timeline entries yet: `issuenote note CASE TEXT` adds one.", style="dim")
         )
 
-    if history and doc.get("deleted_entries"):
+    deleted = doc.get("deleted_entries") or []
+    if history and deleted:
         parts.append(Text(""))
-        parts.append(deleted_view(doc["deleted_entries"], limit=limit))
+        parts.append(deleted_view(deleted, limit=limit))
+    elif deleted:
+        numbers = ", ".join(str(e["number"]) for e in deleted)
+        what = f"entry {numbers}: `show --history` shows it"
+        if len(deleted) > 1:
+            what = f"entries {numbers}: `show --history` shows them"
+        parts.append(Text(f"Deleted {what}.", "dim"))
 
     if doc["transactions"]:
         parts.append(Text(""))
