@@ -235,7 +235,7 @@ def _check_stray_files(report: Report, store: Any, *, fix: bool) -> None:
     partial = files.leftovers(store.home)
     if not stray and not partial:
         return
-    what = f"{len(stray)} unused attachment files, {len(partial)} half-copied files"
+    what = f"{len(stray)} attachment files no attachment uses, {len(partial)} half-copied files"
     if fix:
         for blob in stray:
             files.remove_blob(store.home, blob)
@@ -246,5 +246,6 @@ def _check_stray_files(report: Report, store: Any, *, fix: bool) -> None:
         report.add(
             "warn",
             "attachment files",
-            f"{what} (left by an interrupted attach); `issuenote doctor --fix` removes them",
+            f"{what} (kept for `undo`, or left by an interrupted attach); "
+            "`issuenote doctor --fix` removes them",
         )

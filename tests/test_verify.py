@@ -185,3 +185,26 @@ def test_a_plain_note_loads_nothing_heavy_for_evidence(tmp_path: Path) -> None:
         check=True,
     )
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_chain_covers_corrections_deletions_and_undo(
+    cli: Cli, case: str, notebook_home: Path
+) -> None:
+    reply = json.loads(cli("reply", case, "Wait 24h", "--agent", "Kevn", "--json").stdout)
+    number = str(reply["number"])
+    assert cli("amend", case, number, "--agent", "Kevin").exit_code == 0
+    assert cli("verify", case).exit_code == 0
+    assert cli("rm", case, number, "--yes").exit_code == 0
+    assert cli("verify", case).exit_code == 0
+    assert cli("undo", "--yes").exit_code == 0
+    assert cli("verify", case).exit_code == 0
+    links = json.loads(cli("verify", case, "--json").stdout)["cases"][0]["links"]
+    assert links == 4  # add, revise, delete, undo: the chain is never rewound
+    # Rewriting history (the kept first version) is caught like any other edit.
+    conn = sqlite3.connect(notebook_home / "notebook.db")
+    conn.execute("UPDATE entry_revisions SET fields = replace(fields, 'Kevn', 'Kevin')")
+    conn.commit()
+    conn.close()
+    result = cli("verify", case)
+    assert result.exit_code == 1
+    assert f"entry {number} changed after it was recorded" in result.stdout

@@ -77,7 +77,7 @@ class EvidenceQueries:
 
     def attachment_rows(self, case_id: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(
-            "SELECT a.*, e.at AS entry_at, coalesce(a.about_entry_id, a.entry_id) AS shows_entry "
+            "SELECT a.*, e.at AS entry_at "
             "FROM attachments a JOIN entries e ON e.id = a.entry_id "
             "WHERE a.case_id = ? ORDER BY a.number",
             (case_id,),
@@ -148,29 +148,20 @@ class EvidenceQueries:
 
     # -- the chain -----------------------------------------------------------
 
-    def _revision_rows(self, entry_id: int) -> list[dict[str, Any]]:
-        """Earlier versions of an entry, once the notebook keeps them (entry_revisions)."""
-        if not self._has_table("entry_revisions"):
-            return []
+    def _revision_rows(self, entry_uuid: str) -> list[dict[str, Any]]:
+        """The entry's earlier versions (amend, rm): the chain covers its history too."""
         rows = self.conn.execute(
-            "SELECT * FROM entry_revisions WHERE entry_id = ? ORDER BY rowid", (entry_id,)
+            "SELECT revision, change, made_at, fields FROM entry_revisions "
+            "WHERE entry_uuid = ? ORDER BY revision",
+            (entry_uuid,),
         )
         return [dict(row) for row in rows]
-
-    def _has_table(self, name: str) -> bool:
-        cache: dict[str, bool] = self.__dict__.setdefault("_table_cache", {})
-        if name not in cache:
-            cache[name] = (
-                self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
-                is not None
-            )
-        return cache[name]
 
     def entry_content_hash(self, entry: dict[str, Any]) -> str:
         from issuenote.evidence.chain import entry_digest
 
         attachments = self.attachments_of_entry(int(entry["id"]))
-        return entry_digest(entry, attachments, self._revision_rows(int(entry["id"])))
+        return entry_digest(entry, attachments, self._revision_rows(entry["uuid"]))
 
     def chain_entry(self, entry_id: int, event: str) -> str:
         """Append the link for what just happened to an entry; returns the new head."""
@@ -180,6 +171,17 @@ class EvidenceQueries:
         entry = dict(row)
         content = self.entry_content_hash(entry)
         return self._append_link(int(entry["case_id"]), event, entry["uuid"], content)
+
+    def chain_undone(self, touched: list[tuple[int, str]]) -> None:
+        """After an undo: a link for each entry it put back, changed or removed."""
+        for case_id, entry_uuid in touched:
+            if self._one("SELECT 1 FROM cases WHERE id = ?", [case_id]) is None:
+                continue  # the whole case went (undo of `new`): its chain went with it
+            row = self._one("SELECT id FROM entries WHERE uuid = ?", [entry_uuid])
+            if row is None:
+                self.chain_removed(case_id, entry_uuid)
+            else:
+                self.chain_entry(int(row["id"]), "undo")
 
     def chain_removed(self, case_id: int, record_uuid: str) -> str:
         """Append the link saying an entry was removed on purpose."""
@@ -269,12 +271,15 @@ class EvidenceQueries:
         at = entry["at"] if entry is not None else row["created_at"]
         local = timeparse.to_local_iso(at, tz)
         about = row.get("about_entry_id")
+        about_row = self._one("SELECT number FROM entries WHERE id = ?", [about]) if about else None
         return {
             "number": row["number"],
             "uuid": row["uuid"],
             "entry_id": row["entry_id"],
             "entry_uuid": entry["uuid"] if entry is not None else None,
             "about_entry_id": about,
+            # The number people see and type for that entry (`show` lists them).
+            "about_entry_number": about_row["number"] if about_row is not None else None,
             "name": name,
             "size": row["size"],
             "media_type": row["media_type"],
