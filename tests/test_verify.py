@@ -208,3 +208,20 @@ def test_the_chain_covers_corrections_deletions_and_undo(
     result = cli("verify", case)
     assert result.exit_code == 1
     assert f"entry {number} changed after it was recorded" in result.stdout
+
+
+def test_an_import_with_revisions_and_tombstones_verifies(
+    cli: Cli, case: str, tmp_path: Path
+) -> None:
+    reply = json.loads(cli("reply", case, "Wait", "--agent", "Kevn", "--json").stdout)
+    cli("amend", case, str(reply["number"]), "--agent", "Kevin")
+    note = json.loads(cli("note", case, "typo", "--json").stdout)
+    cli("rm", case, str(note["number"]), "--yes")
+    export = tmp_path / "all.json"
+    cli("export", "--all", "--format", "json", "--output", str(export))
+    other = tmp_path / "other"
+    assert cli("--home", str(other), "import", str(export)).exit_code == 0
+    assert cli("--home", str(other), "verify").exit_code == 0
+    # Importing the same file into the notebook it came from changes nothing.
+    assert cli("import", str(export)).exit_code == 0
+    assert cli("verify").exit_code == 0

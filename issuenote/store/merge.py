@@ -293,6 +293,8 @@ class _Merger:
         row_id = self.insert("entries", record)
         for revision in entry.revisions:
             self.add_revision(entry.uuid, revision)
+        if entry.revisions:  # the entry's link covers its history: link it again with it
+            self.store.chain_entry(row_id, "import")
         return row_id
 
     def free_number(self, case_id: int, wanted: int | None) -> int:
@@ -581,6 +583,8 @@ class _Merger:
         if warnings != warnings_here:
             changes["warnings"] = json.dumps(warnings, ensure_ascii=False)
         if not changes:
+            if revised:
+                self.store.chain_entry(int(row["id"]), "import")
             return revised
         self.update("entries", int(row["id"]), changes)
         self.report.entries_updated += 1
