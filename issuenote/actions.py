@@ -1428,3 +1428,26 @@ def make_bundle(
         progress=tick,
     )
     return {"path": str(target), "exhibits": len(exhibits), **manifest}
+
+
+def find_head(store: Store, case_ref: str, head: str) -> dict[str, Any]:
+    """Where a chain head printed on an earlier summary sits in the case's chain now."""
+    from issuenote.evidence.chain import contains_head
+
+    case_id = store.resolve_case(case_ref)
+    wanted = head.strip().lower()
+    if not (8 <= len(wanted) <= 64) or any(ch not in "0123456789abcdef" for ch in wanted):
+        raise IssuenoteError("a chain head is 8 to 64 hex digits, as summaries print it")
+    links = store.chain_links(case_id)
+    link = contains_head(links, wanted)
+    if link is None:
+        raise IssuenoteError(
+            f"{wanted} is not a link of case {case_id}'s chain: that summary does not come "
+            "from this record (or the record was rewritten)"
+        )
+    return {
+        "case": case_id,
+        "head": link.hash,
+        "link": link.seq,
+        "links_since": len(links) - link.seq,
+    }

@@ -225,3 +225,18 @@ def test_an_import_with_revisions_and_tombstones_verifies(
     # Importing the same file into the notebook it came from changes nothing.
     assert cli("import", str(export)).exit_code == 0
     assert cli("verify").exit_code == 0
+
+
+def test_a_head_printed_earlier_is_found_later(cli: Cli, case: str) -> None:
+    cli("note", case, "first")
+    printed = json.loads(cli("show", case, "--json").stdout)["chain_head"][:12]
+    cli("note", case, "second")
+    result = cli("verify", case, "--head", printed)
+    assert result.exit_code == 0
+    assert f"chain head {printed} is link 1 of case {case} (1 change recorded since)" in (
+        result.stdout
+    )
+    forged = cli("verify", case, "--head", "0123456789ab")
+    assert forged.exit_code == 1 and "is not a link" in forged.stderr
+    assert cli("verify", case, "--head", "xyz").exit_code == 1
+    assert cli("verify", "--head", printed).exit_code == 1

@@ -205,11 +205,21 @@ def verify(
             "--bundle", metavar="FILE.zip", help="Check an evidence bundle against its manifest."
         ),
     ] = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            metavar="HASH",
+            help="With CASE: is this chain head, printed on an earlier summary, in the record?",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check the tamper-evident chains and attachment hashes; exit 1 if anything changed.
 
-    Needs no key: encrypted fields are hashed as stored.
+    Needs no key: encrypted fields are hashed as stored. --head checks that a
+    summary printed earlier belongs to this record.
     """
     if bundle is not None:
         from issuenote.evidence.bundle import verify_bundle
@@ -233,9 +243,21 @@ def verify(
             raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
         say("No notebook yet: nothing to verify.")
         return
+    if head is not None and case is None:
+        raise IssuenoteError("--head needs the CASE whose summary printed it")
     with open_store(ctx, create=False) as store:
         report = actions.verify(store, case)
-    _print_verify(report, as_json)
+        found = actions.find_head(store, case, head) if head is not None and case else None
+    _print_verify(report, as_json and found is None)
+    if found is not None:
+        if as_json:
+            emit_json({**report, "head_found": found})
+        else:
+            say(
+                f"chain head {found['head'][:12]} is link {found['link']} of case {found['case']}"
+                f" ({found['links_since']} change{'' if found['links_since'] == 1 else 's'}"
+                " recorded since)."
+            )
     if not report["intact"]:
         changed = [str(c["case"]) for c in report["cases"] if not c["intact"]]
         raise IssuenoteError(
