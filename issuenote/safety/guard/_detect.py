@@ -99,7 +99,10 @@ _POSSESSIVE = lazy_pattern(r"(?:my|our|his|her|their|your|the)[ \t]+(?:[a-z-]+[ 
 
 def _placeholder(text: str, index: int) -> bool:
     """Whether a value was already taken out here ("[redacted: password]", "<hidden>")."""
-    head = text[max(0, index - 2) : index + 12].lower()
+    head = text[max(0, index - 2) : index + 12]
+    if "[" not in head and "(" not in head and "<" not in head:
+        return False  # the common case, decided without building a dozen strings
+    head = head.lower()
     return any(f"{bracket}{word}" in head for bracket in "[(<" for word in _PLACEHOLDERS)
 
 
@@ -131,11 +134,14 @@ def _value_after(text: str, index: int) -> tuple[int, int] | None:
     return (begin, end) if end > begin else None
 
 
+_DIGIT_OR_SYMBOL = lazy_pattern(r"[^\w.\-' ]|\d")
+
+
 def _looks_masked(value: str) -> bool:
     """``********``, ``ab***yz``, ``xxxx``: a value someone already hid."""
     if "***" in value or set(value.lower()) <= {"x"}:
         return True
-    return sum(char in _MASK_CHARS for char in value) * 2 >= len(value)
+    return sum(value.count(char) for char in _MASK_CHARS) * 2 >= len(value)
 
 
 def _password_like(value: str) -> bool:
@@ -144,10 +150,9 @@ def _password_like(value: str) -> bool:
     Dots, hyphens and underscores alone do not count: "config.guess" and
     "read-only" are names, not passwords.
     """
-    has_digit = any(char.isdigit() for char in value)
-    has_symbol = any(not char.isalnum() and char not in ".-_' " for char in value)
-    inner_capital = any(char.isupper() for char in value[1:]) and not value.isupper()
-    return has_digit or has_symbol or inner_capital
+    if _DIGIT_OR_SYMBOL().search(value):
+        return True
+    return value[1:] != value[1:].lower() and not value.isupper()  # an inner capital
 
 
 def _acceptable_password(scan: Scan, span: tuple[int, int], sep: str, label_start: int) -> bool:
