@@ -34,8 +34,8 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
             r"id\s*card|id\s*(?:number|no\.?)|identity(?:\s*card)?|national\s*id|passport|"
             r"resident\s*(?:registration|id)(?:\s*(?:number|no\.?))?|rrn"
         )
-        + r"|身份证|身分證|身份證|居民身份|证件号|證件號|身分證字號|國民身分證|주민\s*(?:등록)?\s*번호|"
-        r"주민등록|외국인\s*등록",
+        + r"|身份证|身分證|身份證|居民身份|证件号|證件號|身分證字號|國民身分證|"
+        r"주민\s*(?:등록)?\s*번호|주민등록|외국인\s*등록",
     ),
     (
         IDENTIFIER,
