@@ -20,6 +20,7 @@ from issuenote.model import (
     CASE_FIELDS,
     ENTRY_FIELDS,
     FINISHED_STATUSES,
+    PRIVATE_ENTRY_COLUMNS,
     TRANSACTION_FIELDS,
     agents_of,
     tickets_of,
@@ -319,7 +320,7 @@ class Store:
         record["private"] = 1 if fields.get("private") else 0
         entry_uuid = fields.get("uuid") or new_uuid()
         if record["private"]:
-            for column in ("text", "suggests"):
+            for column in PRIVATE_ENTRY_COLUMNS:
                 if record[column] is not None:
                     record[column] = self._seal(record[column], "entries", column, entry_uuid)
         record = {
@@ -367,7 +368,7 @@ class Store:
         self, row: dict[str, Any], when: Callable[[str | None], str | None], errors: list[str]
     ) -> dict[str, Any]:
         if row["private"]:
-            for column in ("text", "suggests"):
+            for column in PRIVATE_ENTRY_COLUMNS:  # older rows kept some in clear: left as they are
                 row[column] = self._unseal(row[column], "entries", column, row["uuid"], errors)
         return entry_document(row, when)
 
