@@ -307,11 +307,18 @@ _API_LABEL = lazy_pattern(
     r"(?:(?:api[ \t]*[-_]?[ \t]*(?:secret(?:[ \t]*[-_]?[ \t]*key)?|key|passphrase|password)|"
     r"(?:pass[ \t]*phrase|passphrase)|secret[ \t]*[-_]?[ \t]*key|secretkey|apikey|"
     r"access[ \t]*[-_]?[ \t]*key|client[ \t]*[-_]?[ \t]*secret|secret)(?![a-z0-9_])"
-    r"|api[ \t]*(?:密钥|私钥|秘钥)|api[ \t]*密码(?:短语)?|密钥|秘钥|密码短语|口令"
+    r"|api[ \t]*(?:密钥|私钥|秘钥|密鑰|私鑰|秘鑰)|api[ \t]*密[码碼](?:短语|短語)?|密钥|秘钥|密鑰|秘鑰"
+    r"|密码短语|密碼短語|口令"
     r"|시크릿[ \t]*키|api[ \t]*키|api[ \t]*비밀번호|패스프레이즈|암호[ \t]*문구)" + _SEP
 )
 # API labels whose value a person chose (like a password) rather than a generated token.
-_PASSPHRASE_WORDS = ("phrase", "password", "密码", "口令", "패스", "암호", "비밀번호")
+_PASSPHRASE_WORDS = ("phrase", "password", "密码", "密碼", "口令", "패스", "암호", "비밀번호")
+# A config line whose key names a secret anywhere in it: "real_secret_of_the_bot = …",
+# "csrf_token: …". Only a generated-looking value (see _secret_token) counts.
+_CONFIG_SECRET = lazy_pattern(
+    r"(?<![a-z0-9_])[a-z0-9_]{0,40}(?:secret|api_?key|access_?token|auth_?token|token)"
+    r"[a-z0-9_]{0,40}[\"']?[ \t]*[:=][ \t]*[\"']?"
+)
 _SECRET_TOKEN = lazy_pattern(r"[A-Za-z0-9+/=_\-]{16,128}")
 
 
@@ -350,7 +357,7 @@ _FUNCTION_WORDS = _word_set(
 
 def _api_secrets(scan: Scan) -> list[Finding]:
     """Exchange API keys, secrets and passphrases after their label."""
-    if not scan.has_any("api", "secret", "key", "phrase", "密钥", "秘钥", "密码", "口令", "시크릿", "키", "패스", "암호"):  # fmt: skip  # noqa: E501
+    if not scan.has_any("api", "secret", "key", "phrase", "token", "密钥", "秘钥", "密鑰", "秘鑰", "密码", "口令", "시크릿", "키", "패스", "암호"):  # fmt: skip  # noqa: E501
         return []
     text = scan.text
     found: list[Finding] = []
@@ -373,6 +380,13 @@ def _api_secrets(scan: Scan) -> list[Finding]:
                 )
         elif _secret_token(value) and (_sep_core(sep) or len(value) >= 20):
             found.append(Finding(API_SECRET, *span, short_mask(value)))
+    if "_" in text:
+        for match in _CONFIG_SECRET().finditer(scan.lowered):
+            if "_" not in match.group():
+                continue  # a bare "secret:" or "token:" is the label detector's
+            span = _value_after(text, match.end())
+            if span and _secret_token(text[span[0] : span[1]]):
+                found.append(Finding(API_SECRET, *span, short_mask(text[span[0] : span[1]])))
     return found
 
 
@@ -640,7 +654,13 @@ def _cards_and_accounts(scan: Scan) -> list[Finding]:
         category = _labels.category_before(scan, match.start())
         if category in _NOT_MONEY:
             continue
-        if card_length and (category == _labels.CARD or (category == _labels.BANK and luhn)):
+        card_after_bank = (
+            category == _labels.BANK
+            and luhn
+            and _card_grouping_ok(raw)
+            and _checks.card_brand_plausible(digits)
+        )
+        if card_length and (category == _labels.CARD or card_after_bank):
             # after a card label, a mistyped number (bad Luhn) is still a card number
             found.append(Finding(CARD, *match.span(), mask_digits(digits)))
         elif category == _labels.BANK and not _timestamp(text, match):
@@ -727,7 +747,15 @@ def _numbers(scan: Scan) -> list[Finding]:
     """Cards, accounts, ID numbers and IBANs: all hold four digits in a row, most notes none."""
     if _FOUR_DIGITS().search(scan.text) is None:
         return []
-    return _cards_and_accounts(scan) + _identity_numbers(scan) + _ibans(scan)
+    ibans = _ibans(scan)
+    others = _cards_and_accounts(scan) + _identity_numbers(scan)
+    # "IBAN: AT61 1904 3002 …": the digits after the country code are no card of their own
+    others = [
+        found
+        for found in others
+        if not any(found.start < iban.end and iban.start < found.end for iban in ibans)
+    ]
+    return others + ibans
 
 
 # ---------------------------------------------------------------- verification codes

@@ -78,9 +78,12 @@ _KANA_CANDIDATE = lazy_pattern(
 _KANA_TOKEN = lazy_pattern(rf"[{_K}]+")
 # Han characters: one character is one word of the Chinese lists.
 _HAN = "\u4e00-\u9fff"
-_HAN_SPACED = lazy_pattern(rf"[{_HAN}](?:[ \t\u3000,，、]{{1,3}}[{_HAN}]){{{MIN_WORDS - 1},}}")
+# Spaced: one character at a time, apart ("紫 虎 申", "1. 紫 2. 虎", '["紫", "虎"]').
+_HAN_SPACED = lazy_pattern(
+    rf"(?<![{_HAN}])[{_HAN}](?![{_HAN}])(?:{_SEPARATOR}{{1,16}}[{_HAN}](?![{_HAN}])){{{MIN_WORDS - 1},}}"
+)
 _HAN_RUN = lazy_pattern(rf"[{_HAN}]{{{MIN_WORDS},}}")
-_SHORTEST_RUN = MIN_WORDS * 2 - 1  # twelve Chinese characters and the spaces between
+_SHORTEST_RUN = MIN_WORDS  # twelve Chinese characters, unspaced
 
 # Labels that say "what follows is a recovery phrase", in the languages people use.
 _SEED_LABEL = lazy_pattern(
