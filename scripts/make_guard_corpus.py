@@ -31,7 +31,11 @@ OUTPUT = ROOT / "tests" / "data" / "guard_corpus.jsonl"
 
 SEED, KEY, API, PASSWORD = "seed phrase", "private key", "API secret", "password"
 CARD, IBAN, BANK, CODE = "bank card number", "IBAN", "bank account number", "verification code"
-CN_ID, KR_RRN, TW_ID = "Chinese ID number", "Korean resident registration number", "Taiwan ID number"
+CN_ID, KR_RRN, TW_ID = (
+    "Chinese ID number",
+    "Korean resident registration number",
+    "Taiwan ID number",
+)
 TWO_FA, BACKUP = "2FA secret key", "backup codes"
 
 # (mnemonic language, corpus language, labelled template, unlabelled template)
@@ -136,7 +140,9 @@ def seed_rows(rng: random.Random) -> Iterator[dict[str, object]]:
                 yield row(lang, SEED, template.format(p=phrase), source)
             if language == "english":
                 title = " ".join(word.capitalize() for word in words)
-                yield row(lang, SEED, f"so I sent {title} and then nothing", "python-mnemonic, Title Case")
+                yield row(
+                    lang, SEED, f"so I sent {title} and then nothing", "python-mnemonic, Title Case"
+                )
 
 
 def electrum_and_monero_rows() -> Iterator[dict[str, object]]:
@@ -167,7 +173,7 @@ def key_rows(rng: random.Random) -> Iterator[dict[str, object]]:
 
     from issuenote.safety.guard._checks import BASE58_ALPHABET
 
-    for seed_hex in ("000102030405060708090a0b0c0d0e0f", "fffcf9f6f3f0edeae7e4e1dedbd8d5d2cfccc9c6c3c0bdbab7b4b1aeaba8a5a29f9c999693908d8a8784817e7b7875726f6c696663605d5a5754514e4b484542"):  # fmt: skip  # noqa: E501
+    for seed_hex in ("000102030405060708090a0b0c0d0e0f", "fffcf9f6f3f0edeae7e4e1dedbd8d5d2cfccc9c6c3c0bdbab7b4b1aeaba8a5a29f9c999693908d8a8784817e7b7875726f6c696663605d5a5754514e4b484542"):  # fmt: skip
         xprv = Bip32Slip10Secp256k1.FromSeed(bytes.fromhex(seed_hex)).PrivateKey().ToExtended()
         yield row("en", KEY, f"the xprv from my old wallet: {xprv}", "BIP32 test vector")
         yield row("zh-Hans", KEY, f"导出的扩展私钥 {xprv}", "BIP32 test vector")
@@ -179,7 +185,7 @@ def key_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         hexkey = secret.hex()
         yield row("en", KEY, f"pk: {hexkey}", "random secp256k1 key, hex after pk:")
         yield row("en", KEY, f"private key = 0x{hexkey}", "random key, hex")
-    for number in range(8):
+    for _ in range(8):
         private = ed25519.Ed25519PrivateKey.from_private_bytes(rng.randbytes(32))
         raw = private.private_bytes_raw() + private.public_key().public_bytes_raw()
         value = int.from_bytes(raw, "big")
@@ -227,7 +233,12 @@ def number_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         first17 = f"{body}{birth}{rng.randrange(100, 999)}"
         number_ = first17 + ric.calc_check_digit(first17 + "0")  # it reads past the check digit
         texts = (f"身份证号 {number_}", f"身分證 {number_}", f"my ID number {number_}", number_)
-        yield row(("zh-Hans", "zh-Hant", "en", "zh-Hans")[number % 4], CN_ID, texts[number % 4], "stdnum cn.ric")
+        yield row(
+            ("zh-Hans", "zh-Hant", "en", "zh-Hans")[number % 4],
+            CN_ID,
+            texts[number % 4],
+            "stdnum cn.ric",
+        )
     for number in range(16):
         first12 = f"{rng.randrange(60, 99)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.choice('12')}{rng.randrange(10000, 99999)}"
         value = first12 + rrn.calc_check_digit(first12)
@@ -242,8 +253,17 @@ def number_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         candidate = f"{rng.choice(letters)}{rng.choice('12')}{rng.randrange(10**6, 10**7)}"
         for last in "0123456789":
             if tw_id_valid(candidate + last):
-                texts = (f"身分證字號 {candidate}{last}", f"我的身分證是 {candidate}{last}", f"ID {candidate}{last}")
-                yield row(("zh-Hant", "zh-Hant", "en")[made % 3], TW_ID, texts[made % 3], "Taiwan ID check")
+                texts = (
+                    f"身分證字號 {candidate}{last}",
+                    f"我的身分證是 {candidate}{last}",
+                    f"ID {candidate}{last}",
+                )
+                yield row(
+                    ("zh-Hant", "zh-Hant", "en")[made % 3],
+                    TW_ID,
+                    texts[made % 3],
+                    "Taiwan ID check",
+                )
                 made += 1
                 break
 
@@ -298,8 +318,15 @@ def labelled_value_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         lang, text = templates[number % 4]
         yield row(lang, TWO_FA, text, "random base32 TOTP secret")
     for number in range(8):
-        listed = " ".join(f"{rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}" for _ in range(5))
-        yield row(("en", "zh-Hans")[number % 2], BACKUP, (f"backup codes: {listed}", f"备用码 {listed}")[number % 2], "generated backup codes")
+        listed = " ".join(
+            f"{rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}" for _ in range(5)
+        )
+        yield row(
+            ("en", "zh-Hans")[number % 2],
+            BACKUP,
+            (f"backup codes: {listed}", f"备用码 {listed}")[number % 2],
+            "generated backup codes",
+        )
     banks = (
         ("ko", "카카오뱅크 3333-{a}-{b}"), ("ko", "토스뱅크 1000-{a}-{b}"), ("ko", "케이뱅크 {a}{b}"),
         ("zh-Hans", "账号 6214{a}{b}"), ("zh-Hans", "收款账号：6217{a}{b}"), ("zh-Hant", "銀行帳號 {a}{b}"),
@@ -343,15 +370,35 @@ def hard_negative_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         lang, text = texts[number % len(texts)]
         yield row(lang, "none", text, "statement timestamp", hard=True)
     for txid in PUBLIC_TXIDS:
-        yield row("en", "none", f"withdrawal {txid} failed, key reason unknown", "public txid", hard=True)
-        yield row("en", "none", f"TxID {txid} — the secret is patience, they said", "public txid", hard=True)
+        yield row(
+            "en", "none", f"withdrawal {txid} failed, key reason unknown", "public txid", hard=True
+        )
+        yield row(
+            "en",
+            "none",
+            f"TxID {txid} — the secret is patience, they said",
+            "public txid",
+            hard=True,
+        )
         yield row("zh-Hans", "none", f"交易哈希 {txid}，关键原因未知", "public txid", hard=True)
     for address in PUBLIC_ADDRESSES:
-        yield row("en", "none", f"deposit address {address} key point: it is not mine", "public address", hard=True)
-    for number in range(12):
+        yield row(
+            "en",
+            "none",
+            f"deposit address {address} key point: it is not mine",
+            "public address",
+            hard=True,
+        )
+    for _ in range(12):
         corp = f"{rng.randrange(110000, 119999)}-{rng.choice('0123456789')}{rng.randrange(100000, 999999)}"
         yield row("ko", "none", f"법인등록번호 {corp}", "corporate registration number", hard=True)
-        yield row("ko", "none", f"사업자등록번호 {rng.randrange(100, 999)}-{rng.randrange(10, 99)}-{rng.randrange(10000, 99999)}", "business number", hard=True)
+        yield row(
+            "ko",
+            "none",
+            f"사업자등록번호 {rng.randrange(100, 999)}-{rng.randrange(10, 99)}-{rng.randrange(10000, 99999)}",
+            "business number",
+            hard=True,
+        )
     for text in (
         "Password requirements: 8-32 characters",
         "Password requirements: at least 8 characters, one digit",
@@ -364,7 +411,15 @@ def hard_negative_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         "助记词我一直没有给任何人",
         "시드 문구는 절대 공유하지 않았습니다",
     ):
-        yield row("en" if text.isascii() else ("ko" if any("가" <= c <= "힣" for c in text) else "zh-Hans"), "none", text, "honest sentence", hard=True)
+        yield row(
+            "en"
+            if text.isascii()
+            else ("ko" if any("가" <= c <= "힣" for c in text) else "zh-Hans"),
+            "none",
+            text,
+            "honest sentence",
+            hard=True,
+        )
 
 
 def main() -> int:

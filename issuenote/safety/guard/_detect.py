@@ -307,7 +307,8 @@ _API_LABEL = lazy_pattern(
     r"(?:(?:api[ \t]*[-_]?[ \t]*(?:secret(?:[ \t]*[-_]?[ \t]*key)?|key|passphrase|password)|"
     r"(?:pass[ \t]*phrase|passphrase)|secret[ \t]*[-_]?[ \t]*key|secretkey|apikey|"
     r"access[ \t]*[-_]?[ \t]*key|client[ \t]*[-_]?[ \t]*secret|secret)(?![a-z0-9_])"
-    r"|api[ \t]*(?:密钥|私钥|秘钥|密鑰|私鑰|秘鑰)|api[ \t]*密[码碼](?:短语|短語)?|密钥|秘钥|密鑰|秘鑰"
+    r"|api[ \t]*(?:密钥|私钥|秘钥|密鑰|私鑰|秘鑰)|api[ \t]*密[码碼](?:短语|短語)?"
+    r"|密钥|秘钥|密鑰|秘鑰"
     r"|密码短语|密碼短語|口令"
     r"|시크릿[ \t]*키|api[ \t]*키|api[ \t]*비밀번호|패스프레이즈|암호[ \t]*문구)" + _SEP
 )

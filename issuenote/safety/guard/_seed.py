@@ -79,8 +79,9 @@ _KANA_TOKEN = lazy_pattern(rf"[{_K}]+")
 # Han characters: one character is one word of the Chinese lists.
 _HAN = "\u4e00-\u9fff"
 # Spaced: one character at a time, apart ("紫 虎 申", "1. 紫 2. 虎", '["紫", "虎"]').
+_HAN_ALONE = rf"[{_HAN}](?![{_HAN}])"
 _HAN_SPACED = lazy_pattern(
-    rf"(?<![{_HAN}])[{_HAN}](?![{_HAN}])(?:{_SEPARATOR}{{1,16}}[{_HAN}](?![{_HAN}])){{{MIN_WORDS - 1},}}"
+    rf"(?<![{_HAN}]){_HAN_ALONE}(?:{_SEPARATOR}{{1,16}}{_HAN_ALONE}){{{MIN_WORDS - 1},}}"
 )
 _HAN_RUN = lazy_pattern(rf"[{_HAN}]{{{MIN_WORDS},}}")
 _SHORTEST_RUN = MIN_WORDS  # twelve Chinese characters, unspaced
