@@ -193,6 +193,7 @@ def key_rows(rng: random.Random) -> Iterator[dict[str, object]]:
         while value:
             value, digit = divmod(value, 58)
             encoded = BASE58_ALPHABET[digit] + encoded
+        encoded = "1" * (len(raw) - len(raw.lstrip(b"\0"))) + encoded
         yield row("en", KEY, f"phantom export: {encoded}", "Ed25519 keypair, base58 (Solana)")
         yield row("en", KEY, f"id.json is {json.dumps(list(raw))}", "Solana id.json byte array")
     pem = (

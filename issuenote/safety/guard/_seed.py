@@ -595,6 +595,10 @@ def _chinese_reads_like_prose(indexes: list[int]) -> bool:
 
 
 def _chinese_runs(text: str) -> Iterator[SeedRun]:
+    spaced = _HAN_SPACED().search(text)
+    unspaced = _HAN_RUN().search(text)
+    if spaced is None and unspaced is None:
+        return  # no candidate: the lists stay unread
     exact, _ = _lookup("chinese")
     for match in _HAN_SPACED().finditer(text):
         chars = [char for char in match.group() if "\u4e00" <= char <= "\u9fff"]
