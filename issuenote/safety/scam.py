@@ -1093,7 +1093,30 @@ def _clean(text: str) -> str:
     # NFKC folds full-width letters (ｐａｓｓｗｏｒｄ) but would also fold 。！？ into
     # ASCII; keep those as sentence marks first.
     text = text.replace("！", "。").replace("？", "。")
-    return unicodedata.normalize("NFKC", text)
+    return _to_simplified(unicodedata.normalize("NFKC", text))
+
+
+# Characters that only Traditional Chinese writes (the simplified forms differ):
+# one of them in a text is the cue to fold it, so Simplified and other text
+# never load the converter.
+_TRADITIONAL_CUES = frozenset(
+    "們個這來說對時會為國學還過裡後經發點麼現開問當動應進關實種與記詞證碼繳納凍請資帳號錢銀戶"
+    "幣轉寶單帳提領驗認機訊聯絡給讓費稅務處理網頁連結錄輸須買賣協幫專員聽簡"
+)
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional Chinese folded to Simplified (OpenCC t2s): the phrasings are written once."""
+    if text.isascii() or _TRADITIONAL_CUES.isdisjoint(text):
+        return text
+    return _t2s_converter().convert(text)
+
+
+@cache
+def _t2s_converter() -> Any:
+    import opencc  # the maintained converter; loaded only for Traditional Chinese text
+
+    return opencc.OpenCC("t2s")
 
 
 class _Sentence:
