@@ -132,3 +132,70 @@ def test_plain_note_loads_no_phrase_file_or_converter() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- channels
+
+
+@pytest.mark.parametrize(
+    ("platform", "via", "official"),
+    [
+        ("Binance", "币安.com", "binance.com"),
+        (None, "币安.com", "binance.com"),
+        ("Upbit", "업비트.com", "upbit.com"),
+        (None, "欧易.com", "okx.com"),
+        (None, "okx-verify.cfd", "okx.com"),
+        ("OKX", "okx-help.sbs", "okx.com"),
+        (None, "okx.lat", "okx.com"),
+        (None, "okxx.com", "okx.com"),
+        (None, "ok-x.com", "okx.com"),
+        (None, "bithumb-support.com", "bithumb.com"),
+        (None, "mexc-help.com", "mexc.com"),
+    ],
+)
+def test_look_alikes_in_any_script_and_on_any_public_suffix(platform, via, official) -> None:
+    [signal] = scam.channel_signals(platform, via)
+    assert signal.code == "look-alike-domain" and official in signal.reason
+
+
+@pytest.mark.parametrize(
+    ("platform", "via"),
+    [
+        (None, "okx.com"),
+        ("OKX", "www.okx.com/help"),
+        ("Bithumb", "bithumb.com"),
+        ("Korbit", "www.korbit.co.kr"),
+        ("Crypto.com", "help.crypto.com"),
+        (None, "main.py"),
+        (None, "box.com"),
+        (None, "ok.ru"),
+    ],
+)
+def test_official_and_unrelated_domains_pass(platform, via) -> None:
+    assert scam.channel_signals(platform, via) == []
+
+
+def test_public_suffix_comes_from_the_bundled_list() -> None:
+    assert scam.public_suffix("okx-verify.cfd") == "cfd"
+    assert scam.public_suffix("okx.co.uk") == "co.uk"
+    assert scam.public_suffix("word.notasuffix") == ""
+
+
+def test_a_chinese_name_in_a_reply_is_called_out() -> None:
+    reasons = [signal.reason for signal in scam_signals("请访问币安.com验证您的钱包")]
+    assert any("币安.com" in reason and "binance.com" in reason for reason in reasons)
+
+
+def test_unlisted_platform_is_said_once_without_a_flag() -> None:
+    notice = scam.unchecked_channel_notice("Coinone", "cs@coinone-help.com, https://x.y.com")
+    assert notice is not None and "Coinone" in notice and "cannot be checked" in notice
+    assert scam.unchecked_channel_notice("OKX", "support@okx.com") is None
+    assert scam.unchecked_channel_notice("Coinone", "live chat") is None
+    assert scam.unchecked_channel_notice(None, "x.com") is None
+
+
+def test_unlisted_platform_note_is_stored_once(cli, cli_json) -> None:
+    cli("new", "stuck", "--platform", "Coinone")
+    entry = cli_json("contact", "1", "--channel", "email", "--via", "a@coinone.co.kr, b.com")
+    assert entry["flags"] == []
+    assert len([w for w in entry["warnings"] if "cannot be checked" in w]) == 1

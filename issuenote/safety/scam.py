@@ -538,11 +538,16 @@ class _Host(NamedTuple):
     is_idn: bool  # has punycode or non-ASCII labels
 
 
-def _parse_host(raw: str) -> _Host | None:
-    """Normalize a host the way a browser would (width, case, IDNA), or None if it is none."""
+def _parse_host(raw: str, *, cjk_labels: bool = False) -> _Host | None:
+    """Normalize a host the way a browser would (width, case, IDNA), or None if it is none.
+
+    Chinese, Japanese or Korean text glued to a host ends it, unless
+    `cjk_labels` says the labels themselves are written in those scripts
+    (币安.com, 업비트.com: internationalized domains).
+    """
     text = raw.translate(_DOTS)
     text = unicodedata.normalize("NFKC", text).casefold().strip().strip(".")
-    cut = _simple_patterns()["cjk"].search(text)
+    cut = None if cjk_labels else _simple_patterns()["cjk"].search(text)
     if cut:
         text = text[: cut.start()].rstrip(".")
     if not text or len(text) > 253:
@@ -613,8 +618,28 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+@cache
+def _suffix_list() -> Any:
+    """The Public Suffix List, from tldextract's bundled snapshot: never fetched, never cached.
+
+    Loaded only when a reply or via holds a domain that needs it.
+    """
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def public_suffix(host: str) -> str:
+    """``co.uk`` for ``okx.co.uk``, ``cfd`` for ``okx-verify.cfd``; empty when there is none."""
+    return str(_suffix_list()(host).suffix)
+
+
 def _registrable(labels: list[str]) -> list[str]:
-    """The labels of the domain someone actually registered (a small public-suffix guess)."""
+    """The labels of the domain someone actually registered (Public Suffix List)."""
+    suffix = public_suffix(".".join(labels))
+    size = len(suffix.split(".")) if suffix else 1
+    if len(labels) > size:
+        return labels[-(size + 1) :]
     if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LEVEL_SUFFIXES:
         return labels[-3:]
     return labels[-2:]
@@ -647,7 +672,22 @@ def _label_imitates(label: str, brand: str) -> bool:
         return True
     if len(brand) >= 6 and brand_sk in label_sk:
         return True
+    if not long_brand and _short_brand_variant(label_sk, brand_sk):
+        return True
     return long_brand and _edit_distance_at_most_one(label_sk, brand_sk)
+
+
+def _short_brand_variant(label: str, brand: str) -> bool:
+    """``okxx``, ``ookx``, ``ok-x``, ``o-kx``: a short brand with a letter doubled or a hyphen.
+
+    Short names are close to many honest words at one edit, so only the
+    edits typosquatters use on them count.
+    """
+    if label.replace("-", "") == brand and label != brand:
+        return True
+    if len(label) != len(brand) + 1:
+        return False
+    return any(label == brand[: i + 1] + brand[i] + brand[i + 1 :] for i in range(len(brand)))
 
 
 @cache
@@ -679,6 +719,11 @@ def _look_alike(
         for official in platform.domains:
             if _label_imitates(main_label, official.split(".")[0]):
                 return _LookAlike(platform, official, None)
+    if not main_label.isascii():  # 币安.com, 업비트.com: the platform's name in its own script
+        for platform in order:
+            names = [_name_key(alias) for alias in platform.aliases if not alias.isascii()]
+            if platform.domains and _name_key(main_label) in names:
+                return _LookAlike(platform, platform.domains[0], None)
     for platform in order:
         for official in platform.domains:
             brand = official.split(".")[0]
@@ -695,6 +740,8 @@ def _look_alike_reason(host: _Host, found: _LookAlike) -> str:
             f"{shown} looks like {found.official} but belongs to {found.belongs_to}, "
             f"which is not {domain}"
         )
+    if host.is_idn and _simple_patterns()["cjk"].search(host.unicode):
+        return f"{shown} uses {found.platform.name}'s name but is not {domain} ({found.official})"
     if host.is_idn:
         return (
             f"{shown} looks like {found.official} but uses look-alike letters and is not {domain}"
@@ -769,11 +816,61 @@ def _addresses(text: str) -> list[_Address]:
     for match in domain_re.finditer(remaining):
         candidate = match.group(1)
         tld = candidate.rsplit(".", 1)[-1].casefold()
-        if tld.isascii() and not tld.startswith("xn--") and tld not in _COMMON_TLDS:
+        if tld.isascii() and not tld.startswith("xn--") and not _bare_domain_suffix(candidate):
             continue
         host = _parse_host(candidate)
         if host:
             found.append(_Address("domain", candidate, host))
+    if not remaining.isascii():
+        found.extend(_cjk_domains(remaining))
+    return found
+
+
+# Endings that are country domains but far more often a file's type in a chat
+# ("main.py", "notes.md"): a bare word with them is not taken for a domain.
+_FILE_ENDINGS = _words("py sh md js rs pl rb ts cs ps so sql")
+
+
+def _bare_domain_suffix(candidate: str) -> bool:
+    """Whether a bare dotted word ends in a public suffix (okx-verify.cfd, okx.lat)."""
+    tld = candidate.rsplit(".", 1)[-1].casefold()
+    if tld in _COMMON_TLDS:
+        return True
+    if tld in _FILE_ENDINGS:
+        return False
+    return bool(public_suffix(candidate.casefold()))
+
+
+_CJK_DOMAIN = (
+    r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]{1,24})[.。．｡]"
+    r"([a-z]{2,24}(?![a-z0-9])|中国|中國|公司|网络|網絡|한국)"
+)
+
+
+def _cjk_domains(text: str) -> list[_Address]:
+    """Domains whose name is written in Chinese, Japanese or Korean: 币安.com, 업비트.com.
+
+    In running text the name has no visible start ("请访问币安.com"), so it is
+    cut to a registered platform's name when one ends it, and otherwise taken
+    whole only when a space or punctuation stands before it.
+    """
+    aliases = sorted(
+        (alias for platform in load_registry().platforms for alias in platform.aliases),
+        key=len,
+        reverse=True,
+    )
+    found: list[_Address] = []
+    for match in re.finditer(_CJK_DOMAIN, text, re.I):
+        name, suffix = match.group(1), match.group(2)
+        start = match.start(1)
+        alias = next((a for a in aliases if not a.isascii() and name.endswith(a)), None)
+        if alias is not None:
+            name = alias
+        elif start > 0 and not (text[start - 1].isspace() or text[start - 1] in "：:，,（(「\"'"):
+            continue
+        host = _parse_host(f"{name}.{suffix}", cjk_labels=True)
+        if host:
+            found.append(_Address("domain", f"{name}.{suffix}", host))
     return found
 
 
@@ -842,6 +939,29 @@ def channel_signals(
         if signal and all(signal.reason != s.reason for s in signals):
             signals.append(signal)
     return signals
+
+
+def unchecked_channel_notice(
+    platform: str | None, via: str | None, *, registry: Registry | None = None
+) -> str | None:
+    """One sentence when `via` names an address of a platform the registry does not list.
+
+    Not a flag (nothing is known to be wrong): a note, said once for the via
+    rather than for each address in it. None when the platform is listed, not
+    set, or the via names no address.
+    """
+    if not platform or not isinstance(platform, str) or not platform.strip():
+        return None
+    if not via or not isinstance(via, str):
+        return None
+    registry = registry or load_registry()
+    if registry.find(platform) is not None or not _addresses(_clean(via[:MAX_VIA_CHARS])):
+        return None
+    name = platform.strip()[:60]
+    return (
+        f"issuenote has no list of {name}'s official channels, so this address cannot be "
+        f"checked; compare it with the ones on {name}'s own website or app"
+    )
 
 
 def _channel_signal(
