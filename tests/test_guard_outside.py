@@ -173,3 +173,10 @@ def test_plain_note_loads_no_word_list() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_labelled_unspaced_chinese_of_any_length_is_refused() -> None:
+    assert kinds("助记词：的一是在不了有和人这中大为上个国") == {"seed phrase"}
+    assert kinds("我的助记词是紫虎申害刘钙太江巩谱献脑") == {"seed phrase"}
+    # the label glued to ordinary prose is no phrase
+    assert kinds("我从来没有把助记词告诉过任何人包括客服和家人朋友同事") == set()

@@ -612,30 +612,39 @@ def _chinese_runs(text: str) -> Iterator[SeedRun]:
 
 
 def _chinese_window(text: str, start: int, end: int, exact: dict[str, int]) -> SeedRun | None:
-    """An unspaced phrase: the whole run, or the characters after a label inside it."""
+    """An unspaced phrase: the characters after a label (before the run or inside it),
+    or, unlabelled, a whole run of a seed length with a valid checksum that does
+    not read like prose."""
     chars = text[start:end]
     label = None
     for label in _SEED_LABEL().finditer(chars):  # noqa: B007 - "助记词是…": the last label
         pass
+    offset = -1
     if label is not None:
         offset = label.end()
         while offset < len(chars) and chars[offset] in "是为為":
             offset += 1
+    elif _labelled(text, start):
+        offset = 0
+    if offset >= 0:
         body = chars[offset:]
-        for length in sorted(SEED_LENGTHS, reverse=True):
-            if len(body) >= length and checksum_valid([exact[char] for char in body[:length]]):
-                return SeedRun(
-                    start + offset, start + offset + length, tuple(body[:length]), "chinese"
-                )
-        if len(body) >= MIN_WORDS:
-            length = max(size for size in SEED_LENGTHS if size <= min(len(body), 24))
-            return SeedRun(start + offset, start + offset + length, tuple(body[:length]), "chinese")
-        return None
+        if len(body) < MIN_WORDS:
+            return None
+        length = max(size for size in SEED_LENGTHS if size <= min(len(body), 24))
+        valid = False
+        for size in sorted(SEED_LENGTHS, reverse=True):  # the longest with a valid checksum
+            if len(body) >= size and checksum_valid([exact[char] for char in body[:size]]):
+                length, valid = size, True
+                break
+        glued = label is not None  # "我把助记词告诉过任何人…": the label runs on into prose
+        if glued and not valid and _chinese_reads_like_prose([exact[c] for c in body[:length]]):
+            return None
+        begin = start + offset
+        return SeedRun(begin, begin + length, tuple(body[:length]), "chinese")
     if len(chars) not in SEED_LENGTHS:
         return None
     indexes = [exact[char] for char in chars]
-    labelled = _labelled(text, start)
-    if labelled or (checksum_valid(indexes) and not _chinese_reads_like_prose(indexes)):
+    if checksum_valid(indexes) and not _chinese_reads_like_prose(indexes):
         return SeedRun(start, end, tuple(chars), "chinese")
     return None
 
