@@ -18,6 +18,11 @@ from typer.core import TyperGroup
 from issuenote import __version__
 from issuenote.errors import IssuenoteError
 
+try:  # typer 0.28 carries its own copy of click; earlier ones use click itself
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click.exceptions import UsageError  # type: ignore[assignment]
+
 
 class State:
     """Options of the top-level callback, shared with every command via ctx.obj."""
@@ -27,12 +32,49 @@ class State:
         self.debug = debug
 
 
+def _one_line_usage_error(error: UsageError, fallback: str = "issuenote") -> UsageError:
+    """A usage error in the one-line style of every other error, with the --help hint.
+
+    click prints the usage synopsis, a hint and then the error over four lines;
+    ours is `issuenote: note: missing argument CASE (see issuenote note --help)`,
+    exit 2 as before.
+    """
+    if isinstance(error, OneLineUsageError):
+        return error
+    command = fallback
+    if error.ctx is not None and error.ctx.command_path != "issuenote":
+        command = error.ctx.command_path
+    message = error.format_message().strip().rstrip(".")
+    message = message.replace("{", "").replace("}", "").replace("'", "")
+    message = message[:1].lower() + message[1:]
+    where = command.removeprefix("issuenote").strip()
+    prefix = f"{where}: " if where else ""
+    return OneLineUsageError(f"{prefix}{message} (see `{command} --help`)", error.ctx)
+
+
+class OneLineUsageError(UsageError):
+    def show(self, file: Any = None) -> None:
+        from issuenote.textsafe import printable
+
+        typer.echo(f"issuenote: {printable(self.message, single_line=True)}", err=True)
+
+
 class IssuenoteGroup(TyperGroup):
     """Turns a user error raised anywhere below into the one-line report."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as error:
+            raise _one_line_usage_error(error) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as error:
+            named = ctx.invoked_subcommand
+            fallback = f"issuenote {named}" if named in self.commands else "issuenote"
+            raise _one_line_usage_error(error, fallback) from None
         except IssuenoteError as error:
             state = ctx.obj if isinstance(ctx.obj, State) else None
             if (state and state.debug) or os.environ.get("ISSUENOTE_DEBUG"):
@@ -75,6 +117,9 @@ def main_options(
         ),
     ] = False,
 ) -> None:
+    if home is not None and not home.strip():
+        # An empty --home usually means an unset shell variable (--home "$DIR").
+        raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
     ctx.obj = State(home=home, debug=debug)
 
 

@@ -22,6 +22,11 @@ def home_of(ctx: typer.Context) -> Path:
     return notebook_home(getattr(state, "home", None))
 
 
+def no_notebook_message(home: Path) -> str:
+    """Says where we looked, so a mistyped --home or ISSUENOTE_HOME shows at once."""
+    return f"no notebook at {home} yet; record a case with `issuenote new TITLE`"
+
+
 def notebook_exists(ctx: typer.Context) -> bool:
     """Reading commands check first, so that reading never creates a notebook."""
     return database_path(home_of(ctx)).exists()
@@ -33,7 +38,7 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
     home = home_of(ctx)
     store = Store.open(home, create=create)
     if store is None:
-        raise IssuenoteError(f"no notebook yet at {home}; record a case with `issuenote new TITLE`")
+        raise IssuenoteError(no_notebook_message(home))
     try:
         yield store
         for message in store.vault.warnings:
@@ -116,7 +121,12 @@ AtOption = Annotated[
         show_default=False,
     ),
 ]
-CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="Case number (see `list`).")]
+CaseArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="CASE", help="Case number (see `list`), or `last` for the most recently active."
+    ),
+]
 RedactOption = Annotated[
     bool,
     typer.Option("--redact", help="Store the text with any secret masked, instead of refusing it."),

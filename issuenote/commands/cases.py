@@ -13,6 +13,8 @@ from issuenote.commands._common import (
     JsonOption,
     RedactOption,
     emit_json,
+    home_of,
+    no_notebook_message,
     notebook_exists,
     open_store,
     read_text,
@@ -163,7 +165,14 @@ def list_cases(
 
 def show(
     ctx: typer.Context,
-    case: CaseArgument,
+    case: Annotated[
+        str,
+        typer.Argument(
+            metavar="[CASE]",
+            help="Case number, or `last` (the default): the most recently active case.",
+            show_default=False,
+        ),
+    ] = "last",
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
@@ -176,7 +185,7 @@ def show(
     support) unless --reveal; --json always carries it in full.
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
     if as_json:
@@ -249,7 +258,7 @@ def rm(
 ) -> None:
     """Delete a case and everything recorded on it."""
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         _confirm_delete(store, case_id, yes)

@@ -65,13 +65,11 @@ def export(
     """
     from issuenote import exporters
     from issuenote.exporters.screen import screen_document
+    from issuenote.model import choose
 
-    if fmt not in exporters.FORMATS:
-        raise IssuenoteError(
-            f"unknown export format {fmt!r}; choose one of {', '.join(exporters.FORMATS)}"
-        )
-    if lang is not None and lang not in exporters.LANGS:
-        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    fmt = choose("export format", fmt)
+    if lang is not None:
+        lang = choose("language", lang)
     if all_cases == (case is not None):
         raise IssuenoteError("give a CASE to export, or --all for the whole notebook")
     if all_cases and fmt != "json":
