@@ -122,6 +122,16 @@ def any_time(value: str | None, *, now: datetime | None = None) -> str | None:
     return timeparse.to_storage(timeparse.parse_time(value, now=now))
 
 
+def due_time(store: Store, value: str | None, *, now: datetime | None = None) -> str | None:
+    """A due time; a day without a clock (`tomorrow`, `friday`) means the configured hour."""
+    if value is None:
+        return None
+    from issuenote.config import SETTINGS_BY_KEY, load_config
+
+    hour = load_config(store.home).get("due_hour", SETTINGS_BY_KEY["due_hour"].default)
+    return timeparse.to_storage(timeparse.parse_time(value, now=now, day_hour=hour))
+
+
 # -- cases -------------------------------------------------------------------
 
 
@@ -338,7 +348,7 @@ def add_step(
             "kind": "step",
             "private": private,
             "text": clean_text(text, "next step", redact=redact),
-            "due": any_time(due),
+            "due": due_time(store, due),
             "at": past_time(at, "step time"),
         },
     )

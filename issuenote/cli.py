@@ -39,8 +39,8 @@ def _one_line_usage_error(error: UsageError, fallback: str = "issuenote") -> Usa
     ours is `issuenote: note: missing argument CASE (see issuenote note --help)`,
     exit 2 as before.
     """
-    if isinstance(error, OneLineUsageError):
-        return error
+    if isinstance(error, OneLineUsageError) or type(error).__name__ == "NoArgsIsHelpError":
+        return error  # a group run bare shows its help, as asked
     command = fallback
     if error.ctx is not None and error.ctx.command_path != "issuenote":
         command = error.ctx.command_path
@@ -121,6 +121,11 @@ def main_options(
         # An empty --home usually means an unset shell variable (--home "$DIR").
         raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
     ctx.obj = State(home=home, debug=debug)
+    if not ctx.resilient_parsing:
+        from issuenote.config import apply_time_zone
+        from issuenote.paths import notebook_home
+
+        apply_time_zone(notebook_home(home))
 
 
 def build_app(only: str | None = None) -> typer.Typer:

@@ -8,7 +8,8 @@ from typing import Any
 
 import typer
 
-# (command name, module, function), in the order `--help` lists them.
+# (command name, module, function), in the order `--help` lists them. The
+# function may also be a typer.Typer holding subcommands (`config set ...`).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("new", "cases", "new"),
     ("list", "cases", "list_cases"),
@@ -28,6 +29,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),
     ("import", "notebook", "import_"),
+    ("config", "config", "config_app"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),
 )
@@ -42,4 +44,8 @@ def register(app: typer.Typer, *, only: str | None = None) -> None:
     """Register every command, or only the named one (its module alone is imported)."""
     for name, module, function in COMMANDS:
         if only is None or name == only:
-            app.command(name)(_function(module, function))
+            target = _function(module, function)
+            if isinstance(target, typer.Typer):
+                app.add_typer(target, name=name)
+            else:
+                app.command(name)(target)

@@ -91,6 +91,10 @@ def new(
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
+    if platform is None:
+        from issuenote import config
+
+        platform = config.load_config(home_of(ctx)).get("platform")
     with open_store(ctx) as store:
         case_id = actions.create_case(
             store,

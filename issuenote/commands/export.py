@@ -48,8 +48,14 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     copy: Annotated[bool, typer.Option("--copy", help="Put the summary on the clipboard.")] = False,
     max_chars: Annotated[
-        int, typer.Option("--max-chars", metavar="N", help="Longest chat summary.")
-    ] = 1000,
+        int | None,
+        typer.Option(
+            "--max-chars",
+            metavar="N",
+            help="Longest chat summary (default: config chat_max_chars, else 1000).",
+            show_default=False,
+        ),
+    ] = None,
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Show the account reference in full.")
     ] = False,
@@ -85,11 +91,14 @@ def export(
         doc, masked = screen_document(doc)
         if masked:
             warn(f"{masked} secret(s) found in the case were masked in the export")
-        language = lang or doc.get("language")
-        if language is None:
-            from issuenote.config import default_language
+        from issuenote import config
 
-            language = default_language(home_of(ctx)) or "en"
+        settings = config.load_config(home_of(ctx))
+        language = lang or doc.get("language") or settings.get("language") or "en"
+        if max_chars is None:
+            max_chars = settings.get(
+                "chat_max_chars", config.SETTINGS_BY_KEY["chat_max_chars"].default
+            )
         options = {"lang": language, "redact": not no_redact, "include_private": include_private}
         if fmt == "email" and output is not None and output.suffix.lower() == ".eml":
             data = exporters.render_eml(doc, **options)
