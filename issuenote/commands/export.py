@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -170,12 +170,35 @@ def _deliver(
         deliver.write_output(output, data, force=force, private=private)
         size = len(data.encode("utf-8") if isinstance(data, str) else data)
         say(f"Wrote {output} ({size:,} bytes).")
+    shown = output is None and not copy
     if copy:
-        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        how = deliver.copy_to_clipboard(text)
-        say(f"Copied to the clipboard ({how}).")
-    if output is None and not copy:
+        shown = not _copy(deliver, data) and output is None
+    if shown:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def _copy(deliver: Any, data: str | bytes) -> bool:
+    """Copy, claiming only what happened; False when the text must be printed instead.
+
+    A system clipboard tool is read back, so its success is real. OSC 52 asks
+    the terminal, which never answers: say so, how to check, and print the
+    text as well. With no clipboard at all the text is printed, not lost.
+    """
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    try:
+        how = deliver.copy_to_clipboard(text)
+    except IssuenoteError as error:
+        warn(f"not copied: {error}; here is the text instead")
+        return False
+    if how.startswith("clipboard via"):
+        say(f"Copied to the clipboard ({how}).")
+        return True
+    warn(
+        "sent the text to your terminal's clipboard (OSC 52), which terminals do not "
+        "confirm: paste to check (tmux needs `set -g set-clipboard on`); it is printed "
+        "below as well"
+    )
+    return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -10,15 +12,19 @@ from issuenote import actions
 from issuenote.commands._common import (
     AtOption,
     CaseArgument,
+    EditOption,
     JsonOption,
     PrivateOption,
     RedactOption,
+    ResumeOption,
     alarm,
+    drafted,
     emit_json,
     open_store,
     read_text,
     say,
 )
+from issuenote.errors import IssuenoteError
 
 TextArgument = Annotated[
     str | None,
@@ -38,20 +44,43 @@ def _report(entry: dict[str, Any], as_json: bool, summary: str) -> None:
         say(summary)
 
 
+def _written(
+    ctx: typer.Context,
+    command: str,
+    case: str,
+    text: str | None,
+    *,
+    edit: bool,
+    resume: bool,
+    record: Callable[[str | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """Record text given, piped, or written in $EDITOR as a draft kept until it is stored."""
+    if resume and not edit:
+        raise IssuenoteError("--resume reopens a kept draft in the editor; add -e")
+    if (edit or text is None) and text != "-" and (edit or sys.stdin.isatty()):
+        with drafted(ctx, command, case, command) as draft:
+            return record(draft.write(text, resume=resume))
+    return record(read_text(text, what=command))
+
+
 def note(
     ctx: typer.Context,
     case: CaseArgument,
     text: TextArgument = None,
     at: AtOption = None,
-    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the note in $EDITOR.")] = False,
+    edit: EditOption = False,
+    resume: ResumeOption = False,
     redact: RedactOption = False,
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add a note to a case's timeline."""
-    body = read_text(text, what="note", edit=edit)
-    with open_store(ctx) as store:
-        entry = actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
+
+    def record(body: str | None) -> dict[str, Any]:
+        with open_store(ctx) as store:
+            return actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
+
+    entry = _written(ctx, "note", case, text, edit=edit, resume=resume, record=record)
     _report(entry, as_json, f"Added note {entry['id']} to case {entry['case_id']}.")
 
 
@@ -151,28 +180,32 @@ def reply(
         ),
     ] = None,
     at: AtOption = None,
-    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the reply in $EDITOR.")] = False,
+    edit: EditOption = False,
+    resume: ResumeOption = False,
     redact: RedactOption = False,
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Log support's answer: agent, agent ID, ticket, suggestion."""
-    body = read_text(text, what="reply", edit=edit)
-    with open_store(ctx) as store:
-        entry = actions.add_reply(
-            store,
-            case,
-            body or "",
-            agent=agent,
-            agent_id=agent_id,
-            ticket=ticket,
-            channel=channel,
-            via=via,
-            suggests=suggests,
-            at=at,
-            redact=redact,
-            private=private,
-        )
+
+    def record(body: str | None) -> dict[str, Any]:
+        with open_store(ctx) as store:
+            return actions.add_reply(
+                store,
+                case,
+                body or "",
+                agent=agent,
+                agent_id=agent_id,
+                ticket=ticket,
+                channel=channel,
+                via=via,
+                suggests=suggests,
+                at=at,
+                redact=redact,
+                private=private,
+            )
+
+    entry = _written(ctx, "reply", case, text, edit=edit, resume=resume, record=record)
     who = entry["agent"] or entry["agent_id"] or "support"
     _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
 
