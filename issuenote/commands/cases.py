@@ -181,12 +181,20 @@ def show(
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page a long case on a terminal.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show one case: header, timeline, transactions, next steps.
 
     The account reference is masked (safe while sharing your screen with
-    support) unless --reveal; --json always carries it in full.
+    support) unless --reveal; --json always carries it in full. A case longer
+    than the screen goes through a pager on a terminal (ISSUENOTE_PAGER, the
+    `pager` setting, PAGER, else less), header first; piped output never does.
+    Lines are never wrapped by issuenote, so hashes and links copy whole.
+
+    Example: issuenote show last
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
@@ -201,7 +209,13 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    render.console().print(render.case_view(doc, full=full))
+    import os
+
+    from issuenote import config
+
+    configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
+    pager = render.choose_pager(os.environ, configured, disabled=no_pager)
+    render.show_paged(render.case_view(doc, full=full), pager=pager)
 
 
 def edit(

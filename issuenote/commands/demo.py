@@ -52,7 +52,7 @@ def demo(
         doc = store.case_document(1)
     finally:
         store.close()
-    out.print(render.case_view(doc))
+    render.print_lines(out, render.case_view(doc))
     out.print()
     out.print("The summary to paste into a support chat ($ issuenote export 1):\n", style="bold")
     with contextlib.redirect_stdout(io.StringIO()) as summary:
