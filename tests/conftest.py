@@ -48,6 +48,16 @@ def notebook_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 @pytest.fixture
+def shanghai_zone(notebook_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a test that checks times as written in one zone (+08:00), whatever the run's zone.
+
+    notebook_home puts the zone back afterwards.
+    """
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+
+
+@pytest.fixture
 def cli() -> Callable[..., Result]:
     """Run issuenote in-process: cli("note", "1", "text") -> Result."""
     runner = CliRunner()

@@ -18,6 +18,7 @@ def test_new_creates_private_notebook(cli, notebook_home: Path) -> None:
     assert stat.S_IMODE(os.stat(notebook_home / "notebook.db").st_mode) == 0o600
 
 
+@pytest.mark.usefixtures("shanghai_zone")
 def test_new_json_has_every_contract_field(cli_json) -> None:
     doc = cli_json(
         "new",
@@ -61,6 +62,7 @@ def test_new_json_has_every_contract_field(cli_json) -> None:
     assert doc["language"] == "zh"
 
 
+@pytest.mark.usefixtures("shanghai_zone")
 def test_full_story_shows_in_json(cli, cli_json, case) -> None:
     note = cli_json("note", case, "Withdrawal shows Processing", "--at", "2026-11-20 14:05")
     assert note["kind"] == "note" and note["case_id"] == 1
