@@ -162,6 +162,28 @@ def create_case(
         return store.add_case(fields, clean)
 
 
+def record_intake(store: Store, answers: dict[str, Any]) -> int:
+    """Write what the intake interview gathered: the case, its IDs and notes, all or nothing."""
+    from issuenote.intake import questions
+
+    with store.writing():
+        case_id = create_case(
+            store,
+            title=answers.get("title") or "Problem with my account",
+            platform=answers.get("platform"),
+            category=answers.get("category"),
+            account=answers.get("account"),
+            occurred=answers.get("occurred"),
+        )
+        for txid in answers.get("transactions") or []:
+            add_transaction(store, str(case_id), txid, at=answers.get("occurred"))
+        for question in questions():
+            if question.note and answers.get(question.field):
+                text = question.note.format(answer=answers[question.field])
+                add_note(store, str(case_id), text)
+    return case_id
+
+
 def edit_case(
     store: Store,
     case_ref: str,

@@ -73,7 +73,14 @@ LangOption = Annotated[
 
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title; - reads stdin.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TITLE]",
+            help="A short title; - reads stdin. Left out on a terminal: a guided interview.",
+            show_default=False,
+        ),
+    ] = None,
     platform: PlatformOption = None,
     category: CategoryOption = None,
     account: AccountOption = None,
@@ -87,7 +94,18 @@ def new(
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Open a new case."""
+    """Open a new case.
+
+    With no TITLE on a terminal, a short interview follows the support guide:
+    the help-centre article you read, what happened and when, platform and
+    category, account reference, transaction IDs, what you tried and what you
+    want support to do. Every question can be skipped; Ctrl-C records nothing.
+
+    Example: issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+    """
+    if title is None:
+        _interview(ctx, as_json=as_json)
+        return
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
@@ -113,6 +131,40 @@ def new(
         emit_json(doc)
     else:
         say(f"Opened case {case_id}: {doc['title']}")
+
+
+def _interview(ctx: typer.Context, *, as_json: bool) -> None:
+    from issuenote.commands import interview
+
+    if not interview.at_a_terminal():
+        raise IssuenoteError(
+            "missing TITLE: give a short title (or run `issuenote new` at a terminal "
+            "for a guided interview)"
+        )
+    from issuenote import config
+
+    answers = interview.run_interview(
+        default_platform=config.load_config(home_of(ctx)).get("platform")
+    )
+    with open_store(ctx) as store:
+        case_id = actions.record_intake(store, answers)
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+        return
+    from issuenote import render
+
+    typer.echo("")
+    if doc["account"]:
+        from issuenote.exporters import mask_account
+
+        doc["account"] = mask_account(doc["account"])
+    render.print_lines(render.console(), render.case_view(doc))
+    typer.echo(
+        f"\nOpened case {case_id}. Next, when you contact support:\n"
+        f'  issuenote contact {case_id} --channel chat "Asked about ..."\n'
+        f"  issuenote export {case_id}          # the summary to paste"
+    )
 
 
 def list_cases(

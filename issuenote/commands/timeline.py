@@ -25,6 +25,7 @@ from issuenote.commands._common import (
     say,
 )
 from issuenote.errors import IssuenoteError
+from issuenote.model import FINISHED_STATUSES
 
 TextArgument = Annotated[
     str | None,
@@ -303,3 +304,18 @@ def status(
             store, case, new_status, body, at=at, redact=redact, private=private
         )
     _report(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")
+    if entry["new_status"] in FINISHED_STATUSES and not as_json:
+        _aftercare(ctx, entry["case_id"])
+
+
+def _aftercare(ctx: typer.Context, case_id: int) -> None:
+    """The guide's after-care checklist, each item offered as a next step on a terminal."""
+    from issuenote.commands import interview
+
+    chosen = interview.offer_aftercare(case_id, ask=interview.at_a_terminal())
+    if not chosen:
+        return
+    with open_store(ctx) as store, store.writing():
+        for text in chosen:
+            actions.add_step(store, str(case_id), text)
+    say(f"Added {len(chosen)} after-care step(s) to case {case_id}.")

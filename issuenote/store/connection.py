@@ -127,7 +127,13 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
     reads and then writes fails with "database is locked" under concurrent
     writers, whatever the busy timeout.
+
+    Inside an open transaction it joins it, so several actions (a case and its
+    first entries, written by the intake interview) commit or fail together.
     """
+    if conn.in_transaction:
+        yield conn
+        return
     for attempt in range(LOCK_RETRIES + 1):
         try:
             conn.execute("BEGIN IMMEDIATE")
