@@ -141,7 +141,12 @@ def build_app(only: str | None = None) -> typer.Typer:
         cls=IssuenoteGroup,
         name="issuenote",
         help="Keep your own record of a problem with an online service, and hand support "
-        "a clean summary of it.",
+        "a clean summary of it.\n\n"
+        "\b\nExamples:\n"
+        '  issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal\n'
+        '  issuenote reply last "Waiting for confirmations" --agent Kevin --ticket TK-884\n'
+        "  issuenote export last --lang zh\n\n"
+        "CASE is a case number or `last`, the most recently active case.",
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_show_locals=False,

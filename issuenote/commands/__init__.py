@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
 # (command name, module, function), in the order `--help` lists them. The
 # function may also be a typer.Typer holding subcommands (`config set ...`).
@@ -36,6 +37,20 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 COMMAND_NAMES = frozenset(name for name, _, _ in COMMANDS)
 
 
+class PlainUsageCommand(TyperCommand):
+    """`Usage: issuenote note [OPTIONS] CASE [TEXT]`: typer writes {CASE}, which no
+    other tool does and which reads like a template to fill in."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_unbraced(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+def _unbraced(piece: str) -> str:
+    if piece.startswith("{") and piece.endswith("}"):
+        return piece[1:-1]
+    return piece
+
+
 def _function(module: str, function: str) -> Callable[..., Any]:
     return getattr(import_module(f"issuenote.commands.{module}"), function)
 
@@ -48,4 +63,4 @@ def register(app: typer.Typer, *, only: str | None = None) -> None:
             if isinstance(target, typer.Typer):
                 app.add_typer(target, name=name)
             else:
-                app.command(name)(target)
+                app.command(name, cls=PlainUsageCommand)(target)

@@ -101,7 +101,10 @@ def new(
     category, account reference, transaction IDs, what you tried and what you
     want support to do. Every question can be skipped; Ctrl-C records nothing.
 
-    Example: issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+    \b
+    Examples:
+      issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+      issuenote new                # at a terminal: a guided interview
     """
     if title is None:
         _interview(ctx, as_json=as_json)
@@ -188,6 +191,11 @@ def list_cases(
     """List cases, most recently active first.
 
     Resolved and closed cases are hidden unless --all or --status asks for them.
+
+    \b
+    Examples:
+      issuenote list
+      issuenote list --all --platform OKX
     """
     from issuenote.model import choose
 
@@ -246,7 +254,11 @@ def show(
     `pager` setting, PAGER, else less), header first; piped output never does.
     Lines are never wrapped by issuenote, so hashes and links copy whole.
 
-    Example: issuenote show last
+    \b
+    Examples:
+      issuenote show 1
+      issuenote show                # the most recently active case
+      issuenote show last --json
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
@@ -296,6 +308,10 @@ def edit(
 
     Title, platform, category, account, time, description, language; --tag adds
     a tag and --untag removes one.
+
+    \b
+    Examples:
+      issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -326,7 +342,12 @@ def rm(
     case: CaseArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a case and everything recorded on it."""
+    """Delete a case and everything recorded on it.
+
+    \b
+    Examples:
+      issuenote rm 3 --yes
+    """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:

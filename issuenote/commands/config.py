@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from issuenote.commands import PlainUsageCommand
 from issuenote.commands._common import JsonOption, emit_json, home_of, say
 
 config_app = typer.Typer(
@@ -26,11 +27,13 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-@config_app.command("list")
+@config_app.command("list", cls=PlainUsageCommand)
 def list_settings(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Every setting: its value, or its default, and what it does.
 
-    Example: issuenote config list
+    \b
+    Examples:
+      issuenote config list
     """
     from issuenote import config
 
@@ -63,11 +66,13 @@ def list_settings(ctx: typer.Context, as_json: JsonOption = False) -> None:
     say(f"File: {config.config_path(home)}")
 
 
-@config_app.command("get")
+@config_app.command("get", cls=PlainUsageCommand)
 def get(ctx: typer.Context, key: KeyArgument, as_json: JsonOption = False) -> None:
     """Print one setting's value (its default when it is not set).
 
-    Example: issuenote config get language
+    \b
+    Examples:
+      issuenote config get language
     """
     from issuenote import config
 
@@ -79,7 +84,7 @@ def get(ctx: typer.Context, key: KeyArgument, as_json: JsonOption = False) -> No
         say(_display(value))
 
 
-@config_app.command("set")
+@config_app.command("set", cls=PlainUsageCommand)
 def set_(
     ctx: typer.Context,
     key: KeyArgument,
@@ -87,7 +92,9 @@ def set_(
 ) -> None:
     """Change a setting; a bad value is refused with the valid ones listed.
 
-    Example: issuenote config set timezone Asia/Seoul
+    \b
+    Examples:
+      issuenote config set timezone Asia/Seoul
     """
     from issuenote import config
 
@@ -96,11 +103,13 @@ def set_(
     say(f"{entry.key} = {_display(stored)}")
 
 
-@config_app.command("unset")
+@config_app.command("unset", cls=PlainUsageCommand)
 def unset(ctx: typer.Context, key: KeyArgument) -> None:
     """Remove a setting, so its default applies again.
 
-    Example: issuenote config unset pager
+    \b
+    Examples:
+      issuenote config unset pager
     """
     from issuenote import config
 

@@ -25,6 +25,10 @@ def demo(
     Records the running example (a USDT withdrawal stuck for three days) and shows it.
 
     Your own notebook is never touched: the demo always writes to a new temporary directory.
+
+    \b
+    Examples:
+      issuenote demo
     """
     from issuenote import render
     from issuenote.cli import build_app

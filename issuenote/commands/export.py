@@ -68,6 +68,12 @@ def export(
     Formats: chat (default), email, markdown, text, json, html; languages en,
     zh, ko. The account reference is masked and private entries left out
     unless asked for.
+
+    \b
+    Examples:
+      issuenote export 1                     # chat summary, English
+      issuenote export last --lang zh --copy
+      issuenote export 1 --format email --output case.eml
     """
     from issuenote import exporters
     from issuenote.exporters.screen import screen_document

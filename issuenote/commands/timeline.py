@@ -75,7 +75,14 @@ def note(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a note to a case's timeline."""
+    """Add a note to a case's timeline.
+
+    \b
+    Examples:
+      issuenote note 1 "Checked Tronscan: still unconfirmed"
+      pbpaste | issuenote note last -    # a pasted chat log
+      issuenote note 1 -e                 # write it in $EDITOR
+    """
 
     def record(body: str | None) -> dict[str, Any]:
         with open_store(ctx) as store:
@@ -115,7 +122,12 @@ def contact(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log that you contacted support, and how."""
+    """Log that you contacted support, and how.
+
+    \b
+    Examples:
+      issuenote contact 1 --channel chat --via "okx.com live chat" "Asked why it is stuck"
+    """
     body = read_text(text, what="contact text") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.add_contact(
@@ -187,7 +199,13 @@ def reply(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log support's answer: agent, agent ID, ticket, suggestion."""
+    """Log support's answer: agent, agent ID, ticket, suggestion.
+
+    \b
+    Examples:
+      issuenote reply 1 "Waiting for confirmations" --agent Kevin --ticket TK-88412907
+      issuenote reply last "Under review" --suggests "Wait 24 hours"
+    """
 
     def record(body: str | None) -> dict[str, Any]:
         with open_store(ctx) as store:
@@ -229,7 +247,13 @@ def step(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a next step / follow-up, optionally with a due date."""
+    """Add a next step / follow-up, optionally with a due date.
+
+    \b
+    Examples:
+      issuenote step 1 "Email support with the TxID" --due "tomorrow 9am"
+      issuenote step last "Follow up on the ticket" --due friday
+    """
     body = read_text(text, what="next step")
     with open_store(ctx) as store:
         entry = actions.add_step(
@@ -252,7 +276,12 @@ def done(
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark a next step done."""
+    """Mark a next step done.
+
+    \b
+    Examples:
+      issuenote done 1 3
+    """
     with open_store(ctx) as store:
         record = actions.mark_done(store, case, entry, at=at)
     _report(record, as_json, f"Step {record['id']} on case {record['case_id']} is done.")
@@ -276,7 +305,12 @@ def escalate(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log an escalation and mark the case escalated."""
+    """Log an escalation and mark the case escalated.
+
+    \b
+    Examples:
+      issuenote escalate 1 "Three days without funds" --to "Tier 2 wallet team"
+    """
     body = read_text(text, what="escalation text") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.escalate(store, case, body, to=to, at=at, redact=redact, private=private)
@@ -297,7 +331,13 @@ def status(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Change a case's status, with an optional note why."""
+    """Change a case's status, with an optional note why.
+
+    \b
+    Examples:
+      issuenote status 1 waiting "Wallet team is reviewing"
+      issuenote status 1 resolved "Funds arrived"
+    """
     body = read_text(text, what="status note") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.set_status(

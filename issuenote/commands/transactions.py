@@ -59,7 +59,13 @@ def tx(
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a transaction ID or exchange order ID on a case."""
+    """Record a transaction ID or exchange order ID on a case.
+
+    \b
+    Examples:
+      issuenote tx 1 W2026112314030012345 --asset USDT --amount 1250.00 --kind withdrawal
+      issuenote tx last "$(pbpaste)"       # a hash or explorer link you copied
+    """
     with open_store(ctx) as store:
         record = actions.add_transaction(
             store,
