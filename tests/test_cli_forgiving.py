@@ -95,3 +95,46 @@ def test_a_mistyped_home_says_where_it_looked(cli, tmp_path: Path) -> None:
     listed = cli("--home", str(elsewhere), "list")
     assert listed.exit_code == 0
     assert not elsewhere.exists()
+
+
+@pytest.fixture(params=["simulated", "chmod"])
+def read_only_notebook(request, cli, notebook_home: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A notebook that cannot be written: made so by file modes, or (as root, whom
+    modes do not stop) by telling issuenote the disk is read-only."""
+    import os
+
+    cli("new", "Withdrawal stuck", "--platform", "OKX")
+    cli("note", "1", "Asked live chat about TK-88412907")
+    if request.param == "chmod":
+        if os.geteuid() == 0:
+            pytest.skip("root ignores file modes")
+        for path in notebook_home.iterdir():
+            path.chmod(0o400)
+        notebook_home.chmod(0o500)
+        yield notebook_home
+        notebook_home.chmod(0o700)
+        for path in notebook_home.iterdir():
+            path.chmod(0o600)
+        return
+    import issuenote.store.connection as connection
+
+    monkeypatch.setattr(connection, "writable", lambda path: False)
+    yield notebook_home
+
+
+def test_a_read_only_notebook_reads_and_refuses_writes_in_one_line(
+    cli, read_only_notebook: Path, snapshot
+) -> None:
+    before = snapshot()
+    assert "Withdrawal stuck" in cli("list").stdout
+    assert "TK-88412907" in cli("show", "1").stdout
+    assert "TK-88412907" in cli("export", "1").stdout
+    assert cli("search", "TK-88412907").exit_code == 0
+    for args in (("note", "1", "more"), ("new", "Another"), ("status", "1", "waiting")):
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("issuenote: cannot write ")
+        assert "it is read-only" in result.stderr
+        assert "reading it (list, show, export, search) still works" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert snapshot() == before
