@@ -122,10 +122,14 @@ def main_options(
         raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
     ctx.obj = State(home=home, debug=debug)
     if not ctx.resilient_parsing:
-        from issuenote.config import apply_time_zone
         from issuenote.paths import notebook_home
 
-        apply_time_zone(notebook_home(home))
+        notebook = notebook_home(home)
+        # A stat on every run; the settings module only when there is a file to read.
+        if (notebook / "config.toml").is_file():
+            from issuenote.config import apply_time_zone
+
+            apply_time_zone(notebook)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
