@@ -80,6 +80,9 @@ def main() -> None:
         "--help": [str(issuenote), "--help"],
         "note": [str(issuenote), "note", "1", "Agent Kevin (CS-4471) says: wait 24 hours."],
         "show": [str(issuenote), "show", "1"],
+        "list": [str(issuenote), "list"],
+        "export": [str(issuenote), "export", "1"],
+        "config get": [str(issuenote), "config", "get", "language"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = {name: 0.0 for name in commands}

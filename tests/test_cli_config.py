@@ -166,3 +166,12 @@ def running_case(cli) -> str:
     for number in range(12):
         cli("note", "1", f"Contacted support again, attempt {number}, still waiting for the team")
     return "1"
+
+
+def test_name_signs_the_email(cli, case: str) -> None:
+    unsigned = cli("export", case, "--format", "email").stdout
+    assert unsigned.rstrip().endswith("Kind regards")
+    cli("config", "set", "name", "Alice Chen")
+    signed = cli("export", case, "--format", "email").stdout
+    assert signed.rstrip().endswith("Kind regards\nAlice Chen")
+    assert "Alice Chen" not in cli("export", case).stdout  # the chat summary has no sign-off

@@ -373,6 +373,7 @@ def test_wrong_usage_is_exit_2(cli) -> None:
     ("args", "expected"),
     [
         (("frob",), "no such command frob (see `issuenote --help`)"),
+        (("shwo", "1"), "no such command shwo; did you mean show? (see `issuenote --help`)"),
         (("show", "1", "--bogus"), "show: no such option: --bogus (see `issuenote show --help`)"),
         (("list", "--status"), "list: option --status requires an argument"),
         (("done", "1"), "done: missing argument ENTRY (see `issuenote done --help`)"),

@@ -110,6 +110,9 @@ def export(
             data = exporters.render_eml(doc, **options)
         else:
             data = exporters.render(doc, fmt=fmt, max_chars=max_chars, **options)
+            if fmt == "email" and settings.get("name"):
+                # The e-mail ends with the sign-off ("Kind regards"); the name goes under it.
+                data = data.rstrip("\n") + "\n" + settings["name"] + "\n"
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
     _deliver(data, output=output, force=force, copy=copy, private=all_cases)
