@@ -47,13 +47,7 @@ def _one_line_usage_error(error: UsageError, fallback: str = "issuenote") -> Usa
     message = error.format_message().strip().rstrip(".")
     message = message.replace("{", "").replace("}", "").replace("'", "")
     message = message[:1].lower() + message[1:]
-    if message.startswith("no such command "):
-        from issuenote.commands import COMMAND_NAMES
-        from issuenote.model import did_you_mean
-
-        guess = did_you_mean(message.removeprefix("no such command ").strip(), list(COMMAND_NAMES))
-        if guess:
-            message += f"; did you mean {guess}?"
+    message = message.replace(". Did you mean", "; did you mean")
     where = command.removeprefix("issuenote").strip()
     prefix = f"{where}: " if where else ""
     return OneLineUsageError(f"{prefix}{message} (see `{command} --help`)", error.ctx)
