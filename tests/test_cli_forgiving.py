@@ -126,7 +126,7 @@ def test_a_read_only_notebook_reads_and_refuses_writes_in_one_line(
     cli, read_only_notebook: Path, snapshot
 ) -> None:
     before = snapshot()
-    assert "Withdrawal stuck" in cli("list").stdout
+    assert "Withdrawal stuck" in cli("list", "--json").stdout
     assert "TK-88412907" in cli("show", "1").stdout
     assert "TK-88412907" in cli("export", "1").stdout
     assert cli("search", "TK-88412907").exit_code == 0

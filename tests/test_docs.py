@@ -85,11 +85,13 @@ def _every_command():  # type: ignore[no-untyped-def]
     from issuenote.cli import app
 
     root = typer.main.get_command(app)
-    root_context = root.make_context("issuenote", [], resilient_parsing=True)
+    # Help laid out at a fixed width, whatever COLUMNS the run has.
+    width = {"terminal_width": 80, "max_content_width": 80}
+    root_context = root.make_context("issuenote", [], resilient_parsing=True, **width)
     found = []
 
     def walk(command, path, parent):  # type: ignore[no-untyped-def]
-        context = command.make_context(path[-1], [], parent=parent, resilient_parsing=True)
+        context = command.make_context(path[-1], [], parent=parent, resilient_parsing=True, **width)
         found.append((path, command, context))
         for name in getattr(command, "list_commands", lambda ctx: [])(context):
             walk(command.get_command(context, name), [*path, name], context)
