@@ -128,9 +128,13 @@ class Store:
     # -- cases ---------------------------------------------------------------
 
     def resolve_case(self, ref: str | int) -> int:
-        """Turn a case number or UUID into the case id, or refuse it."""
+        """Turn a case number, UUID or `last` into the case id, or refuse it."""
         text = str(ref).strip()
         row = None
+        if text.lower() == "last":
+            return self.last_active_case()
+        if text.startswith("#"):
+            text = text[1:]
         if text.isascii() and text.isdigit() and len(text) < 19:
             row = self._one("SELECT id FROM cases WHERE id = ?", [int(text)])
         elif len(text) == 36 and text.isascii():
@@ -138,6 +142,23 @@ class Store:
         if row is None:
             shown = text if len(text) <= 40 else text[:40] + "…"
             raise IssuenoteError(f"unknown case {shown!r}; `issuenote list --all` shows the cases")
+        return int(row["id"])
+
+    def last_active_case(self) -> int:
+        """The most recently active case: the first row `list --all` shows."""
+        row = self._one(
+            """
+            SELECT c.id FROM cases c
+            ORDER BY max(c.updated_at, coalesce(
+                         (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id), '')) DESC,
+                     coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = c.id), 0) DESC,
+                     c.id DESC
+            LIMIT 1
+            """,
+            [],
+        )
+        if row is None:
+            raise IssuenoteError("no cases yet, so no `last` case; record one with `issuenote new`")
         return int(row["id"])
 
     def add_case(self, fields: dict[str, Any], tags: Iterable[str] = ()) -> int:
