@@ -128,13 +128,14 @@ def test_refused_files_leave_nothing_written(
 def test_a_file_over_the_configured_limit_is_refused(
     cli: Cli, case: str, tmp_path: Path, notebook_home: Path, snapshot: Callable[[], list[str]]
 ) -> None:
-    (notebook_home / "config.toml").write_text('attachment_limit = "1KB"\n')
+    assert cli("config", "set", "attachment_limit", "1").exit_code == 0
     big = tmp_path / "recording.bin"
-    big.write_bytes(b"\x01" * 2048)
+    big.write_bytes(b"\x01" * (1024 * 1024 + 1))
     before = snapshot()
     result = cli("attach", case, str(big))
     assert result.exit_code == 1
-    assert "the attachment limit is 1.0 KB" in result.stderr
+    assert "the attachment limit is 1.0 MB" in result.stderr
+    assert "config set attachment_limit" in result.stderr
     assert snapshot() == before
     assert not list((notebook_home / "attachments").rglob("*.part"))
 

@@ -35,11 +35,18 @@ def bundle(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON.")] = False,
 ) -> None:
-    """Write an evidence bundle: HTML and Markdown report, JSON, numbered exhibits, manifest.
+    """Write an evidence bundle: report, numbered exhibits and manifest in a ZIP.
+
+    The report comes as HTML (printable), Markdown and JSON.
 
     Every file's SHA-256 and the case's chain head are in MANIFEST.txt and
     manifest.json; `issuenote verify --bundle FILE.zip` checks it later.
     Private entries and attachments stay out.
+
+    \b
+    Examples:
+      issuenote bundle 1
+      issuenote bundle 1 --output case-1-evidence.zip --lang zh
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")

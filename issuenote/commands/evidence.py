@@ -108,6 +108,12 @@ def attach(
 
     Each attach is one timeline entry. The same file attached twice is stored
     once. Text files are screened for secrets; image metadata is reported.
+
+    \b
+    Examples:
+      issuenote attach 1 wallet-history.png --caption "withdrawal page" --entry 4
+      issuenote attach 1 IMG_0412.jpg --strip-metadata
+      issuenote attach 1 bank-statement.pdf --private
     """
     with open_store(ctx) as store:
         entry_doc = actions.attach_files(
@@ -143,7 +149,13 @@ def attachments(
     case: CaseArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
-    """List a case's attachments: number, name, type, size, SHA-256."""
+    """List a case's attachments: number, name, type, size, SHA-256.
+
+    \b
+    Examples:
+      issuenote attachments 1
+      issuenote attachments 1 --json
+    """
     if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx, create=False) as store:
@@ -177,7 +189,13 @@ def open_(
         bool, typer.Option("--print-path", help="Print the file's path instead of opening it.")
     ] = False,
 ) -> None:
-    """Open an attachment with the system viewer (--print-path for scripts)."""
+    """Open an attachment with the system viewer (--print-path for scripts).
+
+    \b
+    Examples:
+      issuenote open 1 3
+      issuenote open 1 3 --print-path
+    """
     if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx, create=False) as store:
@@ -216,10 +234,16 @@ def verify(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Check the tamper-evident chains and attachment hashes; exit 1 if anything changed.
+    """Check the tamper-evident chains and attachment files; exit 1 on a change.
 
     Needs no key: encrypted fields are hashed as stored. --head checks that a
     summary printed earlier belongs to this record.
+
+    \b
+    Examples:
+      issuenote verify
+      issuenote verify 1 --head 4b3e3526235f
+      issuenote verify --bundle case-1-evidence.zip
     """
     if bundle is not None:
         from issuenote.evidence.bundle import verify_bundle

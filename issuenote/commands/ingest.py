@@ -46,12 +46,21 @@ def ingest(
     private: PrivateOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Read saved support e-mails into the timeline: sender, date, ticket, agent, reply.
+    """Read saved support e-mails into the timeline: ticket, agent, the reply.
+
+    Each message gives its sender, date, subject, ticket and agent.
 
     The reply text is kept without the quoted history and the signature; the
     original message and the files inside it are kept as attachments. The
     same message twice records nothing the second time. With --chat, a pasted
     transcript is split into entries when its lines carry times and names.
+
+    \b
+    Examples:
+      issuenote ingest 1 Re_Ticket_88412.eml
+      issuenote ingest 1 reply.msg --dry-run
+      pbpaste | issuenote ingest 1 -
+      issuenote ingest 1 chat.txt --chat --at "yesterday 10:00"
     """
     sources = [_read(name) for name in files]
     with open_store(ctx, create=not dry_run) as store:

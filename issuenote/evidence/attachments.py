@@ -113,7 +113,7 @@ def check_file(path: Path, *, limit: int) -> Candidate:
     if info.st_size > limit:
         raise IssuenoteError(
             f"{shown} is {format_size(info.st_size)}; the attachment limit is "
-            f"{format_size(limit)} (`issuenote config set attachment_limit` changes it)"
+            f"{format_size(limit)} (`issuenote config set attachment_limit MB` changes it)"
         )
     try:
         with path.open("rb"):
