@@ -449,3 +449,62 @@ def add_transaction(
             raise IssuenoteError(f"case {case_id} already has transaction {info.txid}")
         tx_id = store.add_transaction(case_id, fields)
     return store.transaction_document(tx_id)
+
+
+# -- search ------------------------------------------------------------------
+
+SEARCH_KINDS = ("case", "transaction")
+_KIND_ALIASES = {"tx": "transaction", "transactions": "transaction", "cases": "case"}
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    raw: bool = False,
+    case_ref: str | None = None,
+    platform: str | None = None,
+    since: str | None = None,
+    kinds: Iterable[str] = (),
+    limit: int = 200,
+    rank: bool = False,
+) -> list[dict[str, Any]]:
+    """Hits for a query, each with a `snippet` around the match; checked input only."""
+    from issuenote.parse.searchquery import parse_query, snippet
+    from issuenote.store.search import Filters
+
+    terms = parse_query(query)
+    raw_query = None
+    if raw:
+        raw_query = clean_field(query, "search text", required=True)
+    if limit < 1:
+        raise IssuenoteError("--limit must be at least 1")
+    filters = Filters(
+        case_id=store.resolve_case(case_ref) if case_ref is not None else None,
+        platform=clean_field(platform, "platform"),
+        since=past_time(since, "--since time") if since is not None else None,
+        kinds=frozenset(_search_kind(kind) for kind in kinds),
+    )
+    hits = store.search(
+        None if raw else terms, raw=raw_query, filters=filters, limit=limit, rank=rank
+    )
+    for hit in hits:
+        body = " · ".join(hit.pop("body"))
+        hit["snippet"] = snippet(body, terms)
+        hit["marked"] = snippet(body, terms, mark=("\x02", "\x03"))
+    return hits
+
+
+def _search_kind(value: str) -> str:
+    word = value.strip().lower()
+    word = _KIND_ALIASES.get(word, word)
+    if word in SEARCH_KINDS:
+        return word
+    try:
+        return choose("kind", word)
+    except IssuenoteError:
+        from issuenote.model import ENTRY_KINDS
+
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        choices = ", ".join((*ENTRY_KINDS, *SEARCH_KINDS))
+        raise IssuenoteError(f"unknown kind {shown!r}; choose one of: {choices}") from None

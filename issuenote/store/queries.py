@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import (
@@ -29,6 +29,10 @@ from issuenote.safety.fieldcrypt import is_encrypted
 from issuenote.safety.vault import Vault
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from issuenote.parse.searchquery import Term
+    from issuenote.store.search import Filters
 
 
 def new_uuid() -> str:
@@ -234,56 +238,20 @@ class Store:
         return cases
 
     def search(
-        self, query: str, *, case_id: int | None = None, limit: int = 200
+        self,
+        terms: list[Term] | None,
+        *,
+        raw: str | None = None,
+        filters: Filters | None = None,
+        limit: int = 200,
+        rank: bool = False,
     ) -> list[dict[str, Any]]:
-        """Cases, entries and transactions whose text contains `query` (ASCII case ignored).
+        """Full-text hits in cases, entries and transactions (see issuenote.store.search)."""
+        from issuenote.store.search import Filters, run_search
 
-        A substring match rather than FTS: notebooks are small, and it finds
-        Chinese and Korean words that a word tokenizer would not. Private
-        (encrypted) texts are never searched.
-        """
-        params = {"q": query.lower(), "case": case_id, "limit": limit}
-
-        def within(column: str) -> str:
-            return "" if case_id is None else f"AND {column} = :case"
-
-        def contains(*columns: str) -> str:
-            return " OR ".join(f"instr(lower(coalesce({c}, '')), :q) > 0" for c in columns)
-
-        def joined(*columns: str) -> str:
-            return " || char(31) || ".join(f"coalesce({c}, '')" for c in columns)
-
-        entry_columns = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
-        rows = self.conn.execute(
-            f"""
-            SELECT 'case' AS kind, c.id AS case_id, NULL AS id, c.updated_at AS at,
-                   c.title AS title, NULL AS entry_kind,
-                   {joined("c.title", "c.description", "c.platform")} AS body
-            FROM cases c
-            WHERE ({contains("c.title", "c.description", "c.platform")}
-                   OR EXISTS (SELECT 1 FROM case_tags t
-                              WHERE t.case_id = c.id AND {contains("t.tag")}))
-                  {within("c.id")}
-            UNION ALL
-            SELECT 'entry', e.case_id, e.id, e.at, c.title, e.kind,
-                   {joined(*(f"e.{c}" for c in entry_columns))}
-            FROM entries e JOIN cases c ON c.id = e.case_id
-            WHERE e.private = 0 AND ({contains(*(f"e.{c}" for c in entry_columns))})
-                  {within("e.case_id")}
-            UNION ALL
-            SELECT 'transaction', x.case_id, x.id, coalesce(x.at, x.created_at), c.title, NULL,
-                   x.txid
-            FROM transactions x JOIN cases c ON c.id = x.case_id
-            WHERE {contains("x.txid")} {within("x.case_id")}
-            ORDER BY at DESC, case_id DESC, id DESC
-            LIMIT :limit
-            """,
-            params,
+        return run_search(
+            self.conn, terms, raw=raw, filters=filters or Filters(), limit=limit, rank=rank
         )
-        hits = [dict(row) for row in rows]
-        for hit in hits:
-            hit["snippet"] = _snippet(hit.pop("body"), query)
-        return hits
 
     def health(self) -> dict[str, Any]:
         """What `doctor` reports about the database itself."""
@@ -463,17 +431,6 @@ class Store:
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
-
-
-def _snippet(body: str, query: str, *, reach: int = 40) -> str:
-    """The words around the first match, so a hit shows why it matched."""
-    body = " · ".join(part for part in body.split("\x1f") if part)
-    at = body.lower().find(query.lower())
-    if at < 0:  # matched a tag: show the start
-        at = 0
-    start, end = max(0, at - reach), min(len(body), at + len(query) + reach)
-    text = " ".join(body[start:end].split())
-    return ("…" if start else "") + text + ("…" if end < len(body) else "")
 
 
 def _bindable(value: str, what: str) -> str:
