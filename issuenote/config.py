@@ -7,6 +7,9 @@
     emails = ["okx.com"]
     handles = ["@okx"]
 
+    [escalation.sg]              # add a complaint-clock rule (see escalation_rules.toml)
+    name = "..."
+
 Read only by the commands that need it.
 """
 
@@ -18,7 +21,7 @@ from typing import Any
 from issuenote.errors import IssuenoteError
 
 CONFIG_NAME = "config.toml"
-KNOWN_KEYS = ("language", "channels")
+KNOWN_KEYS = ("language", "channels", "escalation")
 
 
 def load_config(home: Path) -> dict[str, Any]:

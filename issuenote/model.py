@@ -28,6 +28,7 @@ CASE_FIELDS = (
     "language",
     "description",
     "occurred_at",
+    "jurisdiction",
 )
 ENTRY_FIELDS = (
     "kind",
@@ -43,6 +44,7 @@ ENTRY_FIELDS = (
     "new_status",
     "due",
     "done_at",
+    "promised_by",
     "flags",
     "warnings",
     "private",

@@ -24,6 +24,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("edit", "cases", "edit"),
     ("rm", "cases", "rm"),
     ("search", "search", "search"),
+    ("due", "followup", "due"),
+    ("stats", "followup", "stats"),
     ("export", "export", "export"),
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),

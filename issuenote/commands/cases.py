@@ -179,8 +179,11 @@ def show(
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
+        follow_up = actions.case_follow_up(store, doc["id"])
     if as_json:
-        emit_json(doc)
+        from issuenote.commands.followup import follow_up_json
+
+        emit_json({**doc, **follow_up_json(follow_up)})
         return
     from issuenote import render
 
@@ -188,7 +191,12 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    render.console().print(render.case_view(doc, full=full))
+    out = render.console()
+    out.print(render.case_view(doc, full=full))
+    from issuenote.commands.followup import follow_up_lines
+
+    for line in follow_up_lines(follow_up):
+        out.print(line, markup=False)
 
 
 def edit(
@@ -210,13 +218,24 @@ def edit(
         list[str] | None,
         typer.Option("--untag", metavar="T", help="Remove a tag.", show_default=False),
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            metavar="CODE",
+            help="Where the complaint clock's rule comes from: uk, eu-payments, au "
+            "(or your own from config.toml); 'none' clears it.",
+            show_default=False,
+        ),
+    ] = None,
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Change a case's fields or tags.
 
-    Title, platform, category, account, time, description, language; --tag adds
-    a tag and --untag removes one.
+    Title, platform, category, account, time, description, language,
+    jurisdiction; --tag adds a tag and --untag removes one.
+    Example: issuenote edit 3 --jurisdiction uk
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -231,6 +250,7 @@ def edit(
             occurred=occurred,
             description=description,
             language=lang,
+            jurisdiction=jurisdiction,
             add_tags=tag or [],
             remove_tags=untag or [],
             redact=redact,

@@ -150,6 +150,16 @@ def reply(
             show_default=False,
         ),
     ] = None,
+    promised: Annotated[
+        str | None,
+        typer.Option(
+            "--promised",
+            metavar="WHEN",
+            help="The agent promised an answer by then: 24h, '3 business days', "
+            "'tomorrow 18:00', ISO 8601.",
+            show_default=False,
+        ),
+    ] = None,
     at: AtOption = None,
     edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the reply in $EDITOR.")] = False,
     redact: RedactOption = False,
@@ -169,12 +179,19 @@ def reply(
             channel=channel,
             via=via,
             suggests=suggests,
+            promised=promised,
             at=at,
             redact=redact,
             private=private,
         )
     who = entry["agent"] or entry["agent_id"] or "support"
-    _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
+    promise = ""
+    if entry["promised_by"]:
+        from issuenote.parse.timeparse import format_local
+
+        promise = f"; promised an answer by {format_local(entry['promised_by'], style='long')}"
+    summary = f"Logged reply {entry['id']} from {who} on case {entry['case_id']}{promise}."
+    _report(entry, as_json, summary)
 
 
 def step(

@@ -253,6 +253,159 @@ class Store:
             self.conn, terms, raw=raw, filters=filters or Filters(), limit=limit, rank=rank
         )
 
+    # -- follow-up: due steps, promises, waiting cases --------------------------
+
+    def _unfinished(self, alias: str = "c") -> tuple[str, list[str]]:
+        marks = ", ".join("?" for _ in FINISHED_STATUSES)
+        return f"{alias}.status NOT IN ({marks})", list(FINISHED_STATUSES)
+
+    def open_steps(
+        self, *, until: str | None = None, decrypt: bool = False
+    ) -> list[dict[str, Any]]:
+        """Steps not done on cases not finished, soonest due first (undated last).
+
+        With `until`, only steps due before then. Private step texts are
+        decrypted only when `decrypt` (it needs the key); otherwise None.
+        """
+        unfinished, params = self._unfinished()
+        bound = ""
+        if until is not None:
+            bound = "AND e.due IS NOT NULL AND e.due < ?"
+            params.append(until)
+        rows = self.conn.execute(
+            f"""
+            SELECT e.id, e.uuid, e.case_id, e.text, e.due, e.at, e.private,
+                   c.title, c.platform
+            FROM entries e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind = 'step' AND e.done_at IS NULL AND {unfinished} {bound}
+            ORDER BY e.due IS NULL, e.due, e.case_id, e.id
+            """,
+            params,
+        )
+        steps = []
+        errors: list[str] = []
+        for row in rows:
+            step = dict(row)
+            if step["private"]:
+                step["text"] = (
+                    self._unseal(step["text"], "entries", "text", step["uuid"], errors)
+                    if decrypt
+                    else None
+                )
+            steps.append(step)
+        return steps
+
+    def promises(self, *, case_id: int | None = None) -> list[dict[str, Any]]:
+        """Replies that promised an answer by a time, with the next reply after each (if any)."""
+        unfinished, params = self._unfinished()
+        scope = ""
+        if case_id is not None:
+            scope, unfinished, params = "AND e.case_id = ?", "1", [case_id]
+        rows = self.conn.execute(
+            f"""
+            SELECT e.id, e.case_id, e.at, e.agent, e.agent_id, e.channel, e.ticket,
+                   e.promised_by, c.title, c.platform,
+                   (SELECT min(later.at) FROM entries later
+                    WHERE later.case_id = e.case_id AND later.kind = 'reply'
+                      AND (later.at > e.at OR (later.at = e.at AND later.id > e.id))
+                   ) AS answered_at
+            FROM entries e JOIN cases c ON c.id = e.case_id
+            WHERE e.promised_by IS NOT NULL AND {unfinished} {scope}
+            ORDER BY e.promised_by, e.id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def waiting_cases(self) -> list[dict[str, Any]]:
+        """Unfinished cases whose last contact or escalation has no reply after it, oldest first."""
+        unfinished, params = self._unfinished()
+        rows = self.conn.execute(
+            f"""
+            SELECT * FROM (
+                SELECT c.id, c.title, c.platform, c.status,
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind IN ('contact', 'escalation')) AS asked_at,
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind = 'reply') AS answered_at
+                FROM cases c WHERE {unfinished}
+            )
+            WHERE asked_at IS NOT NULL AND asked_at >= coalesce(answered_at, '')
+            ORDER BY asked_at, id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def recent_cases(self, limit: int = 3) -> list[dict[str, Any]]:
+        """The most recently active cases, any status."""
+        rows = self.conn.execute(
+            """
+            SELECT c.id, c.title, c.platform, c.status,
+                   max(c.updated_at, coalesce(
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id), '')
+                   ) AS last_activity
+            FROM cases c
+            ORDER BY last_activity DESC, c.id DESC
+            LIMIT ?
+            """,
+            (limit,),
+        )
+        return [dict(row) for row in rows]
+
+    def first_contacts(self, *, case_id: int | None = None) -> dict[int, dict[str, Any]]:
+        """Each case's first contact with support (contact, reply, escalation), jurisdiction."""
+        scope, params = ("WHERE c.id = ?", [case_id]) if case_id is not None else ("", [])
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id, c.title, c.status, c.jurisdiction,
+                   (SELECT min(e.at) FROM entries e WHERE e.case_id = c.id
+                    AND e.kind IN ('contact', 'reply', 'escalation')) AS first_contact
+            FROM cases c {scope}
+            """,
+            params,
+        )
+        return {row["id"]: dict(row) for row in rows}
+
+    def contact_rows(self, *, platform: str | None = None) -> list[dict[str, Any]]:
+        """Every contact, reply and status change with its case's platform, oldest first (stats)."""
+        scope, params = "", []
+        if platform:
+            scope = "AND c.platform = ? COLLATE NOCASE"
+            params.append(_bindable(platform, "platform"))
+        rows = self.conn.execute(
+            f"""
+            SELECT e.case_id, e.kind, e.at, e.channel, e.new_status, c.platform,
+                   c.status AS case_status, c.created_at AS case_created_at
+            FROM entries e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind IN ('contact', 'reply', 'escalation', 'status') {scope}
+            ORDER BY e.case_id, e.at, e.id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def unfinished_cases(self, *, platform: str | None = None) -> list[dict[str, Any]]:
+        unfinished, params = self._unfinished()
+        if platform:
+            unfinished += " AND c.platform = ? COLLATE NOCASE"
+            params.append(_bindable(platform, "platform"))
+        rows = self.conn.execute(
+            f"SELECT c.id, c.created_at FROM cases c WHERE {unfinished}", params
+        )
+        return [dict(row) for row in rows]
+
+    def case_count(self, *, platform: str | None = None) -> int:
+        if platform:
+            row = self._one(
+                "SELECT count(*) FROM cases WHERE platform = ? COLLATE NOCASE",
+                [_bindable(platform, "platform")],
+            )
+        else:
+            row = self._one("SELECT count(*) FROM cases")
+        assert row is not None
+        return int(row[0])
+
     def health(self) -> dict[str, Any]:
         """What `doctor` reports about the database itself."""
         integrity = [row[0] for row in self.conn.execute("PRAGMA integrity_check").fetchall()]
@@ -421,6 +574,7 @@ class Store:
             "tags": self.case_tags(case_id),
             "description": case["description"],
             "occurred_at": when(case["occurred_at"]),
+            "jurisdiction": case["jurisdiction"],
             "created_at": when(case["created_at"]),
             "updated_at": when(case["updated_at"]),
             "entries": entries,
@@ -485,6 +639,7 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
         "new_status": row["new_status"],
         "due": when(row["due"]),
         "done_at": when(row["done_at"]),
+        "promised_by": when(row["promised_by"]),
         "flags": _load_list(row["flags"]),
         "warnings": _load_list(row["warnings"]),
         "private": bool(row["private"]),
