@@ -10,7 +10,8 @@ prints medians, ratios to the baseline and peak memory (max RSS).
     python benchmarks/startup.py            # build venvs under .bench/, 30 rounds
     python benchmarks/startup.py --rounds 60 --rebuild
 
-Targets (issue 2): `note` <= 8x bare start and <= 20 MB peak; `--help` <= 12x.
+Targets (issue 2): `note` <= 8x bare start and <= 20 MB peak; `--help` <= 12x;
+the bare `issuenote` agenda (issue 8) <= 10x.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"note": 8.0, "--help": 12.0}
+TARGETS = {"note": 8.0, "--help": 12.0, "agenda": 10.0}
 MEMORY_TARGET_MB = {"note": 20.0}
 
 
@@ -80,6 +81,8 @@ def main() -> None:
         "--help": [str(issuenote), "--help"],
         "note": [str(issuenote), "note", "1", "Agent Kevin (CS-4471) says: wait 24 hours."],
         "show": [str(issuenote), "show", "1"],
+        # `issuenote` with no command: the agenda (issue 8), a whole command of its own.
+        "agenda": [str(issuenote)],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = {name: 0.0 for name in commands}

@@ -21,12 +21,16 @@ from typing import Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.parse.searchquery import Term, fts_phrase
+from issuenote.store.schema import ENTRY_ID_BITS
 
 # A short term matching more trigrams than this is looked for by a scan instead.
 MAX_EXPANSION = 400
 # `--rank` scores at most this many of the newest hits with bm25: ranking
 # every hit of a common word (hundreds of thousands) takes seconds.
 RANK_WINDOW = 2000
+# An entry's key in its index is (minutes since 1970) << ENTRY_ID_BITS | id
+# (migration m003): the index streams hits newest first.
+ENTRY_ID_MASK = (1 << ENTRY_ID_BITS) - 1
 # The last code point: `term < prefix || MAX_CHAR` bounds a prefix range.
 _MAX_CHAR = "\U0010ffff"
 
@@ -50,7 +54,8 @@ _ENTRY = Source(
     index="entry_search",
     columns=("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to"),
     from_clause="entries r JOIN cases c ON c.id = r.case_id",
-    match_from="entry_search s JOIN entries r ON r.id = s.rowid JOIN cases c ON c.id = r.case_id",
+    match_from=f"entry_search s JOIN entries r ON r.id = (s.rowid & {ENTRY_ID_MASK}) "
+    "JOIN cases c ON c.id = r.case_id",
     match_column="s.entry_search",
     at="r.at",
     select="r.id AS id, r.case_id, r.kind AS entry_kind, r.at AS at, c.title, r.private, "
@@ -195,18 +200,40 @@ def _search_source(
                 f"FROM {joined} WHERE {clause} ORDER BY {index_row} DESC "
                 "LIMIT :window) ORDER BY score LIMIT :limit"
             )
+        elif source.kind == "entry":
+            # The index's rowid sorts by time: stream the newest hits, stop at the limit.
+            sql = (
+                f"SELECT {source.select}, 0 AS score, s.rowid AS index_key FROM {joined} "
+                f"WHERE {clause} ORDER BY s.rowid DESC LIMIT :limit"
+            )
         else:
             sql = (
                 f"SELECT {source.select}, 0 AS score FROM {joined} WHERE {clause} "
                 f"ORDER BY {order} LIMIT :limit"
             )
     try:
-        rows = conn.execute(sql, params).fetchall()
+        rows = [dict(row) for row in conn.execute(sql, params).fetchall()]
+        if rows and "index_key" in rows[-1] and len(rows) == limit:
+            rows += _same_minute(conn, sql, params, rows[-1]["index_key"])
     except sqlite3.OperationalError as error:
         if raw is None:
             raise
         raise IssuenoteError(f"bad full-text query {raw!r}: {error}") from None
-    return [{**dict(row), "kind": source.kind} for row in rows]
+    return [{**row, "kind": source.kind} for row in rows]
+
+
+def _same_minute(
+    conn: sqlite3.Connection, sql: str, params: dict[str, Any], last_key: int
+) -> list[dict[str, Any]]:
+    """Hits in the same minute as the last one kept, older in id: the key orders by
+    minute then id, so one of them may be seconds newer; the final sort decides."""
+    floor = (last_key >> ENTRY_ID_BITS) << ENTRY_ID_BITS
+    bounded = sql.replace(
+        "ORDER BY s.rowid DESC LIMIT :limit",
+        "AND s.rowid >= :floor AND s.rowid < :last ORDER BY s.rowid DESC",
+    )
+    rows = conn.execute(bounded, {**params, "floor": floor, "last": last_key}).fetchall()
+    return [dict(row) for row in rows]
 
 
 def _filter_clauses(source: Source, filters: Filters) -> tuple[list[str], dict[str, Any]]:
