@@ -297,3 +297,40 @@ def test_help_still_lists_commands(cli) -> None:
 def test_due_json_is_one_document(cli, busy) -> None:
     result = cli("due", "--json")
     assert isinstance(json.loads(result.stdout), dict)
+
+
+# -- the chat export says so, politely --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Lily (agent ID 10086) promised me a reply by"),
+        ("zh", "Lily（工号 10086）曾承诺在"),
+        ("ko", "까지 답변을 주시기로 하셨는데"),
+    ],
+)
+def test_the_chat_export_mentions_a_broken_promise(cli, case, lang: str, words: str) -> None:
+    cli("contact", case, "-c", "chat", "--at", "3d ago")
+    cli(
+        "reply",
+        case,
+        "we will check",
+        "--agent",
+        "Lily",
+        "--agent-id",
+        "10086",
+        "--at",
+        "3d ago",
+        "--promised",
+        "24h",
+    )
+    out = cli("export", case, "--format", "chat", "--lang", lang).stdout
+    assert words in out
+
+
+def test_the_chat_export_is_quiet_about_kept_or_future_promises(cli, case) -> None:
+    cli("reply", case, "we will check", "--agent", "Lily", "--promised", "24h")
+    assert "promised" not in cli("export", case, "--format", "chat").stdout
+    cli("reply", case, "late answer", "--agent", "Lily", "--at", "now")
+    assert "promised" not in cli("export", case, "--format", "chat").stdout
