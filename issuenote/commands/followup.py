@@ -238,21 +238,14 @@ def _print_stats(figures: dict[str, Any]) -> None:
         f"({resolution['n']} resolved cases).",
         markup=False,
     )
-    table = Table(show_edge=False, title=None)
-    for column in (
-        "Platform",
-        "Channel",
-        "Contacts",
-        "Replies",
-        "Reply median",
-        "p90",
-        "n",
-        "Resolved in",
-        "n ",
-    ):
-        table.add_column(
-            column, no_wrap=True, justify="left" if column in ("Platform", "Channel") else "right"
-        )
+    table = Table(show_edge=False)
+    headers = ("Platform", "Channel", "Sent", "Replies", "Median", "p90", "n", "Resolved", "n")
+    for number, column in enumerate(headers):
+        table.add_column(column, no_wrap=True, justify="left" if number < 2 else "right")
+
+    def cell(seconds: int | None) -> str:
+        return "–" if seconds is None else duration_text(seconds)
+
     for row in figures["channels"]:
         times, solved = row["reply_time"], row["resolution_time"]
         table.add_row(
@@ -260,13 +253,18 @@ def _print_stats(figures: dict[str, Any]) -> None:
             row["channel"],
             str(row["contacts"]),
             str(row["replies"]),
-            duration_text(times["median_seconds"]),
-            duration_text(times["p90_seconds"]) if times["p90_seconds"] is not None else "",
+            cell(times["median_seconds"]),
+            cell(times["p90_seconds"]),
             str(times["n"]),
-            duration_text(solved["median_seconds"]),
+            cell(solved["median_seconds"]),
             str(solved["n"]),
         )
     out.print(table)
+    out.print(
+        "Median and p90: from a contact to the next reply; Resolved: from the first contact "
+        "to resolved or closed; n: data points (– below 3: not enough data).",
+        markup=False,
+    )
     ages = ", ".join(f"{a['age']}: {a['cases']}" for a in figures["open_by_age"])
     out.print(f"Open cases by age: {ages}", markup=False)
 
