@@ -218,6 +218,8 @@ def _search_source(
     except sqlite3.OperationalError as error:
         if raw is None:
             raise
+        if source.kind != "entry" and "no such column" in str(error):
+            return []  # a column filter for entries (agent: ...) does not apply here
         raise IssuenoteError(f"bad full-text query {raw!r}: {error}") from None
     return [{**row, "kind": source.kind} for row in rows]
 
