@@ -152,7 +152,7 @@ def test_minus_and_star_are_literal(cli, cli_json) -> None:
 def test_raw_fts_syntax_with_fts(cli, cli_json, notebook) -> None:
     assert where(cli_json("search", "wallet NOT Mina", "--fts")) == [("entry", 1, 4)]
     assert len(cli_json("search", "wallet OR 提币正", "--fts")) == 3
-    assert where(cli_json("search", "agent_id: CS", "--fts")) == [("entry", 1, 2)]
+    assert where(cli_json("search", 'agent_id: "CS-4471"', "--fts")) == [("entry", 1, 2)]
     bad = cli("search", "wallet AND (", "--fts")
     assert bad.exit_code == 1
     assert bad.stderr.startswith("issuenote: bad full-text query")
