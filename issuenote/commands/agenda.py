@@ -45,8 +45,8 @@ def agenda_lines(report: dict[str, Any] | None, *, colour: bool = False) -> list
             "",
             "`issuenote --help` lists every command.",
         ]
-    from issuenote.commands.followup import clock_line, step_line
     from issuenote.followup.due import ago
+    from issuenote.followup.lines import clock_line, step_line
     from issuenote.parse import timeparse
     from issuenote.textsafe import printable
 

@@ -193,7 +193,7 @@ def show(
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
     out = render.console()
     out.print(render.case_view(doc, full=full))
-    from issuenote.commands.followup import follow_up_lines
+    from issuenote.followup.lines import follow_up_lines
 
     for line in follow_up_lines(follow_up):
         out.print(line, markup=False)
