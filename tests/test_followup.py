@@ -15,6 +15,15 @@ from issuenote.followup import clock, due
 from issuenote.parse import timeparse
 
 Cli = Callable[..., Result]
+# Every test here runs at this instant (10:00 in the suite's Asia/Shanghai), so
+# "due today" and "in 5m" never straddle a midnight, whenever the suite runs.
+FROZEN_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(timeparse, "utc_now", lambda: FROZEN_NOW)
+    return FROZEN_NOW
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from issuenote.errors import IssuenoteError
@@ -490,7 +490,9 @@ def _promise_note(tr: Translator, entries: tuple[Entry, ...], now: datetime | No
         return None
     last = replies[-1]
     assert last.promised_by is not None
-    moment = now or datetime.now(UTC)
+    from issuenote.parse.timeparse import utc_now
+
+    moment = now or utc_now()
     if last.promised_by >= moment:
         return None
     if last.agent or last.agent_id:
