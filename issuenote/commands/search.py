@@ -47,7 +47,7 @@ def search(
         ),
     ] = None,
     rank: Annotated[
-        bool, typer.Option("--rank", help="Best matches first (among the newest 2,000 hits).")
+        bool, typer.Option("--rank", help="Best matches first (among the newest 1,000 hits).")
     ] = False,
     fts: Annotated[
         bool,
