@@ -179,7 +179,7 @@ def main() -> None:
         "2-char Chinese (小时), default limit 200": [tool, "search", "小时", "--json"],
         "2-char Korean (입금), --limit 20": [tool, "search", "입금", "--limit", "20", "--json"],
         "common word --rank, --limit 20": [tool, "search", "wallet", "--rank", "--limit", "20"],
-        "hyphenated ticket prefix": [tool, "search", "TK-0004200", "--json"],
+        "hyphenated ticket prefix": [tool, "search", "TK-00042", "--json"],
     }
     failed = False
     for name, argv in searches.items():

@@ -35,7 +35,8 @@ MEMORY_TARGET_MB = {"note": 20.0}
 def build_venvs(where: Path, rebuild: bool) -> tuple[Path, Path]:
     bare, tool = where / "bare", where / "installed"
     if rebuild:
-        shutil.rmtree(where, ignore_errors=True)
+        shutil.rmtree(bare, ignore_errors=True)
+        shutil.rmtree(tool, ignore_errors=True)
     if not (bare / "bin" / "python").exists():
         venv.EnvBuilder(with_pip=False).create(bare)
     if not (tool / "bin" / "issuenote").exists():
@@ -67,6 +68,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--venvs", type=Path, default=ROOT / ".bench")
     parser.add_argument("--rebuild", action="store_true", help="reinstall this checkout first")
+    # Note: --rebuild starts the venvs afresh; other benchmarks' notebooks under
+    # .bench/ (search_scale.py's) are kept.
     args = parser.parse_args()
 
     bare_python, issuenote = build_venvs(args.venvs, args.rebuild)
