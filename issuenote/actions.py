@@ -569,9 +569,12 @@ def due_report(
     if not 0 <= days <= 3650:
         raise IssuenoteError("--days must be between 0 and 3650")
     now = now or timeparse.utc_now()
-    groups = due.classify_steps(store.open_steps(decrypt=decrypt), now, days=days)
-    promises = due.open_promises(store.promises(), now)
     horizon = now + timedelta(days=days)
+    # Only steps due within the horizon are read; undated ones are counted.
+    dated = store.open_steps(until=timeparse.to_storage(horizon), decrypt=decrypt)
+    groups = due.classify_steps(dated, now, days=days)
+    groups["undated"] = store.count_undated_steps()
+    promises = due.open_promises(store.promises(), now)
     escalations = [
         c
         for c in complaint_clocks(store, now=now).values()

@@ -88,7 +88,7 @@ def test_due_json(cli_json, busy) -> None:
     assert [s["text"] for s in data["overdue"]] == ["Call support back"]
     assert data["overdue"][0]["overdue_seconds"] >= 2 * 86400 - 60
     assert data["upcoming"] == []  # in 3d is beyond --days 1
-    assert [s["text"] for s in data["undated"]] == ["Collect screenshots"]
+    assert data["undated"] == 1  # "Collect screenshots"
     [promise] = data["promises"]
     assert (promise["agent"], promise["state"]) == ("Kevin", "overdue")
     assert promise["promised_by"].endswith("+08:00")

@@ -34,7 +34,7 @@ def due(
             report = actions.due_report(store, days=days)
     else:
         report = {"now": timeparse.utc_now(), "days": days, "overdue": [], "today": []}
-        report |= {"upcoming": [], "undated": [], "promises": [], "escalations": []}
+        report |= {"upcoming": [], "undated": 0, "promises": [], "escalations": []}
     if as_json:
         emit_json(due_json(report))
         return
@@ -107,8 +107,9 @@ def due_json(report: dict[str, Any]) -> dict[str, Any]:
 
     now = report["now"]
     out: dict[str, Any] = {"now": timeparse.to_local_iso(now), "days": report["days"]}
-    for group in ("overdue", "today", "upcoming", "undated"):
+    for group in ("overdue", "today", "upcoming"):
         out[group] = [_step_json(step, now) for step in report[group]]
+    out["undated"] = report["undated"]  # how many open steps have no due date
     out["promises"] = [_promise_json(p) for p in report["promises"]]
     out["escalations"] = [clock_json(c) for c in report["escalations"]]
     return out
@@ -147,7 +148,7 @@ def due_lines(report: dict[str, Any], *, colour: bool) -> list[str]:
     for title, body in sections:
         if body:
             lines += [_heading(title, colour), *body, ""]
-    undated = len(report["undated"])
+    undated = report["undated"]
     if undated:
         noun = "step has" if undated == 1 else "steps have"
         lines.append(f"{undated} open {noun} no due date (`issuenote show CASE` lists them).")

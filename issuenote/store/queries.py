@@ -295,6 +295,17 @@ class Store:
             steps.append(step)
         return steps
 
+    def count_undated_steps(self) -> int:
+        """Open steps with no due date, on cases not finished."""
+        unfinished, params = self._unfinished()
+        row = self._one(
+            "SELECT count(*) FROM entries e JOIN cases c ON c.id = e.case_id "
+            f"WHERE e.kind = 'step' AND e.done_at IS NULL AND e.due IS NULL AND {unfinished}",
+            params,
+        )
+        assert row is not None
+        return int(row[0])
+
     def promises(self, *, case_id: int | None = None) -> list[dict[str, Any]]:
         """Replies that promised an answer by a time, with the next reply after each (if any)."""
         unfinished, params = self._unfinished()
