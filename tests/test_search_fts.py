@@ -283,3 +283,15 @@ def test_the_migration_indexes_an_old_notebook(cli_json, notebook_home: Path) ->
         assert count == store.count("entries")
     finally:
         store.close()
+
+
+def test_newest_first_is_exact_within_a_minute(cli, cli_json) -> None:
+    """The index orders by minute, then id: a later id seconds older must not win."""
+    cli("new", "x")
+    cli("note", "1", "wallet at fifty seconds", "--at", "2026-11-20 10:00:50")
+    cli("note", "1", "wallet at ten seconds", "--at", "2026-11-20 10:00:10")
+    cli("note", "1", "wallet a minute before", "--at", "2026-11-20 09:59:30")
+    hits = cli_json("search", "wallet", "--limit", "1")
+    assert [h["snippet"] for h in hits] == ["wallet at fifty seconds"]
+    hits = cli_json("search", "wallet", "--limit", "2")
+    assert [h["id"] for h in hits] == [1, 2]
