@@ -34,16 +34,84 @@ TARGET = 15.0
 CHUNK_CASES = 50
 
 # Words drawn with a skewed distribution, so some are common and most are rare.
-ENGLISH = (
-    "withdrawal deposit stuck pending wallet transfer network fee agent ticket support "
-    "account verify review confirm blockchain address balance refund delay escalate "
-    "processing team check reply email chat hours days please update status order"
-).split()
-CHINESE = (
-    "客服 提币 正在 处理 小时 等待 工单 审核 充值 到账 区块 确认 地址 余额 退款 延迟 升级 "
-    "邮件 回复 账户 安全 验证 交易 网络 手续费"
-).split()
-KOREAN = "입금 출금 지갑 확인 처리 대기 상담원 티켓 계정 보안 거래 네트워크 수수료 시간".split()
+ENGLISH = [
+    "withdrawal",
+    "deposit",
+    "stuck",
+    "pending",
+    "wallet",
+    "transfer",
+    "network",
+    "fee",
+    "agent",
+    "ticket",
+    "support",
+    "account",
+    "verify",
+    "review",
+    "confirm",
+    "blockchain",
+    "address",
+    "balance",
+    "refund",
+    "delay",
+    "escalate",
+    "processing",
+    "team",
+    "check",
+    "reply",
+    "email",
+    "chat",
+    "hours",
+    "days",
+    "please",
+    "update",
+    "status",
+    "order",
+]
+CHINESE = [
+    "客服",
+    "提币",
+    "正在",
+    "处理",
+    "小时",
+    "等待",
+    "工单",
+    "审核",
+    "充值",
+    "到账",
+    "区块",
+    "确认",
+    "地址",
+    "余额",
+    "退款",
+    "延迟",
+    "升级",
+    "邮件",
+    "回复",
+    "账户",
+    "安全",
+    "验证",
+    "交易",
+    "网络",
+    "手续费",
+]
+KOREAN = [
+    "입금",
+    "출금",
+    "지갑",
+    "확인",
+    "처리",
+    "대기",
+    "상담원",
+    "티켓",
+    "계정",
+    "보안",
+    "거래",
+    "네트워크",
+    "수수료",
+    "시간",
+]
 KINDS = ("note", "contact", "reply", "step", "note", "reply", "contact", "note")
 CHANNELS = ("chat", "email", "social", "forum")
 AGENTS = ("Lily", "Kevin", "Mina", "Jun", "Sara", "Wei", "Alex", "Hana")
@@ -100,7 +168,7 @@ def _case(rng: random.Random, number: int, entries: int, start: datetime) -> dic
 
 def build(home: Path, cases: int, entries: int) -> None:
     """Import `cases` cases of `entries` entries each, CHUNK_CASES per import."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from issuenote.importer import parse_export
     from issuenote.store import Store

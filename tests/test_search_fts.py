@@ -238,7 +238,7 @@ def test_the_index_follows_edits_tags_and_deletes(cli, cli_json, notebook) -> No
 def test_done_and_other_updates_keep_the_index_whole(
     cli, cli_json, notebook, notebook_home
 ) -> None:
-    assert cli("done", "3", "8").exit_code == 0
+    assert cli("done", "3", "1").exit_code == 0
     assert len(cli_json("search", "ID photo")) == 1
     conn = sqlite3.connect(notebook_home / "notebook.db")
     try:
@@ -295,3 +295,21 @@ def test_newest_first_is_exact_within_a_minute(cli, cli_json) -> None:
     assert [h["snippet"] for h in hits] == ["wallet at fifty seconds"]
     hits = cli_json("search", "wallet", "--limit", "2")
     assert [h["id"] for h in hits] == [1, 2]
+
+
+def test_amend_rm_entry_and_undo_keep_the_index_right(cli, cli_json, notebook) -> None:
+    assert cli("amend", "1", "3", "--text", "Mina said the ledger team is on it").exit_code == 0
+    assert cli_json("search", "wallet team") == []
+    assert [h["id"] for h in cli_json("search", "ledger team")] == [3]
+    assert cli("undo", "--yes").exit_code == 0
+    assert [h["id"] for h in cli_json("search", "wallet team")] == [3]
+    assert cli_json("search", "ledger team") == []
+    assert cli("rm", "1", "4", "--yes").exit_code == 0  # a tombstone: not found any more
+    assert [h["id"] for h in cli_json("search", "wallet")] == [3]
+    assert cli("undo", "--yes").exit_code == 0
+    assert [h["id"] for h in cli_json("search", "wallet")] == [4, 3]
+
+
+def test_amending_a_time_moves_the_hit_in_time(cli, cli_json, notebook) -> None:
+    assert cli("amend", "1", "4", "--at", "2d ago").exit_code == 0
+    assert [h["id"] for h in cli_json("search", "wallet")] == [3, 4]

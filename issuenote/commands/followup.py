@@ -56,7 +56,7 @@ def _step_json(step: dict[str, Any], now: datetime) -> dict[str, Any]:
         "case_id": step["case_id"],
         "case_title": step["title"],
         "platform": step["platform"],
-        "entry": step["id"],
+        "entry": step["number"],
         "text": step["text"],
         "private": bool(step["private"]),
         "due": timeparse.to_local_iso(step["due"]) if step["due"] else None,
@@ -70,7 +70,7 @@ def _promise_json(promise: dict[str, Any]) -> dict[str, Any]:
     return {
         "case_id": promise["case_id"],
         "case_title": promise["title"],
-        "entry": promise["id"],
+        "entry": promise["number"],
         "agent": promise["agent"],
         "agent_id": promise["agent_id"],
         "promised_at": timeparse.to_local_iso(promise["at"]),

@@ -16,7 +16,7 @@ from issuenote.textsafe import printable
 def step_line(step: dict[str, Any], now: datetime) -> str:
     """'  case 1 step 5: Call back — due 2026-12-01 10:00, 2 days late  [title]'."""
     text = printable(step["text"], single_line=True) if step["text"] else "(private step)"
-    where = f"case {step['case_id']} step {step['id']}"
+    where = f"case {step['case_id']} step {step['number']}"
     when = ""
     if step["due"]:
         when = f" — due {timeparse.format_local(step['due'])}"

@@ -2,7 +2,8 @@
 
 Three indexes, built and kept in step by migration m003's triggers: entries
 (text, suggestion, via, agent, agent ID, ticket, escalation target; private
-entries' text and suggestion left out), transactions (TxID, chain, asset),
+entries' text and suggestion left out; deleted entries stay indexed but are
+never returned), transactions (TxID, order ID, chain, network, asset, address),
 and cases (title, description, platform, tags).
 
 The trigram tokenizer finds any substring of three characters or more, in any
@@ -59,20 +60,23 @@ _ENTRY = Source(
     "JOIN cases c ON c.id = r.case_id",
     match_column="s.entry_search",
     at="r.at",
-    select="r.id AS id, r.case_id, r.kind AS entry_kind, r.at AS at, c.title, r.private, "
+    # A hit names an entry by its number in the case (what `show`, `amend` and `done` take).
+    select="r.number AS id, r.id AS entry_row, r.case_id, r.kind AS entry_kind, r.at AS at, "
+    "c.title, r.private, "
     "r.text, r.suggests, r.via, r.agent, r.agent_id, r.ticket, r.escalated_to",
 )
 _TRANSACTION = Source(
     kind="transaction",
     index="transaction_search",
-    columns=("txid", "chain", "asset"),
+    columns=("txid", "order_id", "chain", "network", "asset", "address", "memo"),
     from_clause="transactions r JOIN cases c ON c.id = r.case_id",
     match_from="transaction_search s JOIN transactions r ON r.id = s.rowid "
     "JOIN cases c ON c.id = r.case_id",
     match_column="s.transaction_search",
     at="coalesce(r.at, r.created_at)",
     select="r.id AS id, r.case_id, NULL AS entry_kind, coalesce(r.at, r.created_at) AS at, "
-    "c.title, 0 AS private, r.txid, r.chain, r.asset",
+    "c.title, 0 AS private, r.txid, r.order_id, r.chain, r.network, r.asset, r.address, "
+    "r.memo",
 )
 _CASE = Source(
     kind="case",
@@ -89,7 +93,7 @@ SOURCES = (_ENTRY, _TRANSACTION, _CASE)
 # What each hit's snippet is made of, in order.
 BODY_COLUMNS = {
     "entry": ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to"),
-    "transaction": ("txid", "chain", "asset"),
+    "transaction": ("txid", "order_id", "chain", "network", "asset", "address", "memo"),
     "case": ("title_text", "description", "platform", "tags"),
 }
 
@@ -133,7 +137,7 @@ def run_search(
 
 def _newest(hit: dict[str, Any]) -> tuple[Any, ...]:
     # Reverse order by time, then by id within the same second; as a sort key.
-    return (_reverse(hit["at"] or ""), -(hit["id"] or 0), -hit["case_id"])
+    return (_reverse(hit["at"] or ""), -(hit.get("entry_row") or hit["id"] or 0), -hit["case_id"])
 
 
 def _reverse(text: str) -> tuple[int, ...]:
@@ -252,6 +256,7 @@ def _filter_clauses(source: Source, filters: Filters) -> tuple[list[str], dict[s
         where.append(f"{source.at} >= :since")
         params["since"] = filters.since
     if source.kind == "entry":
+        where.append("r.deleted_at IS NULL")  # a tombstone (`rm CASE N`) is not found
         entry_kinds = sorted(filters.kinds - {"case", "transaction"})
         if entry_kinds:
             marks = ", ".join(f":kind{i}" for i in range(len(entry_kinds)))
