@@ -67,6 +67,7 @@ class Entry:
     private: bool
     # "03 · wallet-history.png · sha256 2b5198ef1ec5": the files this entry carries.
     exhibits: tuple[str, ...] = ()
+    promised_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class CaseView:
     request_follow_up: str | None
     # The tamper-evident chain's head, short form: a printed summary can be checked later.
     chain_head: str | None = None
+    # A polite line for the next agent when a promised reply never came.
+    promise_note: str | None = None
 
     @property
     def chain_line(self) -> str | None:
@@ -330,6 +333,7 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
         ),
         private=bool(record.get("private", False)),
         exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
+        promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
     )
 
 
@@ -455,8 +459,12 @@ def build_view(
     tz: tzinfo | None,
     redact: bool,
     include_private: bool,
+    now: datetime | None = None,
 ) -> CaseView:
-    """Check the case document and turn it into what the formats lay out."""
+    """Check the case document and turn it into what the formats lay out.
+
+    `now` (default: the clock) decides whether an agent's promise is past.
+    """
     if not isinstance(doc, dict):
         raise IssuenoteError(
             f"case document is malformed: expected an object, not {type(doc).__name__}"
@@ -520,7 +528,31 @@ def build_view(
         request_core=request_core,
         request_follow_up=request_follow_up,
         chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
+        promise_note=_promise_note(tr, entries, now),
     )
+
+
+def _promise_note(tr: Translator, entries: tuple[Entry, ...], now: datetime | None) -> str | None:
+    """The last reply's promise, if its time has passed and no reply came after it."""
+    replies = [entry for entry in entries if entry.kind == "reply"]
+    if not replies or replies[-1].promised_by is None:
+        return None
+    last = replies[-1]
+    assert last.promised_by is not None
+    from issuenote.parse.timeparse import utc_now
+
+    moment = now or utc_now()
+    if last.promised_by >= moment:
+        return None
+    if last.agent or last.agent_id:
+        who = (
+            tr("agent_with_id", name=last.agent, agent_id=last.agent_id)
+            if (last.agent and last.agent_id)
+            else (last.agent or tr("agent_id_only", agent_id=last.agent_id))
+        )
+    else:
+        who = tr("promise_support")
+    return tr("promise_overdue", agent=who, time=tr.time(last.promised_by))
 
 
 def entry_lines(view: CaseView, entry: Entry) -> list[str]:
