@@ -188,18 +188,18 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=23,
     ),
     Setting(
+        "escalation",
+        "Complaint-clock rules to add, per jurisdiction: [escalation.CODE].",
+        "table",
+        default_label="the shipped rules only",
+    ),
+    Setting(
         "attachment_limit",
         "Largest file, in MB, that `attach` and `ingest` take.",
         "integer",
         default=100,
         minimum=1,
         maximum=100_000,
-    ),
-    Setting(
-        "escalation",
-        "Complaint-clock rules to add, per jurisdiction: [escalation.CODE].",
-        "table",
-        default_label="the shipped rules only",
     ),
     Setting(
         "channels",

@@ -65,9 +65,9 @@ class Entry:
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
     private: bool
+    promised_by: datetime | None = None
     # "03 · wallet-history.png · sha256 2b5198ef1ec5": the files this entry carries.
     exhibits: tuple[str, ...] = ()
-    promised_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,10 @@ class CaseView:
     latest_ticket: str | None
     request_core: str
     request_follow_up: str | None
-    # The tamper-evident chain's head, short form: a printed summary can be checked later.
-    chain_head: str | None = None
     # A polite line for the next agent when a promised reply never came.
     promise_note: str | None = None
+    # The tamper-evident chain's head, short form: a printed summary can be checked later.
+    chain_head: str | None = None
 
     @property
     def chain_line(self) -> str | None:
@@ -332,8 +332,8 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
             neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
         ),
         private=bool(record.get("private", False)),
-        exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
         promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
+        exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
     )
 
 
@@ -527,8 +527,8 @@ def build_view(
         latest_ticket=latest_ticket,
         request_core=request_core,
         request_follow_up=request_follow_up,
-        chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
         promise_note=_promise_note(tr, entries, now),
+        chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
     )
 
 

@@ -234,7 +234,9 @@ def _rebuild_transactions(db: Database) -> None:
 # suggestion are stored encrypted: they are left out of the index (NULL), so
 # nothing private is ever searchable or stored in clear in the index.
 ENTRY_SEARCH_COLUMNS = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
-PRIVATE_ENTRY_COLUMNS = ("text", "suggests")
+# A private entry keeps every one of these sealed (agent, ticket and via too),
+# so none of its columns is indexed.
+PRIVATE_ENTRY_COLUMNS = ENTRY_SEARCH_COLUMNS
 CASE_SEARCH_COLUMNS = ("title", "description", "platform", "tags")
 TRANSACTION_SEARCH_COLUMNS = ("txid", "order_id", "chain", "network", "asset", "address", "memo")
 # Every indexed value ends with two spaces, so that each occurrence of a one- or
