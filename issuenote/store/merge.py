@@ -17,6 +17,13 @@ What happens to each record of the file (issuenote.importer has checked it):
   whatever its UUID.
 
 Everything runs in one write transaction: all of the file, or nothing.
+
+Sync (`merge_sync`) merges the files of the other devices with one change of
+rule, so that every device ends with the same notebook whatever the order: a
+field set differently on two devices takes the value of the copy edited last
+(the later `updated_at`; on a tie, the larger value), on every device alike,
+and the other value goes into a note whose text and UUID are the same on
+every device that writes it, so the union of notes stays one note.
 Account references and private texts are sealed by the notebook's vault, as
 when they are recorded.
 """
@@ -24,6 +31,7 @@ when they are recorded.
 from __future__ import annotations
 
 import json
+import uuid as uuids
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +124,40 @@ class MergeReport:
         }
 
 
+@dataclass
+class SyncMerge:
+    """What `merge_sync` did, and each case's revision just before and just after."""
+
+    report: MergeReport
+    deleted: list[int]
+    revisions_before: dict[str, int]
+    revisions_after: dict[str, int]
+
+
+def merge_sync(store: Store, exports: list[ExportFile], deletions: dict[str, str]) -> SyncMerge:
+    """Merge other devices' files and apply their deletions, in one transaction.
+
+    ``deletions`` maps a case UUID to when it was deleted: a case here that was
+    not changed since is deleted (a tombstone wins over an older edit); one
+    changed later is kept (an edit after the delete wins, nothing is lost).
+    """
+    report = MergeReport()
+    deleted: list[int] = []
+    with store.writing():
+        before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+        for export in exports:
+            merger = _Merger(store, export, dry_run=False, sync=True)
+            merger.report = report
+            merger.run()
+        for uuid, (case_id, _, updated_at) in store.case_revisions().items():
+            when = deletions.get(uuid)
+            if when is not None and updated_at <= when:
+                store.delete_case(case_id)
+                deleted.append(case_id)
+        after = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+    return SyncMerge(report, deleted, before, after)
+
+
 class _DryRun(Exception):
     """Rolls the write transaction back once a dry run has counted everything."""
 
@@ -134,8 +176,13 @@ def merge_export(store: Store, export: ExportFile, *, dry_run: bool = False) -> 
 
 
 class _Merger:
-    def __init__(self, store: Store, export: ExportFile, *, dry_run: bool) -> None:
+    def __init__(
+        self, store: Store, export: ExportFile, *, dry_run: bool, sync: bool = False
+    ) -> None:
         self.store = store
+        self.sync = sync
+        # In sync: whether the file's copy of the current case was edited last.
+        self.file_newer: bool | None = None
         self.conn = store.conn
         self.export = export
         self.dry_run = dry_run
@@ -284,6 +331,10 @@ class _Merger:
         case_id = int(row["id"])
         differences: list[Difference] = []
         changes: dict[str, Any] = {}
+        if row["updated_at"] != case.updated_at:
+            self.file_newer = case.updated_at > row["updated_at"]
+        else:
+            self.file_newer = None  # a tie: the larger value wins, field by field
         for name in _CASE_COMPARED:
             self.compare(name, row[name], case.fields[name], changes, differences)
 
@@ -298,6 +349,9 @@ class _Merger:
             elif here is None:
                 changes["account"] = self.seal(imported_account, "cases", "account", case.uuid)
             elif here != imported_account:
+                if self.sync and self.file_wins(here, imported_account):
+                    changes["account"] = self.seal(imported_account, "cases", "account", case.uuid)
+                    here, imported_account = imported_account, here
                 differences.append(
                     Difference("account reference", here, imported_account, sensitive=True)
                 )
@@ -332,8 +386,21 @@ class _Merger:
             return
         if here is None:
             changes[name] = imported
+        elif self.sync and self.file_wins(here, imported):
+            changes[name] = imported
+            differences.append(Difference(label or name, imported, here, sensitive))
         else:
             differences.append(Difference(label or name, here, imported, sensitive))
+
+    def entry_label(self, row: dict[str, Any]) -> str:
+        """An entry's number here; in sync its UUID's start, the same on every device."""
+        return str(row["uuid"])[:8] if self.sync else str(row["id"])
+
+    def file_wins(self, here: Any, imported: Any) -> bool:
+        """Sync's rule for a field set differently on two devices; the same on every device."""
+        if self.file_newer is not None:
+            return self.file_newer
+        return json.dumps(imported, ensure_ascii=False) > json.dumps(here, ensure_ascii=False)
 
     def merge_status(
         self,
@@ -354,7 +421,12 @@ class _Merger:
         latest_status = None if latest is None else latest["new_status"]
         if latest_status == imported:
             changes["status"] = imported
-        elif latest_status != here:
+        elif latest_status == here:
+            return
+        elif self.sync and self.file_wins(here, imported):
+            changes["status"] = imported
+            differences.append(Difference("status", imported, here))
+        else:
             differences.append(Difference("status", here, imported))
 
     def merge_entry(
@@ -389,7 +461,7 @@ class _Merger:
                 entry.fields[name],
                 changes,
                 differences,
-                label=f"entry {row['id']} ({row['kind']}) {name.replace('_', ' ')}",
+                label=f"entry {self.entry_label(row)} ({row['kind']}) {name.replace('_', ' ')}",
                 sensitive=sensitive and name in _SEALED_ENTRY_COLUMNS,
             )
         if private:
@@ -457,9 +529,28 @@ class _Merger:
         """Write the imported values into a note on the case; False if it is already there."""
         if not differences:
             return False
-        text = _conflict_text(self.export, differences)
+        if self.sync:
+            differences = sorted(differences, key=lambda d: d.label)
+        text = (
+            _sync_conflict_text(differences)
+            if self.sync
+            else _conflict_text(self.export, differences)
+        )
         private = any(d.sensitive for d in differences)
         fields = [d.label for d in differences]
+        note_uuid = new_uuid()
+        noted_at = self.now
+        if self.sync:
+            # Every device that meets this difference writes this very note: one UUID, one time.
+            note_uuid = str(uuids.uuid5(_SYNC_NOTES, f"{case.uuid}\n{int(private)}\n{text}"))
+            existing_note = self.one("SELECT id FROM entries WHERE uuid = ?", note_uuid)
+            if existing_note is not None:
+                self.report.conflicts.append(
+                    Conflict(case_id, fields, int(existing_note["id"]), already_noted=True)
+                )
+                return False
+            here_row = self.one("SELECT updated_at FROM cases WHERE id = ?", case_id)
+            noted_at = max(case.updated_at, here_row["updated_at"] if here_row else "")
         for row in self.conn.execute(
             "SELECT id, uuid, text, private FROM entries WHERE case_id = ? AND kind = 'note' "
             "AND private = ?",
@@ -471,7 +562,6 @@ class _Merger:
                     Conflict(case_id, fields, int(row["id"]), already_noted=True)
                 )
                 return False
-        note_uuid = new_uuid()
         note_id = self.insert(
             "entries",
             {
@@ -479,11 +569,11 @@ class _Merger:
                 "case_id": case_id,
                 "kind": "note",
                 "text": self.seal(text, "entries", "text", note_uuid) if private else text,
-                "at": self.now,
+                "at": noted_at,
                 "flags": "[]",
                 "warnings": "[]",
                 "private": int(private),
-                "created_at": self.now,
+                "created_at": noted_at,
             },
         )
         self.report.conflicts.append(Conflict(case_id, fields, note_id))
@@ -496,6 +586,22 @@ class _Unreadable:
 
 
 _UNREADABLE: Any = _Unreadable()
+_SYNC_NOTES = uuids.UUID("6f1d3c52-8e0b-4c3a-9a57-2f0e5d7b1c44")
+
+
+def _sync_conflict_text(differences: list[Difference]) -> str:
+    """The note sync leaves when two devices set a field differently; alike on both."""
+    lines = [
+        "Sync conflict: this case was changed on two devices. The copy changed last was "
+        "kept; the other values are recorded below.",
+    ]
+    if any(d.label.endswith(("at", "due")) for d in differences):
+        lines[0] += " Times are in UTC."
+    for difference in differences:
+        kept = json.dumps(difference.here, ensure_ascii=False)
+        other = json.dumps(difference.imported, ensure_ascii=False)
+        lines.append(f"- {difference.label}: kept {kept}; other {other}")
+    return "\n".join(lines)
 
 
 def _conflict_text(export: ExportFile, differences: list[Difference]) -> str:
