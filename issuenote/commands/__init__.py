@@ -28,6 +28,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),
     ("import", "notebook", "import_"),
+    ("sync", "sync", "sync_app"),
+    ("key", "sync", "key_app"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),
 )
@@ -42,4 +44,8 @@ def register(app: typer.Typer, *, only: str | None = None) -> None:
     """Register every command, or only the named one (its module alone is imported)."""
     for name, module, function in COMMANDS:
         if only is None or name == only:
-            app.command(name)(_function(module, function))
+            command = _function(module, function)
+            if isinstance(command, typer.Typer):  # a group: `sync init`, `key export`
+                app.add_typer(command, name=name)
+            else:
+                app.command(name)(command)

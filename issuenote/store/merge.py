@@ -134,24 +134,30 @@ class SyncMerge:
     revisions_after: dict[str, int]
 
 
-def merge_sync(store: Store, exports: list[ExportFile], deletions: dict[str, str]) -> SyncMerge:
+def merge_sync(
+    store: Store,
+    exports: list[tuple[ExportFile, frozenset[str]]],
+    deletions: dict[str, int],
+) -> SyncMerge:
     """Merge other devices' files and apply their deletions, in one transaction.
 
-    ``deletions`` maps a case UUID to when it was deleted: a case here that was
-    not changed since is deleted (a tombstone wins over an older edit); one
-    changed later is kept (an edit after the delete wins, nothing is lost).
+    Each file comes with the UUIDs of its cases that simply replace the copy
+    here (it already includes this copy, which did not change since): the
+    file's values are taken without a conflict note. The others are merged
+    with sync's conflict rule. ``deletions`` maps a case UUID to the revision
+    it had when sync decided to delete it: a case written to since (a note
+    typed while the sync ran) is kept.
     """
     report = MergeReport()
     deleted: list[int] = []
     with store.writing():
         before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
-        for export in exports:
-            merger = _Merger(store, export, dry_run=False, sync=True)
+        for export, forward in exports:
+            merger = _Merger(store, export, dry_run=False, sync=True, forward=forward)
             merger.report = report
             merger.run()
-        for uuid, (case_id, _, updated_at) in store.case_revisions().items():
-            when = deletions.get(uuid)
-            if when is not None and updated_at <= when:
+        for uuid, (case_id, revision, _) in store.case_revisions().items():
+            if uuid in deletions and deletions[uuid] == revision == before.get(uuid):
                 store.delete_case(case_id)
                 deleted.append(case_id)
         after = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
@@ -177,10 +183,18 @@ def merge_export(store: Store, export: ExportFile, *, dry_run: bool = False) -> 
 
 class _Merger:
     def __init__(
-        self, store: Store, export: ExportFile, *, dry_run: bool, sync: bool = False
+        self,
+        store: Store,
+        export: ExportFile,
+        *,
+        dry_run: bool,
+        sync: bool = False,
+        forward: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.sync = sync
+        self.forward = forward
+        self.quiet = False  # in sync: this case fast-forwards, no conflict note
         # In sync: whether the file's copy of the current case was edited last.
         self.file_newer: bool | None = None
         self.conn = store.conn
@@ -331,7 +345,10 @@ class _Merger:
         case_id = int(row["id"])
         differences: list[Difference] = []
         changes: dict[str, Any] = {}
-        if row["updated_at"] != case.updated_at:
+        self.quiet = case.uuid in self.forward
+        if self.quiet:
+            self.file_newer = True
+        elif row["updated_at"] != case.updated_at:
             self.file_newer = case.updated_at > row["updated_at"]
         else:
             self.file_newer = None  # a tie: the larger value wins, field by field
@@ -421,7 +438,7 @@ class _Merger:
         latest_status = None if latest is None else latest["new_status"]
         if latest_status == imported:
             changes["status"] = imported
-        elif latest_status == here:
+        elif latest_status == here and not self.quiet:
             return
         elif self.sync and self.file_wins(here, imported):
             changes["status"] = imported
@@ -527,7 +544,7 @@ class _Merger:
         self, case_id: int, case: ImportedCase, differences: list[Difference]
     ) -> bool:
         """Write the imported values into a note on the case; False if it is already there."""
-        if not differences:
+        if not differences or self.quiet:
             return False
         if self.sync:
             differences = sorted(differences, key=lambda d: d.label)

@@ -24,6 +24,16 @@ DEFAULT_TIMEOUT = 120.0
 # A fixed identity for the sync commits: no name or address of the user on the remote.
 _AUTHOR = ("issuenote", "sync@issuenote.invalid")
 
+# Another push got there first (or is landing right now): fetch and try again.
+_RACE_PATTERNS = (
+    "[rejected]",
+    "non-fast-forward",
+    "fetch first",
+    "cannot lock ref",
+    "failed to update ref",
+    "incorrect old value",
+    ".lock': file exists",
+)
 _AUTH_PATTERNS = (
     "authentication failed",
     "permission denied",
@@ -117,14 +127,17 @@ class Git:
         stdin: bytes | None = None,
         check: bool = True,
         network: bool = False,
+        env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         command = [self.executable, "-C", str(self.repo), *args]
+        environment = _environment()
+        environment.update(env or {})
         try:
             completed = subprocess.run(
                 command,
                 input=stdin,
                 capture_output=True,
-                env=_environment(),
+                env=environment,
                 timeout=self.timeout,
                 stdin=None if stdin is not None else subprocess.DEVNULL,
             )
@@ -146,7 +159,7 @@ class Git:
         text = completed.stderr.decode("utf-8", "replace")
         lowered = text.lower()
         if network:
-            if "[rejected]" in lowered or "non-fast-forward" in lowered or "fetch first" in lowered:
+            if any(pattern in lowered for pattern in _RACE_PATTERNS):
                 return PushRejected("the remote has changes this device has not fetched yet")
             if any(pattern in lowered for pattern in _AUTH_PATTERNS):
                 return GitError(
@@ -160,8 +173,10 @@ class Git:
                 )
         return GitError(f"git {args[0]} failed: {_last_line(text) or 'no message'}")
 
-    def output(self, *args: str, network: bool = False) -> str:
-        return self.run(*args, network=network).stdout.decode("utf-8", "replace").strip()
+    def output(
+        self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+    ) -> str:
+        return self.run(*args, stdin=stdin, env=env).stdout.decode("utf-8", "replace").strip()
 
 
 def _last_line(text: str) -> str:

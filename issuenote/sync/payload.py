@@ -5,18 +5,25 @@ A chunk is the JSON below, sealed (see envelope) into
 
     {"format": "issuenote-sync-chunk", "version": 1,
      "device": "<uuid>", "device_name": "laptop", "written_at": "<UTC>",
-     "deleted": {"<case uuid>": "<UTC time it was deleted>"},
+     "deleted": {"<case uuid>": {"<device uuid>": <chunk number>, ...}},
+     "versions": {"<case uuid>": {"<device uuid>": <chunk number>, ...}},
      "notebook": <what `export --all --format json --no-redact --include-private`
                   writes, for the changed cases only>}
 
 Each changed case goes whole (its entries, transactions, tags), so reading
 any chunk alone is enough to know that case as its device knew it; the
-merge by UUID of `issuenote import` does the rest. Chunks are never changed
+merge by UUID of `issuenote import` does the rest. A case's version vector
+says which chunks of each device its copy already includes: a copy the
+receiver already includes is skipped, a newer one replaces an unchanged copy
+quietly, and only two copies changed apart are merged as a conflict. A
+deletion carries the vector of the copy that was deleted: it removes that
+copy and older ones, never an edit its device had not seen. Chunks are never changed
 once pushed: a device only adds new ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -38,7 +45,9 @@ class Chunk:
     path: str
     device: str
     device_name: str
-    deleted: dict[str, str]
+    deleted: dict[str, dict[str, int]]
+    # case UUID -> its version vector (device id -> that device's chunk number).
+    versions: dict[str, dict[str, int]]
     export: ExportFile
 
 
@@ -66,7 +75,8 @@ def chunk_bytes(
     written_at: str,
     notebook_id: str,
     cases: list[dict[str, Any]],
-    deleted: dict[str, str],
+    deleted: dict[str, dict[str, int]],
+    versions: dict[str, dict[str, int]],
 ) -> bytes:
     from issuenote.importer import NOTEBOOK_FORMAT
     from issuenote.store.schema import SCHEMA_VERSION
@@ -78,6 +88,7 @@ def chunk_bytes(
         "device_name": device_name,
         "written_at": written_at,
         "deleted": deleted,
+        "versions": versions,
         "notebook": {
             "format": NOTEBOOK_FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -114,15 +125,25 @@ def parse_chunk(path: str, data: bytes) -> Chunk:
     )
     if not isinstance(device, str) or not isinstance(name, str) or not isinstance(deleted, dict):
         raise IssuenoteError(f"{source} is missing its device or its deletions")
-    checked: dict[str, str] = {}
-    for case_uuid, when in deleted.items():
-        try:
-            checked[case_uuid] = timeparse.to_storage(timeparse.from_storage(when))
-        except (TypeError, ValueError, IssuenoteError):
-            raise IssuenoteError(f"{source} has a deletion with a bad time") from None
+    versions = document.get("versions")
+    if not _vectors(versions) or not _vectors(deleted):
+        raise IssuenoteError(f"{source} has damaged version vectors")
+    written_at = document.get("written_at")
+    now = timeparse.utc_now()
+    with contextlib.suppress(TypeError, ValueError, IssuenoteError):
+        # The writer's clock may run ahead of ours: what was past there is not refused here.
+        now = max(now, timeparse.from_storage(written_at))
     notebook = json.dumps(document.get("notebook"), ensure_ascii=False).encode()
-    export = parse_export(notebook, source=source)
-    return Chunk(path, device, name, checked, export)
+    export = parse_export(notebook, source=source, now=now)
+    return Chunk(path, device, name, deleted, versions, export)
+
+
+def _vectors(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(vector, dict)
+        and all(isinstance(k, str) and type(v) is int and v > 0 for k, v in vector.items())
+        for vector in value.values()
+    )
 
 
 def marker_bytes(created_at: str) -> bytes:

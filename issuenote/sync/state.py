@@ -49,8 +49,10 @@ class SyncState:
     last_error_at: str | None = None
     # case UUID -> the revision this device last published (or saw arrive).
     published: dict[str, int] = field(default_factory=dict)
-    # case UUID -> when it was deleted, from every device's files seen so far.
-    tombstones: dict[str, str] = field(default_factory=dict)
+    # case UUID -> the version vector of the copy here (device id -> chunk number).
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    # case UUID -> the version vector its deletion covers, from every device's files.
+    tombstones: dict[str, dict[str, int]] = field(default_factory=dict)
     version: int = STATE_VERSION
 
     def save(self, home: Path) -> None:
