@@ -469,6 +469,13 @@ class _Merger:
             self.report.not_compared += 1
         changes: dict[str, Any] = {}
         sensitive = private or bool(entry.fields["private"])
+        if self.sync and _is_sync_note(entry.uuid):
+            # A conflict note sync wrote: the same text on every device, only its time may
+            # differ (when each device met the conflict); the earliest time is kept, quietly.
+            if entry.fields["at"] < row["at"]:
+                self.update("entries", int(row["id"]), {"at": entry.fields["at"]})
+                return True
+            return False
         for name in _ENTRY_COMPARED:
             if here[name] is _UNREADABLE:
                 continue
@@ -604,6 +611,13 @@ class _Unreadable:
 
 _UNREADABLE: Any = _Unreadable()
 _SYNC_NOTES = uuids.UUID("6f1d3c52-8e0b-4c3a-9a57-2f0e5d7b1c44")
+
+
+def _is_sync_note(entry_uuid: str) -> bool:
+    try:
+        return uuids.UUID(entry_uuid).version == 5
+    except ValueError:
+        return False
 
 
 def _sync_conflict_text(differences: list[Difference]) -> str:
