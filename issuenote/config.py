@@ -1,6 +1,8 @@
 """The notebook's own settings: `<home>/config.toml`, optional and hand-edited.
 
     language = "zh"              # default language of exports (en, zh, ko)
+    sync = "auto"                # sync in the background after each recording command
+                                 # ("manual", the default: only `issuenote sync`)
 
     [channels.OKX]               # add to the shipped list of official channels
     domains = ["okx.com"]
@@ -18,7 +20,8 @@ from typing import Any
 from issuenote.errors import IssuenoteError
 
 CONFIG_NAME = "config.toml"
-KNOWN_KEYS = ("language", "channels")
+KNOWN_KEYS = ("language", "channels", "sync")
+SYNC_MODES = ("manual", "auto")
 
 
 def load_config(home: Path) -> dict[str, Any]:
@@ -41,6 +44,16 @@ def load_config(home: Path) -> dict[str, Any]:
             f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(KNOWN_KEYS)}"
         )
     return config
+
+
+def sync_mode(home: Path) -> str:
+    """`manual` (sync when asked) or `auto` (also in the background after each recording)."""
+    mode = load_config(home).get("sync", "manual")
+    if mode not in SYNC_MODES:
+        raise IssuenoteError(
+            f'{home / CONFIG_NAME}: sync must be "manual" or "auto", got {str(mode)[:20]!r}'
+        )
+    return str(mode)
 
 
 def default_language(home: Path) -> str | None:

@@ -372,3 +372,73 @@ def test_key_import_and_export(tmp_path: Path) -> None:
     third.ok("new", "Mine", "--account", "UID 5")
     result = third.run("key", "import", "-", input=key + "\n")
     assert result.exit_code == 1 and "another key" in result.stderr
+
+
+def wait_for(condition: object, seconds: float = 90.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the background sync")
+
+
+def test_auto_sync_runs_in_the_background_after_a_note(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    (one.home / "config.toml").write_text('sync = "auto"\n')
+    head = git("rev-parse", "main", cwd=one.remote)
+    one.ok("new", "Recorded on the go")
+    wait_for(lambda: git("rev-parse", "main", cwd=one.remote) != head)
+    wait_for(lambda: not (one.home / "sync" / "auto-pending").exists())
+    assert "1 new case" in two.sync().stdout
+    # A notebook that syncs by hand (the default) starts nothing.
+    head = git("rev-parse", "main", cwd=one.remote)
+    two.ok("note", "1", "typed on two")
+    assert not (two.home / "sync" / "auto-pending").exists()
+    assert git("rev-parse", "main", cwd=one.remote) == head
+
+
+def test_failed_background_sync_is_reported_once(tmp_path: Path) -> None:
+    (one,) = make_devices(tmp_path, 1)
+    (one.home / "config.toml").write_text('sync = "auto"\n')
+    one.remote.rename(tmp_path / "moved.git")
+    one.ok("new", "Offline case")
+    failure = one.home / "sync" / "background-failure"
+    wait_for(failure.exists)
+    wait_for(lambda: not (one.home / "sync" / "auto-pending").exists())
+    status = json.loads(one.ok("sync", "status", "--offline", "--json").stdout)
+    assert "cannot reach the remote" in status["background_failure"]
+    doctor = json.loads(one.run("doctor", "--json").stdout)
+    assert doctor["sync"]["background_failure"] and doctor["sync"]["pending_cases"] == 1
+    first = one.ok("list")
+    assert "background sync failed" in first.stderr
+    assert len(first.stderr.strip().splitlines()) == 1
+    assert "background sync failed" not in one.ok("list").stderr
+    # Back online: the next sync sends what waited.
+    (tmp_path / "moved.git").rename(one.remote)
+    assert "1 case" in one.sync().stdout
+
+
+def test_bad_sync_setting_is_refused(tmp_path: Path) -> None:
+    (one,) = make_devices(tmp_path, 1)
+    one.ok("new", "Case")
+    (one.home / "config.toml").write_text('sync = "always"\n')
+    result = one.run("note", "1", "x")
+    assert result.exit_code == 1 and 'sync must be "manual" or "auto"' in result.stderr
+
+
+def test_doctor_reports_sync(tmp_path: Path) -> None:
+    one = Device(tmp_path, "one", bare_remote(tmp_path / "remote.git"))
+    one.ok("new", "Case")
+    report = json.loads(one.run("doctor", "--json").stdout)
+    assert report["sync"] is None
+    one.ok("sync", "init", str(one.remote), "--name", "laptop")
+    one.ok("note", "1", "unsent")
+    report = json.loads(one.run("doctor", "--json").stdout)
+    assert report["sync"]["remote"] == str(one.remote)
+    assert report["sync"]["pending_cases"] == 1
+    assert report["sync"]["last_sync_at"]
+    text = one.run("doctor").stdout
+    assert "laptop" in text and "1 changed case(s) not sent yet" in text

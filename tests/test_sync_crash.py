@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXECUTABLE = Path(sys.executable).parent / "issuenote"
-SHORT_LOOP_KILLS = 10
+SHORT_LOOP_KILLS = 8
 
 
 @pytest.mark.skipif(not EXECUTABLE.exists(), reason="issuenote is not installed next to Python")

@@ -125,8 +125,8 @@ def status(
         say(f"To fetch:  unknown ({info['remote_problem']})")
     else:
         say("To fetch:  not checked (--offline)")
-    if info["last_error"]:
-        warn(f"the last background sync failed: {info['last_error']}")
+    if info["background_failure"]:
+        warn(f"the last background sync failed {info['background_failure']}")
 
 
 def _count(number: int | None, noun: str) -> str:

@@ -384,9 +384,9 @@ class _Sync:
                 self.check_marker(files)
             incoming = self.open_new_chunks(known_tree, files)
             outgoing = self.outgoing(files, incoming)
-            if outgoing is None:
+            if outgoing is None and head is not None:
                 break
-            new_files, sent_revisions = outgoing
+            new_files, sent_revisions = outgoing or ({}, {})
             if head is None:
                 marker = payload.marker_bytes(timeparse.to_storage(timeparse.utc_now()))
                 new_files[MARKER_PATH] = envelope.seal(self.key, MARKER_PATH, marker)
@@ -613,8 +613,8 @@ class _Sync:
         self.state.tombstones = tombstones
         self.state.last_head = head
         self.state.last_sync_at = timeparse.to_storage(timeparse.utc_now())
-        self.state.last_error = self.state.last_error_at = None
         self.state.save(self.home)
+        (sync_dir(self.home) / "background-failure").unlink(missing_ok=True)
         self.report.cases_added = report.cases_added
         self.report.cases_updated = [n for n in report.cases_updated if n not in report.cases_added]
         self.report.cases_deleted = merged.deleted
@@ -637,6 +637,7 @@ def _joined(one: dict[str, int], other: dict[str, int]) -> dict[str, int]:
 def status(home: Path, *, fetch: bool = True) -> dict[str, Any]:
     """Where sync stands: remote, device, last sync, changes waiting on each side."""
     from issuenote.store import Store
+    from issuenote.sync.auto import read_failure
 
     state = require_state(home)
     info: dict[str, Any] = {
@@ -645,7 +646,7 @@ def status(home: Path, *, fetch: bool = True) -> dict[str, Any]:
         "device_id": state.device_id,
         "last_sync_at": state.last_sync_at,
         "last_head": state.last_head,
-        "last_error": state.last_error,
+        "background_failure": read_failure(home),
         "ahead": None,
         "behind": None,
         "remote_checked": False,

@@ -22,8 +22,6 @@ SYNC_DIR = "sync"
 STATE_FILE = "state.json"
 REPO_DIR = "repo"
 LOCK_FILE = "lock"
-FAILURE_FILE = "background-failure"
-BACKGROUND_LOG = "background.log"
 STATE_VERSION = 1
 
 
@@ -45,8 +43,6 @@ class SyncState:
     created_at: str = ""
     last_head: str | None = None
     last_sync_at: str | None = None
-    last_error: str | None = None
-    last_error_at: str | None = None
     # case UUID -> the revision this device last published (or saw arrive).
     published: dict[str, int] = field(default_factory=dict)
     # case UUID -> the version vector of the copy here (device id -> chunk number).
