@@ -56,6 +56,8 @@ def sync(
         emit_json(report.as_dict())
     else:
         say(_summary(report))
+    for message in report.warnings:
+        warn(message)
 
 
 @sync_app.command("init")
@@ -84,6 +86,8 @@ def init(
     from issuenote.sync import engine
 
     report = engine.init(home_of(ctx), remote, device_name=name)
+    for message in report.warnings:
+        warn(message)
     if as_json:
         emit_json(report.as_dict())
         return

@@ -82,6 +82,7 @@ class SyncReport:
     conflicts: list[int] = field(default_factory=list)
     created_remote: bool = False
     joined: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -193,9 +194,13 @@ def notebook_key(store: Store, *, create: bool) -> bytes | None:
     info = load_key(store.home, notebook_id, kcv=kcv, create=create)
     if info is None:
         return None
+    if info.warning:
+        store.vault.warnings.append(info.warning)  # said by the command, once
     if info.source == "env":
         # Brought from another device: keep it here, so later syncs need no variable.
-        install_key(store.home, notebook_id, info.key, kcv=kcv)
+        installed = install_key(store.home, notebook_id, info.key, kcv=kcv)
+        if installed.warning:
+            store.vault.warnings.append(installed.warning)
     if kcv is None:
         with store.writing():
             store.set_meta("kcv", key_check_value(info.key))
@@ -262,6 +267,7 @@ def init(home: Path, remote: str, *, device_name: str | None = None) -> SyncRepo
         assert store is not None
         try:
             notebook_key(store, create=head is None)
+            key_warnings = list(store.vault.warnings)
         finally:
             store.close()
         now = timeparse.to_storage(timeparse.utc_now())
@@ -283,6 +289,7 @@ def init(home: Path, remote: str, *, device_name: str | None = None) -> SyncRepo
         ) from None
     report.created_remote = head is None
     report.joined = head is not None
+    report.warnings[:0] = key_warnings
     return report
 
 
@@ -340,7 +347,9 @@ def run(home: Path) -> SyncReport:
         store = Store.open(home, create=True)
         assert store is not None
         try:
-            return _Sync(home, state, store).run()
+            report = _Sync(home, state, store).run()
+            report.warnings.extend(store.vault.warnings)
+            return report
         finally:
             store.close()
 
