@@ -442,3 +442,59 @@ def test_doctor_reports_sync(tmp_path: Path) -> None:
     assert report["sync"]["last_sync_at"]
     text = one.run("doctor").stdout
     assert "laptop" in text and "1 changed case(s) not sent yet" in text
+
+
+@pytest.mark.parametrize("remote", ["", "   ", "--upload-pack=touch /tmp/x", "a\nb"])
+def test_bad_remote_is_refused_with_nothing_written(tmp_path: Path, remote: str) -> None:
+    one = Device(tmp_path, "one", tmp_path / "remote.git")
+    result = one.run("sync", "init", "--", remote)
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not one.home.exists()
+
+
+def test_odd_device_name_is_kept_harmless(tmp_path: Path) -> None:
+    one = Device(tmp_path, "one", bare_remote(tmp_path / "remote.git"))
+    name = "laptop \u202e\x1b[31m 😀 " + "x" * 500
+    result = one.ok("sync", "init", str(one.remote), "--name", name)
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    status = json.loads(one.ok("sync", "status", "--json", "--offline").stdout)
+    assert len(status["device_name"]) <= 80
+
+
+def test_case_numbers_are_each_devices_own(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    one.ok("new", "Made on one")
+    two.ok("new", "Made on two")
+    settle([one, two])
+    assert_converged([one, two])
+    first_on_one = json.loads(one.ok("show", "1", "--json").stdout)["title"]
+    first_on_two = json.loads(two.ok("show", "1", "--json").stdout)["title"]
+    assert (first_on_one, first_on_two) == ("Made on one", "Made on two")
+
+
+def test_transactions_private_entries_and_done_steps_sync(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    one.ok("new", "Case", "--account", "UID 77")
+    one.ok(
+        "tx",
+        "1",
+        "0x" + "ab" * 32,
+        "--chain",
+        "ethereum",
+        "--asset",
+        "USDT",
+        "--amount",
+        "1250.000001",
+    )
+    one.ok("step", "1", "Call back", "--due", "in 2d")
+    one.ok("note", "1", "secret plan", "--private")
+    settle([one, two])
+    entries = json.loads(two.ok("show", "1", "--json").stdout)["entries"]
+    (step,) = [entry for entry in entries if entry["kind"] == "step"]
+    two.ok("done", "1", str(step["id"]))
+    settle([one, two])
+    (case,) = assert_converged([one, two])
+    assert case["transactions"][0]["amount"] == "1250.000001"
+    assert any(entry["done_at"] for entry in case["entries"] if entry["kind"] == "step")
+    assert "secret plan" in two.texts()
