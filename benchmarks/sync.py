@@ -14,6 +14,8 @@ temporary directory as the remote (so the network is not measured):
 - `note` with `sync = "auto"` against `note` without it (the background sync
   must not add to the command's time), median of several runs each.
 
+Each figure is wall time, with the CPU time (user + system) of the process
+in brackets: on a shared, busy machine the CPU time is the steadier figure.
 Also prints the remote's size. Figures only; no pass/fail.
 """
 
@@ -64,6 +66,13 @@ def notebook_export(cases: int, entries_per_case: int) -> dict[str, object]:
     return {"format": "issuenote-notebook", "schema_version": 1, "cases": documents}
 
 
+CPU: dict[str, float] = {"last": 0.0}
+
+
+def timed(seconds: float) -> str:
+    return f"{seconds:.2f} s (cpu {CPU['last']:.2f} s)"
+
+
 def run(home: Path, *args: str, env: dict[str, str] | None = None) -> float:
     environment = {
         **os.environ,
@@ -71,11 +80,16 @@ def run(home: Path, *args: str, env: dict[str, str] | None = None) -> float:
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         **(env or {}),
     }
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(
         [str(EXECUTABLE), *args], env=environment, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if completed.returncode != 0:
         sys.exit(f"issuenote {' '.join(args)} failed: {completed.stderr.strip()}")
     return elapsed
@@ -126,31 +140,37 @@ def main() -> int:
         print(f"notebook: {options.cases:,} cases, {total:,} entries (import {filled:.1f} s)")
 
         first = run(one, "sync", "init", str(remote), "--name", "one")
-        print(f"first sync (sync init, publishes everything): {first:.2f} s")
+        print(f"first sync (sync init, publishes everything): {timed(first)}")
         print(f"remote size after it: {size_of(remote) / 1e6:.1f} MB")
         key = output(one, "key", "export", "--yes").strip()
         join = run(two, "sync", "init", str(remote), "--name", "two", env={"ISSUENOTE_KEY": key})
-        print(f"join (sync init on an empty device, merges everything): {join:.2f} s")
+        print(f"join (sync init on an empty device, merges everything): {timed(join)}")
 
         run(one, "note", "1", "one more reply from support")
-        send = run(one, "sync")
-        receive = run(two, "sync")
-        idle = run(one, "sync")
-        print(f"incremental after one note: send {send:.2f} s, receive {receive:.2f} s")
-        print(f"sync with nothing to do: {idle:.2f} s")
+        send = timed(run(one, "sync"))
+        receive = timed(run(two, "sync"))
+        idle = timed(run(one, "sync"))
+        print(f"incremental after one note: send {send}, receive {receive}")
+        print(f"sync with nothing to do: {idle}")
 
-        manual = [run(one, "note", "1", f"manual {n}") for n in range(options.note_runs)]
+        manual, manual_cpu = [], []
+        for n in range(options.note_runs):
+            manual.append(run(one, "note", "1", f"manual {n}"))
+            manual_cpu.append(CPU["last"])
         (one / "config.toml").write_text('sync = "auto"\n')
-        auto = []
+        auto, auto_cpu = [], []
         for n in range(options.note_runs):
             auto.append(run(one, "note", "1", f"auto {n}"))
+            auto_cpu.append(CPU["last"])
             wait_for_background(one)  # time the command, not its overlap with the last sync
         (one / "config.toml").unlink()
         time.sleep(1)
         print(
-            f"note: {statistics.median(manual) * 1000:.0f} ms without auto sync, "
-            f"{statistics.median(auto) * 1000:.0f} ms with sync = auto (median of "
-            f"{options.note_runs}; the sync itself runs detached)"
+            f"note: {statistics.median(manual) * 1000:.0f} ms "
+            f"(cpu {statistics.median(manual_cpu) * 1000:.0f} ms) without auto sync, "
+            f"{statistics.median(auto) * 1000:.0f} ms "
+            f"(cpu {statistics.median(auto_cpu) * 1000:.0f} ms) with sync = auto "
+            f"(median of {options.note_runs}; the sync itself runs detached)"
         )
         print(f"remote size at the end: {size_of(remote) / 1e6:.1f} MB")
     finally:

@@ -53,7 +53,10 @@ def _after_command(home: Path, *, recorded: bool) -> None:
     if failure:
         warn(f"the background sync failed {failure}; run `issuenote sync` to retry")
     if recorded:
-        auto.after_recording(home)
+        import atexit
+
+        # At exit, after the command has printed its confirmation: the user never waits.
+        atexit.register(auto.after_recording, home)
 
 
 def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None:
