@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
-from issuenote.sync import envelope, payload
+from issuenote.sync import blobs, envelope, payload
 from issuenote.sync.git import Git, GitError, PushRejected
 from issuenote.sync.state import (
     LOCK_FILE,
@@ -72,6 +72,8 @@ class SyncReport:
     head: str | None = None
     sent_cases: int = 0
     sent_deletions: int = 0
+    sent_files: int = 0
+    received_files_bytes: int = 0
     pushed: bool = False
     push_attempts: int = 0
     received_files: int = 0
@@ -388,6 +390,7 @@ class _Sync:
             self.report.push_attempts = attempt
             head = _fetch(self.git)
             files = _tree(self.git, head)
+            self.files = files
             self.check_nothing_dropped(known_tree, files)
             if head is not None:
                 self.check_marker(files)
@@ -415,6 +418,7 @@ class _Sync:
         if outgoing is None:
             sent_revisions = {}
 
+        self.receive_attachments(incoming)
         tombstones = self.tombstones(incoming)
         exports, local_deletions = self.plan_merge(incoming, tombstones, sent_revisions)
         merged = merge_sync(self.store, exports, local_deletions)
@@ -452,7 +456,7 @@ class _Sync:
         new = sorted(
             (path, blob)
             for path, blob in files.items()
-            if path != MARKER_PATH and known.get(path) != blob
+            if path != MARKER_PATH and known.get(path) != blob and not blobs.is_blob_path(path)
         )
         for path, _ in new:
             if not _CHUNK_PATH.fullmatch(path):
@@ -521,12 +525,44 @@ class _Sync:
             versions=versions,
         )
         self.pending_versions = versions
+        new_files = {path: envelope.seal(self.key, path, data)}
+        hashes = blobs.referenced_hashes(cases)
+        for blob_path, source in blobs.outgoing_blobs(self.home, self.key, hashes, files):
+            new_files[blob_path] = envelope.seal(self.key, blob_path, source.read_bytes())
+            self.report.sent_files += 1
         self.report.sent_cases = len(changed)
         self.report.sent_deletions = len(self.sent_deletions)
         sent = {case_uuid: revision for _, case_uuid, revision in changed}
-        return {path: envelope.seal(self.key, path, data)}, sent
+        return new_files, sent
 
     # -- what comes in ----------------------------------------------------------------
+
+    def receive_attachments(self, incoming: list[payload.Chunk]) -> None:
+        """Fetch the files the incoming cases name and this device lacks, before the merge."""
+        wanted = sorted(
+            {
+                h
+                for chunk in incoming
+                for h in chunk.hashes
+                if not blobs.local_file(self.home, h).exists()
+            }
+        )
+        found = {h: self.files.get(blobs.blob_path(self.key, h)) for h in wanted}
+        contents = _read_blobs(self.git, [blob for blob in found.values() if blob])
+        for sha256, blob in found.items():
+            if blob is None:
+                self.report.warnings.append(
+                    f"an attachment (SHA-256 {sha256[:12]}…) is not on the remote yet; the "
+                    "device that has it sends it at its next sync"
+                )
+                continue
+            path = blobs.blob_path(self.key, sha256)
+            try:
+                content = envelope.open_sealed(self.key, path, contents[blob])
+            except envelope.SealError as error:
+                raise IssuenoteError(f"refusing to sync: {error}; nothing was changed") from None
+            blobs.store_file(self.home, sha256, content)
+            self.report.received_files_bytes += len(content)
 
     def tombstones(self, incoming: list[payload.Chunk]) -> dict[str, dict[str, int]]:
         """Every deletion known: what each covers, joined over the devices that deleted."""

@@ -49,6 +49,8 @@ class Chunk:
     # case UUID -> its version vector (device id -> that device's chunk number).
     versions: dict[str, dict[str, int]]
     export: ExportFile
+    # The SHA-256 of every attachment file its cases name.
+    hashes: frozenset[str] = frozenset()
 
 
 def case_documents(store: Store, case_ids: list[int]) -> list[dict[str, Any]]:
@@ -135,7 +137,10 @@ def parse_chunk(path: str, data: bytes) -> Chunk:
         now = max(now, timeparse.from_storage(written_at))
     notebook = json.dumps(document.get("notebook"), ensure_ascii=False).encode()
     export = parse_export(notebook, source=source, now=now)
-    return Chunk(path, device, name, deleted, versions, export)
+    from issuenote.sync.blobs import referenced_hashes
+
+    hashes = frozenset(referenced_hashes(document.get("notebook")))
+    return Chunk(path, device, name, deleted, versions, export, hashes)
 
 
 def _vectors(value: Any) -> bool:
