@@ -718,7 +718,9 @@ def status(home: Path, *, fetch: bool = True) -> dict[str, Any]:
             files = _tree(git, head)
             known = _tree(git, state.last_head) if state.last_head else {}
             info["behind"] = sum(
-                1 for path, blob in files.items() if path != MARKER_PATH and known.get(path) != blob
+                1
+                for path, blob in files.items()
+                if _CHUNK_PATH.fullmatch(path) and known.get(path) != blob
             )
             info["remote_checked"] = True
         except IssuenoteError as error:
