@@ -548,6 +548,19 @@ def calls(draw: st.DrawFn, command: str) -> Call:
                 [[], ["--check"], ["--force"]] if command == "restore" else [[], ["--dry-run"]]
             )
         )
+    elif command == "sync":
+        # No remote answers here: every form is refused, with one line and nothing written.
+        call.reads_only = True
+        call.typed_option = True
+        form = draw(st.sampled_from(["init", "status", "sync"]))
+        if form == "init":
+            call.argv += ["init", "--name", draw(value()), "--", draw(value())]
+        elif form == "status":
+            call.argv += ["status", *draw(st.sampled_from([[], ["--offline"], ["--json"]]))]
+    elif command == "key":
+        call.reads_only = True
+        call.typed_option = True
+        call.argv += ["import", "--", draw(value())]
     else:
         raise AssertionError(f"no fuzz strategy for {command}")
     if call.creates and draw(st.booleans()):
@@ -576,6 +589,8 @@ FUZZED = [
         "backup",
         "restore",
         "import",
+        "sync",
+        "key",
     )
     if name in COMMAND_NAMES
 ]
