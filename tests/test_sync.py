@@ -508,3 +508,38 @@ def test_transactions_private_entries_and_done_steps_sync(tmp_path: Path) -> Non
     assert case["transactions"][0]["amount"] == "1250.000001"
     assert any(entry["done_at"] for entry in case["entries"] if entry["kind"] == "step")
     assert "secret plan" in two.texts()
+
+
+def test_same_entry_amended_on_two_devices(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    one.ok("new", "Case")
+    one.ok("reply", "1", "Wait 24h", "--agent", "Mia", "--ticket", "T-1")
+    settle([one, two])
+    number = json.loads(one.ok("show", "1", "--json").stdout)["entries"][0]["number"]
+    one.ok("amend", "1", str(number), "--text", "Wait 48h (amended on one)")
+    two.ok("amend", "1", str(number), "--ticket", "T-2", "--text", "Wait 72h (amended on two)")
+    for first, second in ((two, one), (one, two)):
+        first.sync()
+        second.sync()
+    settle([one, two])
+    (case,) = assert_converged([one, two])
+    everything = json.dumps(case, ensure_ascii=False)
+    for text in ("Wait 24h", "Wait 48h (amended on one)", "Wait 72h (amended on two)"):
+        assert text in everything, text
+    (reply,) = [entry for entry in case["entries"] if entry["kind"] == "reply"]
+    assert reply["text"] in ("Wait 48h (amended on one)", "Wait 72h (amended on two)")
+    assert any(e["text"].startswith("Sync conflict") for e in case["entries"])
+
+
+def test_entry_removed_on_one_device(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    one.ok("new", "Case")
+    one.ok("note", "1", "typo note")
+    one.ok("note", "1", "good note")
+    settle([one, two])
+    number = json.loads(two.ok("show", "1", "--json").stdout)["entries"][0]["number"]
+    two.ok("rm", "1", str(number), "--yes")
+    settle([one, two])
+    (case,) = assert_converged([one, two])
+    assert [bool(entry.get("deleted_at")) for entry in case["entries"]].count(True) == 1
+    assert "good note" in one.ok("show", "1").stdout
