@@ -106,6 +106,7 @@ def normalised(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     result = [strip(case) for case in cases]
     for case in result:
         case["entries"].sort(key=lambda entry: entry["uuid"])
+        case.get("deleted_entries", []).sort(key=lambda entry: entry["uuid"])
         case["transactions"].sort(key=lambda tx: tx["uuid"])
     return sorted(result, key=lambda case: case["uuid"])
 

@@ -541,5 +541,6 @@ def test_entry_removed_on_one_device(tmp_path: Path) -> None:
     two.ok("rm", "1", str(number), "--yes")
     settle([one, two])
     (case,) = assert_converged([one, two])
-    assert [bool(entry.get("deleted_at")) for entry in case["entries"]].count(True) == 1
+    assert [entry["text"] for entry in case["entries"]] == ["good note"]
+    assert [entry["text"] for entry in case["deleted_entries"]] == ["typo note"]
     assert "good note" in one.ok("show", "1").stdout
