@@ -433,7 +433,7 @@ def test_bad_sync_setting_warns_and_keeps_the_note(tmp_path: Path) -> None:
     (one.home / "config.toml").write_text('sync = "always"\n')
     code, stderr = finished(one.process("note", "1", "kept"))
     assert code == 0
-    assert 'sync must be "manual" or "auto"' in stderr
+    assert "sync" in stderr and "auto" in stderr and "warning" in stderr
     assert len(stderr.strip().splitlines()) == 1
     (one.home / "config.toml").write_text('sync = "manual"\n')
     assert "kept" in one.texts()
