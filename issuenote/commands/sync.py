@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from issuenote.commands import PlainUsageCommand
 from issuenote.commands._common import emit_json, home_of, say, warn
 from issuenote.errors import IssuenoteError
 
@@ -40,6 +41,11 @@ def sync(
     pushes only encrypted files of its own, so git never has a conflict to
     resolve; cases edited on two devices are merged by issuenote, keeping
     both values in sight.
+
+    \b
+    Examples:
+      issuenote sync
+      issuenote sync --json
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -60,7 +66,7 @@ def sync(
         warn(message)
 
 
-@sync_app.command("init")
+@sync_app.command("init", cls=PlainUsageCommand)
 def init(
     ctx: typer.Context,
     remote: Annotated[
@@ -82,6 +88,11 @@ def init(
     To join from a second device, set ISSUENOTE_KEY to the key that
     `issuenote key export` shows on the first. A wrong key is refused and
     nothing is written.
+
+    \b
+    Examples:
+      issuenote sync init git@github.com:me/cases.git --name laptop
+      issuenote sync init /media/usb/cases.git
     """
     from issuenote.sync import engine
 
@@ -102,7 +113,7 @@ def init(
     say(_summary(report))
 
 
-@sync_app.command("status")
+@sync_app.command("status", cls=PlainUsageCommand)
 def status(
     ctx: typer.Context,
     offline: Annotated[
@@ -110,7 +121,13 @@ def status(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Where sync stands: remote, device, last sync, changes waiting each way."""
+    """Where sync stands: remote, device, last sync, changes waiting each way.
+
+    \b
+    Examples:
+      issuenote sync status
+      issuenote sync status --offline --json
+    """
     from issuenote.parse import timeparse
     from issuenote.sync import engine
 
@@ -171,7 +188,7 @@ def _summary(report: Any) -> str:
 # -- key ----------------------------------------------------------------------------
 
 
-@key_app.command("export")
+@key_app.command("export", cls=PlainUsageCommand)
 def key_export(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
@@ -180,6 +197,11 @@ def key_export(
 
     Anyone with the key and the remote can read every case: keep it like a
     password. On a terminal it asks first.
+
+    \b
+    Examples:
+      issuenote key export
+      issuenote key export --yes
     """
     from issuenote.commands._common import open_store
     from issuenote.safety.keys import encode_key
@@ -200,7 +222,7 @@ def key_export(
     sys.stdout.write(encode_key(key) + "\n")
 
 
-@key_app.command("import")
+@key_app.command("import", cls=PlainUsageCommand)
 def key_import(
     ctx: typer.Context,
     key: Annotated[
@@ -212,11 +234,18 @@ def key_import(
         ),
     ] = None,
 ) -> None:
-    """Keep a key from another device for this notebook (in the OS keyring, else a key file).
+    """Keep a key from another device for this notebook.
+
+    It goes where a new key would: the OS keyring, else the key file.
 
     Needed only if this notebook should open data written under that key
     without ISSUENOTE_KEY set. A notebook already encrypted under another key
     is refused.
+
+    \b
+    Examples:
+      issuenote key import
+      issuenote key import -
     """
     from issuenote.commands._common import open_store
     from issuenote.safety.fieldcrypt import key_check_value
