@@ -86,8 +86,8 @@ def amend(
 
 def undo(
     ctx: typer.Context,
-    change: Annotated[
-        int | None,
+    change_ref: Annotated[
+        str | None,
         typer.Argument(
             metavar="[N]",
             help="Revert every change back to change N (see --list); default: the last one.",
@@ -108,6 +108,8 @@ def undo(
       issuenote undo --list      # the last 20 changes
       issuenote undo 12 --yes    # back to before change 12
     """
+    # Read as text, so `undo ''` or `undo x` is our one-line error, not a usage error.
+    change = _change_number(change_ref)
     if not notebook_exists(ctx):
         raise IssuenoteError("nothing to undo: the notebook is empty")
     with open_store(ctx, create=False) as store:
@@ -128,6 +130,20 @@ def undo(
         emit_json({"undone": [_change_json(c) for c in done]})
     else:
         say("Undone." if len(done) == 1 else f"Undone {len(done)} changes.")
+
+
+def _change_number(ref: str | None) -> int | None:
+    if ref is None:
+        return None
+    cleaned = ref.strip()
+    if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > 18:
+        from issuenote.textsafe import printable
+
+        shown = printable(ref[:40], single_line=True)
+        raise IssuenoteError(
+            f"no change {shown!r}: give a change number from `issuenote undo --list`"
+        )
+    return int(cleaned)
 
 
 def _describe(planned: list[dict[str, Any]]) -> list[str]:
