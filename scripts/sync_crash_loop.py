@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-LOCAL_KEYS = frozenset({"id", "number", "exported_at", "notebook", "open_steps"})
+LOCAL_KEYS = frozenset({"id", "number", "exported_at", "notebook", "open_steps", "chain_head"})
 
 
 def issuenote_executable() -> str:

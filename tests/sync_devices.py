@@ -19,8 +19,9 @@ from typer.testing import CliRunner, Result
 
 from issuenote.cli import app
 
-# Fields that are this device's own numbering or the moment of the export.
-_LOCAL_KEYS = frozenset({"id", "number", "exported_at", "notebook", "open_steps"})
+# Fields that are this device's own: its numbering, the moment of the export, and the
+# head of its tamper-evident chain (each device chains what it recorded, in its order).
+_LOCAL_KEYS = frozenset({"id", "number", "exported_at", "notebook", "open_steps", "chain_head"})
 
 
 def git(*args: str, cwd: Path | None = None) -> str:
