@@ -427,16 +427,17 @@ def test_failed_background_sync_is_reported_once(tmp_path: Path) -> None:
     assert "1 case" in one.sync().stdout
 
 
-def test_bad_sync_setting_warns_and_keeps_the_note(tmp_path: Path) -> None:
+def test_bad_sync_setting_is_refused_like_any_bad_setting(tmp_path: Path) -> None:
     (one,) = make_devices(tmp_path, 1)
     one.ok("new", "Case")
+    before = dump(one)
     (one.home / "config.toml").write_text('sync = "always"\n')
-    code, stderr = finished(one.process("note", "1", "kept"))
-    assert code == 0
-    assert "sync" in stderr and "auto" in stderr and "warning" in stderr
+    code, stderr = finished(one.process("note", "1", "not kept"))
+    assert code == 1
+    assert "sync" in stderr and "manual, auto" in stderr
     assert len(stderr.strip().splitlines()) == 1
-    (one.home / "config.toml").write_text('sync = "manual"\n')
-    assert "kept" in one.texts()
+    assert dump(one) == before
+    assert not (one.home / "sync" / "auto-pending").exists()
 
 
 def test_doctor_reports_sync(tmp_path: Path) -> None:
