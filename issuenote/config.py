@@ -3,6 +3,7 @@
     language = "zh"              # default language of exports (en, zh, ko)
     timezone = "Asia/Seoul"      # show times in this zone instead of the system's
     due_hour = 10                # `--due tomorrow` means 10:00
+    sync = "auto"                # sync in the background after each recording command
 
     [channels.OKX]               # add to the shipped list of official channels
     domains = ["okx.com"]
@@ -207,6 +208,14 @@ SETTINGS: tuple[Setting, ...] = (
         "table",
         default_label="the shipped list only",
     ),
+    Setting(
+        "sync",
+        "auto: sync in the background after each recording command (after `sync init`); "
+        "manual: only when you run `issuenote sync`.",
+        "choice",
+        choices=("manual", "auto"),
+        default="manual",
+    ),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 KNOWN_KEYS = tuple(SETTINGS_BY_KEY)
@@ -282,6 +291,11 @@ def unset(home: Path, key: str) -> bool:
     del document[entry.key]
     _write(home, document)
     return True
+
+
+def sync_mode(home: Path) -> str:
+    """`manual` (sync when asked) or `auto` (also in the background after each recording)."""
+    return str(get(home, "sync"))
 
 
 def default_language(home: Path) -> str | None:

@@ -72,6 +72,7 @@ def examine(home: Path, *, fix: bool = False) -> Report:
     try:
         _check_database(report, store)
         _check_key(report, store)
+        _check_sync(report, home, store)
         _check_evidence(report, store, fix=fix)
     finally:
         store.close()
@@ -183,6 +184,49 @@ def _check_key(report: Report, store: Any) -> None:
         report.add("warn", "key", explanation)
     else:
         report.add("ok", "key", explanation)
+
+
+def _check_sync(report: Report, home: Path, store: Any) -> None:
+    """Remote, last success, changes not sent yet, a failed background sync. No network."""
+    from issuenote.sync import auto, state
+
+    try:
+        sync_state = state.load_state(home)
+    except IssuenoteError as error:
+        report.add("fail", "sync", str(error))
+        return
+    if sync_state is None:
+        report.facts["sync"] = None
+        report.add("ok", "sync", "not set up (`issuenote sync init REMOTE` to use a git remote)")
+        return
+    revisions = store.case_revisions()
+    pending = sum(
+        1
+        for case_uuid, (_, revision, _) in revisions.items()
+        if sync_state.published.get(case_uuid) != revision
+    ) + sum(1 for case_uuid in sync_state.published if case_uuid not in revisions)
+    failure = auto.read_failure(home)
+    report.facts["sync"] = {
+        "remote": sync_state.remote,
+        "device_name": sync_state.device_name,
+        "last_sync_at": sync_state.last_sync_at,
+        "pending_cases": pending,
+        "background_failure": failure,
+    }
+    from issuenote.parse import timeparse
+
+    last = sync_state.last_sync_at
+    when = timeparse.format_local(last, style="long") if last else "never"
+    detail = (
+        f"with {sync_state.remote} as {sync_state.device_name!r}; last success {when}; "
+        f"{pending} changed case(s) not sent yet"
+    )
+    if failure:
+        report.add("warn", "sync", f"{detail}; the last background sync failed {failure}")
+    elif not (state.sync_dir(home) / state.REPO_DIR).is_dir():
+        report.add("fail", "sync", f"{detail}; its git folder is missing (run sync init again)")
+    else:
+        report.add("ok", "sync", detail)
 
 
 def _check_evidence(report: Report, store: Any, *, fix: bool) -> None:

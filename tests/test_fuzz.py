@@ -581,6 +581,19 @@ def calls(draw: st.DrawFn, command: str) -> Call:
                 [[], ["--check"], ["--force"]] if command == "restore" else [[], ["--dry-run"]]
             )
         )
+    elif command == "sync":
+        # No remote answers here: every form is refused, with one line and nothing written.
+        call.reads_only = True
+        call.typed_option = True
+        form = draw(st.sampled_from(["init", "status", "sync"]))
+        if form == "init":
+            call.argv += ["init", "--name", draw(value()), "--", draw(value())]
+        elif form == "status":
+            call.argv += ["status", *draw(st.sampled_from([[], ["--offline"], ["--json"]]))]
+    elif command == "key":
+        call.reads_only = True
+        call.typed_option = True
+        call.argv += ["import", "--", draw(value())]
     elif command == "attach":
         # The files do not exist (their names are fuzzed): the refusal path, with odd names.
         call.argv += [case, *(file_argument(draw(value())) for _ in range(draw(st.integers(1, 3))))]
@@ -654,6 +667,8 @@ FUZZED = [
         "backup",
         "restore",
         "import",
+        "sync",
+        "key",
         "attach",
         "attachments",
         "open",

@@ -40,6 +40,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),
     ("import", "notebook", "import_"),
+    ("sync", "sync", "sync_app"),
+    ("key", "sync", "key_app"),
     ("config", "config", "config_app"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),

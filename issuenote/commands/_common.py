@@ -45,6 +45,23 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
             warn(message)
     finally:
         store.close()
+    _after_command(home, recorded=create)
+
+
+def _after_command(home: Path, *, recorded: bool) -> None:
+    """Sync's part of every command: a failed background sync is told once; auto sync."""
+    if not (home / "sync").is_dir():  # one stat for notebooks that do not sync
+        return
+    from issuenote.sync import auto
+
+    failure = auto.report_failure_once(home)
+    if failure:
+        warn(f"the background sync failed {failure}; run `issuenote sync` to retry")
+    if recorded:
+        import atexit
+
+        # At exit, after the command has printed its confirmation: the user never waits.
+        atexit.register(auto.after_recording, home)
 
 
 PASTE_HINT = "Paste the text, then press Ctrl-D on a new line (Ctrl-C cancels)."

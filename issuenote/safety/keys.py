@@ -180,6 +180,45 @@ def load_key(home: Path, notebook_id: str, *, kcv: str | None, create: bool) -> 
     return _create_key_file_or_adopt(path, key, keyring)
 
 
+def install_key(home: Path, notebook_id: str, key: bytes, *, kcv: str | None) -> KeyInfo:
+    """Keep a key brought from another device (`key import`, or `sync init` with ISSUENOTE_KEY).
+
+    Stored where a new key would be (the OS keyring, else the key file). A
+    notebook already encrypted under another key is refused, and so is a
+    different key already stored here: it is never replaced, since it may be
+    the only copy. The caller records the key check value when ``kcv`` is None.
+    """
+    _check_notebook_id(notebook_id)
+    if kcv is not None and not fieldcrypt.verify_key(key, kcv):
+        raise KeyMismatchError(
+            "this key does not open this notebook's encrypted fields: the notebook already "
+            "has data under another key (sync and key import need a notebook with no "
+            "encrypted data yet, or the same key)"
+        )
+    path = key_file_path(home)
+    key_file = _read_key_file(path)
+    if key_file.key is not None:
+        if key_file.key == key:
+            return KeyInfo(key, "file", f"key file {path}", created=False)
+        raise IssuenoteError(
+            f"a different key is already stored in {path}; move it away (keep a copy) and try again"
+        )
+    if key_file.exists:
+        raise IssuenoteError(f"{key_file.problem}; fix it or move it away, then try again")
+    keyring = _Keyring(_keyring_timeout())
+    stored = keyring.get(notebook_id)
+    if stored is not None:
+        if stored == key:
+            return KeyInfo(key, "keyring", keyring.name, created=False)
+        raise IssuenoteError(
+            f"a different key is already stored for this notebook in {keyring.name}; "
+            "remove that entry (keep a copy) and try again"
+        )
+    if keyring.store(notebook_id, key):
+        return KeyInfo(key, "keyring", keyring.name, created=True)
+    return _create_key_file_or_adopt(path, key, keyring)
+
+
 def describe_key_location(home: Path, notebook_id: str, kcv: str | None) -> dict[str, Any]:
     """Say where the key is and why, for ``doctor``; never raises for a bad setup.
 

@@ -17,6 +17,13 @@ What happens to each record of the file (issuenote.importer has checked it):
   whatever its UUID.
 
 Everything runs in one write transaction: all of the file, or nothing.
+
+Sync (`merge_sync`) merges the files of the other devices with one change of
+rule, so that every device ends with the same notebook whatever the order: a
+field set differently on two devices takes the value of the copy edited last
+(the later `updated_at`; on a tie, the larger value), on every device alike,
+and the other value goes into a note whose text and UUID are the same on
+every device that writes it, so the union of notes stays one note.
 Account references and private texts are sealed by the notebook's vault, as
 when they are recorded.
 """
@@ -24,6 +31,7 @@ when they are recorded.
 from __future__ import annotations
 
 import json
+import uuid as uuids
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,6 +133,46 @@ class MergeReport:
         }
 
 
+@dataclass
+class SyncMerge:
+    """What `merge_sync` did, and each case's revision just before and just after."""
+
+    report: MergeReport
+    deleted: list[int]
+    revisions_before: dict[str, int]
+    revisions_after: dict[str, int]
+
+
+def merge_sync(
+    store: Store,
+    exports: list[tuple[ExportFile, frozenset[str]]],
+    deletions: dict[str, int],
+) -> SyncMerge:
+    """Merge other devices' files and apply their deletions, in one transaction.
+
+    Each file comes with the UUIDs of its cases that simply replace the copy
+    here (it already includes this copy, which did not change since): the
+    file's values are taken without a conflict note. The others are merged
+    with sync's conflict rule. ``deletions`` maps a case UUID to the revision
+    it had when sync decided to delete it: a case written to since (a note
+    typed while the sync ran) is kept.
+    """
+    report = MergeReport()
+    deleted: list[int] = []
+    with store.writing():
+        before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+        for export, forward in exports:
+            merger = _Merger(store, export, dry_run=False, sync=True, forward=forward)
+            merger.report = report
+            merger.run()
+        for uuid, (case_id, revision, _) in store.case_revisions().items():
+            if uuid in deletions and deletions[uuid] == revision == before.get(uuid):
+                store.delete_case(case_id)
+                deleted.append(case_id)
+        after = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+    return SyncMerge(report, deleted, before, after)
+
+
 class _DryRun(Exception):
     """Rolls the write transaction back once a dry run has counted everything."""
 
@@ -161,12 +209,24 @@ def merge_export(
 
 class _Merger:
     def __init__(
-        self, store: Store, export: ExportFile, *, dry_run: bool, files: dict[str, Path]
+        self,
+        store: Store,
+        export: ExportFile,
+        *,
+        dry_run: bool,
+        files: dict[str, Path] | None = None,
+        sync: bool = False,
+        forward: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
+        self.sync = sync
+        self.forward = forward
+        self.quiet = False  # in sync: this case fast-forwards, no conflict note
+        # In sync: whether the file's copy of the current case was edited last.
+        self.file_newer: bool | None = None
         self.conn = store.conn
         self.export = export
-        self.files = files
+        self.files = files or {}
         self.created_blobs: list[str] = []
         self.dry_run = dry_run
         self.now = timeparse.to_storage(timeparse.utc_now())
@@ -332,6 +392,8 @@ class _Merger:
 
     def merge_revisions(self, entry: ImportedEntry) -> bool:
         """Add the file's revisions missing here; the same revision saying otherwise is refused."""
+        if self.sync:
+            return self.unite_revisions(entry)
         here = {
             row["revision"]: row
             for row in self.conn.execute(
@@ -370,6 +432,47 @@ class _Merger:
                     "differs from the same revision here"
                 )
         return added
+
+    def unite_revisions(self, entry: ImportedEntry) -> bool:
+        """Sync: an entry amended on two devices keeps every version from both.
+
+        Each device numbered its own amendments, so the same number can name two
+        different versions. The union of both sides' versions is ordered by when
+        each was made (then by content) and numbered again from 1: the same list
+        on every device, whatever the order of syncs.
+        """
+        here: list[tuple[str, str, str]] = []
+        for row in self.conn.execute(
+            "SELECT change, made_at, fields FROM entry_revisions WHERE entry_uuid = ? "
+            "ORDER BY revision",
+            (entry.uuid,),
+        ):
+            fields = json.loads(row["fields"])
+            if fields.get("private"):
+                for column in _SEALED_ENTRY_COLUMNS:
+                    fields[column] = self.unseal(fields.get(column), "entries", column, entry.uuid)
+            if any(value is _UNREADABLE for value in fields.values()):
+                return False  # cannot compare without the key; leave them as they are
+            here.append((row["made_at"], row["change"], json.dumps(fields, sort_keys=True)))
+        theirs = [
+            (r.made_at, r.change, json.dumps(r.fields, sort_keys=True)) for r in entry.revisions
+        ]
+        united = sorted(set(here) | set(theirs))
+        if united == here:
+            return False
+        self.conn.execute("DELETE FROM entry_revisions WHERE entry_uuid = ?", (entry.uuid,))
+        for number, (made_at, change, fields_json) in enumerate(united, start=1):
+            self.insert(
+                "entry_revisions",
+                {
+                    "entry_uuid": entry.uuid,
+                    "revision": number,
+                    "change": change,
+                    "made_at": made_at,
+                    "fields": self.revision_fields(entry.uuid, json.loads(fields_json)),
+                },
+            )
+        return True
 
     def add_transaction(self, case_id: int, transaction: ImportedTransaction) -> None:
         record: dict[str, Any] = {}
@@ -462,6 +565,13 @@ class _Merger:
         case_id = int(row["id"])
         differences: list[Difference] = []
         changes: dict[str, Any] = {}
+        self.quiet = case.uuid in self.forward
+        if self.quiet:
+            self.file_newer = True
+        elif row["updated_at"] != case.updated_at:
+            self.file_newer = case.updated_at > row["updated_at"]
+        else:
+            self.file_newer = None  # a tie: the larger value wins, field by field
         for name in _CASE_COMPARED:
             self.compare(name, row[name], case.fields[name], changes, differences)
 
@@ -476,6 +586,9 @@ class _Merger:
             elif here is None:
                 changes["account"] = self.seal(imported_account, "cases", "account", case.uuid)
             elif here != imported_account:
+                if self.sync and self.file_wins(here, imported_account):
+                    changes["account"] = self.seal(imported_account, "cases", "account", case.uuid)
+                    here, imported_account = imported_account, here
                 differences.append(
                     Difference("account reference", here, imported_account, sensitive=True)
                 )
@@ -511,8 +624,21 @@ class _Merger:
             return
         if here is None:
             changes[name] = imported
+        elif self.sync and self.file_wins(here, imported):
+            changes[name] = imported
+            differences.append(Difference(label or name, imported, here, sensitive))
         else:
             differences.append(Difference(label or name, here, imported, sensitive))
+
+    def entry_label(self, row: dict[str, Any]) -> str:
+        """An entry's number here; in sync its UUID's start, the same on every device."""
+        return str(row["uuid"])[:8] if self.sync else str(row["number"])
+
+    def file_wins(self, here: Any, imported: Any) -> bool:
+        """Sync's rule for a field set differently on two devices; the same on every device."""
+        if self.file_newer is not None:
+            return self.file_newer
+        return json.dumps(imported, ensure_ascii=False) > json.dumps(here, ensure_ascii=False)
 
     def merge_status(
         self,
@@ -533,7 +659,12 @@ class _Merger:
         latest_status = None if latest is None else latest["new_status"]
         if latest_status == imported:
             changes["status"] = imported
-        elif latest_status != here:
+        elif latest_status == here and not self.quiet:
+            return
+        elif self.sync and self.file_wins(here, imported):
+            changes["status"] = imported
+            differences.append(Difference("status", imported, here))
+        else:
             differences.append(Difference("status", here, imported))
 
     def merge_entry(
@@ -562,6 +693,13 @@ class _Merger:
         if entry.deleted_at is not None and row["deleted_at"] is None:
             changes["deleted_at"] = entry.deleted_at  # deleted on the other machine
         sensitive = private or bool(entry.fields["private"])
+        if self.sync and _is_sync_note(entry.uuid):
+            # A conflict note sync wrote: the same text on every device, only its time may
+            # differ (when each device met the conflict); the earliest time is kept, quietly.
+            if entry.fields["at"] < row["at"]:
+                self.update("entries", int(row["id"]), {"at": entry.fields["at"]})
+                return True
+            return False
         for name in _ENTRY_COMPARED:
             if here[name] is _UNREADABLE:
                 continue
@@ -571,7 +709,7 @@ class _Merger:
                 entry.fields[name],
                 changes,
                 differences,
-                label=f"entry {row['number']} ({row['kind']}) {name.replace('_', ' ')}",
+                label=f"entry {self.entry_label(row)} ({row['kind']}) {name.replace('_', ' ')}",
                 sensitive=sensitive and name in _SEALED_ENTRY_COLUMNS,
             )
         if private:
@@ -654,11 +792,30 @@ class _Merger:
         self, case_id: int, case: ImportedCase, differences: list[Difference]
     ) -> bool:
         """Write the imported values into a note on the case; False if it is already there."""
-        if not differences:
+        if not differences or self.quiet:
             return False
-        text = _conflict_text(self.export, differences)
+        if self.sync:
+            differences = sorted(differences, key=lambda d: d.label)
+        text = (
+            _sync_conflict_text(differences)
+            if self.sync
+            else _conflict_text(self.export, differences)
+        )
         private = any(d.sensitive for d in differences)
         fields = [d.label for d in differences]
+        note_uuid = new_uuid()
+        noted_at = self.now
+        if self.sync:
+            # Every device that meets this difference writes this very note: one UUID, one time.
+            note_uuid = str(uuids.uuid5(_SYNC_NOTES, f"{case.uuid}\n{int(private)}\n{text}"))
+            existing_note = self.one("SELECT number FROM entries WHERE uuid = ?", note_uuid)
+            if existing_note is not None:
+                self.report.conflicts.append(
+                    Conflict(case_id, fields, int(existing_note["number"]), already_noted=True)
+                )
+                return False
+            here_row = self.one("SELECT updated_at FROM cases WHERE id = ?", case_id)
+            noted_at = max(case.updated_at, here_row["updated_at"] if here_row else "")
         for row in self.conn.execute(
             "SELECT id, number, uuid, text, private FROM entries WHERE case_id = ? "
             "AND kind = 'note' AND private = ?",
@@ -670,7 +827,6 @@ class _Merger:
                     Conflict(case_id, fields, int(row["number"]), already_noted=True)
                 )
                 return False
-        note_uuid = new_uuid()
         note_number = self.store.next_entry_number(case_id)
         self.insert(
             "entries",
@@ -680,11 +836,11 @@ class _Merger:
                 "number": note_number,
                 "kind": "note",
                 "text": self.seal(text, "entries", "text", note_uuid) if private else text,
-                "at": self.now,
+                "at": noted_at,
                 "flags": "[]",
                 "warnings": "[]",
                 "private": int(private),
-                "created_at": self.now,
+                "created_at": noted_at,
             },
         )
         self.report.conflicts.append(Conflict(case_id, fields, note_number))
@@ -697,6 +853,29 @@ class _Unreadable:
 
 
 _UNREADABLE: Any = _Unreadable()
+_SYNC_NOTES = uuids.UUID("6f1d3c52-8e0b-4c3a-9a57-2f0e5d7b1c44")
+
+
+def _is_sync_note(entry_uuid: str) -> bool:
+    try:
+        return uuids.UUID(entry_uuid).version == 5
+    except ValueError:
+        return False
+
+
+def _sync_conflict_text(differences: list[Difference]) -> str:
+    """The note sync leaves when two devices set a field differently; alike on both."""
+    lines = [
+        "Sync conflict: this case was changed on two devices. The copy changed last was "
+        "kept; the other values are recorded below.",
+    ]
+    if any(d.label.endswith(("at", "due")) for d in differences):
+        lines[0] += " Times are in UTC."
+    for difference in differences:
+        kept = json.dumps(difference.here, ensure_ascii=False)
+        other = json.dumps(difference.imported, ensure_ascii=False)
+        lines.append(f"- {difference.label}: kept {kept}; other {other}")
+    return "\n".join(lines)
 
 
 def _conflict_text(export: ExportFile, differences: list[Difference]) -> str:

@@ -490,6 +490,57 @@ def _chain_existing_entries(db: Database) -> None:
             previous = link
 
 
+# Tables whose rows belong to a case, and the column that names it.
+_CASE_CHILDREN = ("entries", "transactions", "case_tags")
+
+
+@migrations(name="m006_sync")
+def m006_sync(db: Database) -> None:
+    """A revision number per case, bumped by every write that touches it, for sync.
+
+    Sync publishes the cases that changed since it last published, and
+    updated_at (whole seconds) cannot tell two writes in one second apart.
+    Triggers keep the numbers, so no writer has to remember to: a new table
+    that belongs to a case gets a trigger in its own migration.
+    """
+    db.execute(
+        """
+        CREATE TABLE case_revisions (
+            case_uuid TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX case_revisions_revision ON case_revisions (revision)")
+    bump = (
+        "INSERT INTO case_revisions (case_uuid, revision) "
+        "SELECT {uuid}, (SELECT coalesce(max(revision), 0) + 1 FROM case_revisions) {where} "
+        "ON CONFLICT (case_uuid) DO UPDATE SET revision = excluded.revision"
+    )
+    for event in ("INSERT", "UPDATE"):
+        db.execute(
+            f"CREATE TRIGGER cases_sync_{event.lower()} AFTER {event} ON cases BEGIN "
+            + bump.format(uuid="NEW.uuid", where="WHERE true")
+            + "; END"
+        )
+    db.execute(
+        "CREATE TRIGGER cases_sync_delete AFTER DELETE ON cases BEGIN "
+        "DELETE FROM case_revisions WHERE case_uuid = OLD.uuid; END"
+    )
+    for table in _CASE_CHILDREN:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            # A case deleted with its children: no case row left, so nothing is bumped.
+            db.execute(
+                f"CREATE TRIGGER {table}_sync_{event.lower()} AFTER {event} ON {table} BEGIN "
+                + bump.format(uuid="cases.uuid", where=f"FROM cases WHERE cases.id = {row}.case_id")
+                + "; END"
+            )
+    db.execute(
+        "INSERT INTO case_revisions (case_uuid, revision) "
+        "SELECT uuid, row_number() OVER (ORDER BY id) FROM cases"
+    )
+
+
 def apply(db: Database) -> None:
     """Apply what is pending; the caller holds the write lock."""
     registered = len(migrations._migrations)

@@ -231,6 +231,19 @@ class Store(EvidenceQueries):
     def delete_case(self, case_id: int) -> None:
         self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
 
+    def case_revisions(self) -> dict[str, tuple[int, int, str]]:
+        """Every case's UUID -> (number, revision, updated_at), for sync to find changes.
+
+        The revision grows with every write that touches the case (m006's triggers).
+        """
+        rows = self.conn.execute(
+            "SELECT c.uuid, c.id, coalesce(r.revision, 0) AS revision, c.updated_at "
+            "FROM cases c LEFT JOIN case_revisions r ON r.case_uuid = c.uuid"
+        )
+        return {
+            row["uuid"]: (int(row["id"]), int(row["revision"]), row["updated_at"]) for row in rows
+        }
+
     def case_row(self, case_id: int) -> dict[str, Any]:
         row = self._one("SELECT * FROM cases WHERE id = ?", [case_id])
         if row is None:
