@@ -136,6 +136,7 @@ def create_case(
     description: str | None = None,
     tags: Iterable[str] = (),
     language: str | None = None,
+    request: str | None = None,
     redact: bool = False,
 ) -> int:
     fields: dict[str, Any] = {
@@ -146,6 +147,7 @@ def create_case(
         "occurred_at": past_time(occurred, "time it happened") if occurred else None,
         "description": clean_text(description, "description", required=False, redact=redact),
         "language": choose("language", language) if language else None,
+        "request": clean_text(request, "request", required=False, redact=redact),
     }
     clean = clean_tags(tags, redact=redact)
     with store.writing():
@@ -163,6 +165,7 @@ def edit_case(
     occurred: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    request: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     redact: bool = False,
@@ -184,6 +187,9 @@ def edit_case(
         )
     if language is not None:
         changes["language"] = choose("language", language)
+    if request is not None:
+        # an empty request clears it: exports fall back to the category's stock sentence
+        changes["request"] = clean_text(request, "request", required=False, redact=redact) or None
     added, removed = clean_tags(add_tags, redact=redact), clean_tags(remove_tags)
     if not changes and not added and not removed:
         raise IssuenoteError("nothing to change; give at least one option (see --help)")

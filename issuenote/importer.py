@@ -477,6 +477,7 @@ class _Checker:
             "status": self.choice(path, record, "status", "status") or "open",
             "language": self.choice(path, record, "language", "language"),
             "description": self.long_text(path, record, "description", "description"),
+            "request": self.long_text(path, record, "request", "request"),
             "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
         }
         account, masked = self.account(path, record)

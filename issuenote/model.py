@@ -28,6 +28,7 @@ CASE_FIELDS = (
     "language",
     "description",
     "occurred_at",
+    "request",
 )
 ENTRY_FIELDS = (
     "kind",

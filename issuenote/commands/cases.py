@@ -61,6 +61,16 @@ DescriptionOption = Annotated[
         show_default=False,
     ),
 ]
+RequestOption = Annotated[
+    str | None,
+    typer.Option(
+        "--request",
+        metavar="TEXT",
+        help="What you want support to do (exports show it instead of a stock sentence); "
+        "- reads stdin.",
+        show_default=False,
+    ),
+]
 LangOption = Annotated[
     str | None,
     typer.Option(
@@ -82,6 +92,7 @@ def new(
         typer.Option("--tag", metavar="T", help="A tag (repeat for more).", show_default=False),
     ] = None,
     lang: LangOption = None,
+    request: RequestOption = None,
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -89,6 +100,8 @@ def new(
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
+    if request == "-":
+        request = read_text(request, what="request")
     with open_store(ctx) as store:
         case_id = actions.create_case(
             store,
@@ -100,6 +113,7 @@ def new(
             description=description,
             tags=tag or [],
             language=lang,
+            request=request,
             redact=redact,
         )
         doc = store.case_document(case_id)
@@ -203,6 +217,7 @@ def edit(
     occurred: OccurredOption = None,
     description: DescriptionOption = None,
     lang: LangOption = None,
+    request: RequestOption = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", metavar="T", help="Add a tag.", show_default=False)
     ] = None,
@@ -215,11 +230,14 @@ def edit(
 ) -> None:
     """Change a case's fields or tags.
 
-    Title, platform, category, account, time, description, language; --tag adds
-    a tag and --untag removes one.
+    Title, platform, category, account, time, description, language, request
+    (--request "" goes back to the category's stock sentence); --tag adds a tag
+    and --untag removes one.
     """
     if description == "-":
         description = read_text(description, what="description")
+    if request == "-":
+        request = read_text(request, what="request")
     with open_store(ctx) as store:
         case_id = actions.edit_case(
             store,
@@ -231,6 +249,7 @@ def edit(
             occurred=occurred,
             description=description,
             language=lang,
+            request=request,
             add_tags=tag or [],
             remove_tags=untag or [],
             redact=redact,

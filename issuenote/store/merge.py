@@ -41,7 +41,15 @@ if TYPE_CHECKING:
     )
 
 # Compared one to one; status, account, flags, warnings and done_at have rules of their own.
-_CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
+_CASE_COMPARED = (
+    "title",
+    "platform",
+    "category",
+    "language",
+    "description",
+    "request",
+    "occurred_at",
+)
 _ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
 _TX_COMPARED = ("chain", "asset", "amount", "kind", "at")
 _SEALED_ENTRY_COLUMNS = ("text", "suggests")

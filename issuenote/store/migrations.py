@@ -112,6 +112,12 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE INDEX transactions_txid ON transactions (txid)")
 
 
+@migrations(name="m008_request")
+def m008_request(db: Database) -> None:
+    """The user's own request to support (what they want done), shown in every export."""
+    db.execute("ALTER TABLE cases ADD COLUMN request TEXT")
+
+
 def apply(db: Database) -> None:
     """Apply what is pending; the caller holds the write lock."""
     registered = len(migrations._migrations)

@@ -452,6 +452,7 @@ class Store:
             "language": case["language"],
             "tags": self.case_tags(case_id),
             "description": case["description"],
+            "request": case["request"],
             "occurred_at": when(case["occurred_at"]),
             "created_at": when(case["created_at"]),
             "updated_at": when(case["updated_at"]),
