@@ -1,6 +1,7 @@
 """The notebook's own settings: `<home>/config.toml`, optional and hand-edited.
 
     language = "zh"              # default language of exports (en, zh, ko)
+    name = "Alice Chen"          # signs the e-mail export
 
     [channels.OKX]               # add to the shipped list of official channels
     domains = ["okx.com"]
@@ -18,7 +19,7 @@ from typing import Any
 from issuenote.errors import IssuenoteError
 
 CONFIG_NAME = "config.toml"
-KNOWN_KEYS = ("language", "channels")
+KNOWN_KEYS = ("language", "name", "channels")
 
 
 def load_config(home: Path) -> dict[str, Any]:
@@ -52,3 +53,15 @@ def default_language(home: Path) -> str | None:
     if not isinstance(language, str):
         raise IssuenoteError(f'{home / CONFIG_NAME}: language must be a string such as "zh"')
     return choose("language", language)
+
+
+def user_name(home: Path) -> str | None:
+    """The name that signs the e-mail export, if the user set one."""
+    name = load_config(home).get("name")
+    if name is None:
+        return None
+    if not isinstance(name, str) or "\n" in name or not name.strip():
+        raise IssuenoteError(
+            f'{home / CONFIG_NAME}: name must be one line of text, such as "Alice Chen"'
+        )
+    return name.strip()

@@ -43,7 +43,21 @@ _CASE_KEYS = frozenset(
     | _CASE_DERIVED
 )
 _ENTRY_KEYS = frozenset({"id", "uuid", *ENTRY_FIELDS})
-_TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url"})
+# id_type, order_id, network, address and memo are what exports write beside
+# the stored fields (derived, or not stored by this version): read, not kept.
+_TRANSACTION_KEYS = frozenset(
+    {
+        "id",
+        "uuid",
+        *TRANSACTION_FIELDS,
+        "explorer_url",
+        "id_type",
+        "order_id",
+        "network",
+        "address",
+        "memo",
+    }
+)
 
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
@@ -714,6 +728,8 @@ class _Checker:
         values = record.get("warnings") or []
         if not isinstance(values, list):
             self.fail((*path, "warnings"), "must be a list of texts")
+        # an export writes each warning as {"code": ..., "text": ...}: the text is kept
+        values = [v.get("text") if isinstance(v, dict) else v for v in values]
         for index, warning in enumerate(values):
             where = (*path, "warnings", index)
             if not isinstance(warning, str) or not warning.strip():

@@ -120,11 +120,19 @@ def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None =
         header.add_row("Tags", _t(", ".join(doc["tags"]), single_line=True))
     tickets = ", ".join(t["ticket"] for t in doc["tickets"])
     header.add_row("Tickets", _t(tickets or "none yet", "" if tickets else "dim", single_line=True))
-    agents = ", ".join(
-        " ".join(p for p in (a["name"], f"({a['agent_id']})" if a["agent_id"] else None) if p)
-        for a in doc["agents"]
-    )
+    from issuenote.model import SUSPICIOUS_FLAGS
+
+    def named(agent: dict[str, Any]) -> str:
+        shown = (agent["name"], f"({agent['agent_id']})" if agent["agent_id"] else None)
+        return " ".join(p for p in shown if p)
+
+    # impostors are not support: listed apart, never among the agents
+    fake = [a for a in doc["agents"] if set(a.get("flags") or []) & set(SUSPICIOUS_FLAGS)]
+    agents = ", ".join(named(a) for a in doc["agents"] if a not in fake)
     header.add_row("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True))
+    if fake:
+        impostors = "⚠ " + ", ".join(named(a) for a in fake) + " (flagged: not support)"
+        header.add_row("Suspicious", _t(impostors, "bold red", single_line=True))
     header.add_row("Updated", _t(f"{_when(doc['updated_at'])}"))
     parts.append(header)
     for problem in doc.get("unreadable", []):

@@ -17,6 +17,7 @@ from typing import Any
 from issuenote.errors import IssuenoteError
 from issuenote.exporters.i18n import CHAIN_NAMES, CHANNEL_CODES, Translator
 from issuenote.exporters.masking import mask_account
+from issuenote.model import SUSPICIOUS_FLAGS
 
 CATEGORIES = ("account", "security", "trading", "deposit", "withdrawal", "kyc", "other")
 
@@ -78,10 +79,6 @@ class Entry:
     @property
     def done_step(self) -> bool:
         return self.kind == "step" and self.done_at is not None
-
-
-# Flags that mark a contact or reply as not coming from the platform's support.
-SUSPICIOUS_FLAGS = ("scam-risk", "unverified-channel")
 
 
 @dataclass(frozen=True)
@@ -561,11 +558,12 @@ def derive_agents(entries: tuple[Entry, ...]) -> tuple[Agent, ...]:
 def derive_suspicious(view_entries: tuple[Entry, ...]) -> tuple[Suspicious, ...]:
     """Each impostor once (by name, ID and address), first contact first,
     with everything they asked for."""
-    found: dict[tuple[str | None, str | None, str | None], Suspicious] = {}
+    found: dict[object, Suspicious] = {}
     for entry in view_entries:
         if not entry.suspicious:
             continue
-        key = (entry.agent, entry.agent_id, entry.via)
+        # the same address is the same impostor, whatever name they gave
+        key: object = entry.via.casefold() if entry.via else (entry.agent, entry.agent_id)
         asks = tuple(code for code in entry.codes if code not in CHANNEL_CODES)
         channel_codes = tuple(code for code in entry.codes if code in CHANNEL_CODES)
         known = found.get(key)
@@ -579,6 +577,7 @@ def derive_suspicious(view_entries: tuple[Entry, ...]) -> tuple[Suspicious, ...]
         else:
             found[key] = replace(
                 known,
+                who=known.who or entry.agent or entry.agent_id,
                 asks=tuple(dict.fromkeys(known.asks + asks)),
                 channel_codes=tuple(dict.fromkeys(known.channel_codes + channel_codes)),
             )

@@ -240,6 +240,9 @@ def choose_recipient(view: CaseView, to_addr: str | None, support_email: str | N
             raise IssuenoteError(f"refusing to address the e-mail to {to_addr}: {reason}")
         return to_addr
     if support_email:
+        reason = flagged_reason(view, support_email)
+        if reason:
+            raise IssuenoteError(f"refusing to address the e-mail to {support_email}: {reason}")
         return support_email
     for entry in reversed(view.entries):
         if entry.suspicious or entry.channel != "email" or not _looks_like_address(entry.via):
