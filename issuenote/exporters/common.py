@@ -730,6 +730,8 @@ def _without_repeated_status(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     for entry in entries:
         if entry.kind == "escalation":
             current = entry.new_status or "escalated"
+            if entry.new_status == "escalated":  # an escalation says so itself
+                entry = replace(entry, new_status=None)
         elif entry.new_status:
             if entry.new_status == current:
                 entry = replace(entry, new_status=None)
