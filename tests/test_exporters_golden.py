@@ -1,7 +1,8 @@
 """Golden files: every format in every language, for the running example, a
 case with an impostor, a case with a linked TxID and order ID, and a case with
-no entries. Rendered at a fixed moment, so "overdue" never depends on today. Exports are meant to be diffed, so any change to
-their bytes should be a deliberate one.
+no entries. Rendered at a fixed moment, so "overdue" never depends on today.
+Exports are meant to be diffed, so any change to their bytes should be a
+deliberate one.
 
 Regenerate after an intended change with::
 
