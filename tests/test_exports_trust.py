@@ -78,7 +78,9 @@ def test_impostor_is_never_an_agent_or_ticket_anywhere() -> None:
             agents_line = next(
                 line
                 for line in text.splitlines()
-                if re.match(r"^(Support agents|客服人员|상담원)(\s*[:：|]|\s{2,})", line.lstrip("| "))
+                if re.match(
+                    r"^(Support agents|客服人员|상담원)(\s*[:：|]|\s{2,})", line.lstrip("| ")
+                )
             )
             assert "Upbit Support" not in agents_line, (lang, fmt)
             assert "김민지" in agents_line

@@ -217,9 +217,18 @@ def _looks_like_address(value: str | None) -> bool:
     return bool(at and local and "." in domain)
 
 
-def flagged_reason(view: CaseView, address: str) -> str | None:
-    """Why ``address`` must not receive the e-mail: an impostor used it, or it
-    is not one of the platform's official addresses (free-mail, look-alike)."""
+# What makes an address an impostor's even when the user names it: a domain
+# merely not on the official list (a regulator, a lawyer) may be meant.
+_IMPERSONATION = frozenset(
+    {"free-mail", "look-alike-domain", "punycode-domain", "decoy-link", "other-platform"}
+)
+
+
+def flagged_reason(view: CaseView, address: str, *, chosen: bool = False) -> str | None:
+    """Why ``address`` must not receive the e-mail: an impostor in this case
+    used it, or it imitates the platform (free-mail, look-alike); an address
+    picked automatically must be one of the platform's own. ``chosen``: the
+    user named it."""
     from issuenote.safety import scam  # only when an address is chosen
 
     wanted = address.strip().casefold()
@@ -227,6 +236,8 @@ def flagged_reason(view: CaseView, address: str) -> str | None:
         if entry.suspicious and entry.via and wanted in entry.via.casefold():
             return "it is the address of a contact flagged as an impostor in this case"
     signals = scam.channel_signals(view.platform, address, channel="email")
+    if chosen:
+        signals = [signal for signal in signals if signal.code in _IMPERSONATION]
     return signals[0].reason if signals else None
 
 
@@ -235,12 +246,12 @@ def choose_recipient(view: CaseView, to_addr: str | None, support_email: str | N
     address, else the last address the user wrote to that is not flagged.
     Never a flagged address."""
     if to_addr is not None:
-        reason = flagged_reason(view, to_addr)
+        reason = flagged_reason(view, to_addr, chosen=True)
         if reason:
             raise IssuenoteError(f"refusing to address the e-mail to {to_addr}: {reason}")
         return to_addr
     if support_email:
-        reason = flagged_reason(view, support_email)
+        reason = flagged_reason(view, support_email, chosen=True)
         if reason:
             raise IssuenoteError(f"refusing to address the e-mail to {support_email}: {reason}")
         return support_email
