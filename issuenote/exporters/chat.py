@@ -78,6 +78,8 @@ def _entry_line(view: CaseView, style: _Style, entry: Entry) -> str:
         extras.append(tr.label("escalated_to", one_line(entry.escalated_to)))
     if entry.new_status:
         extras.append(tr.label("new_status", tr.name("status", entry.new_status)))
+    if entry.flags:  # other flags than an impostor's (those have their own line)
+        extras.append(f"{WARNING_SIGN} {view.flag_names(entry)}")
     text = _cap(entry.text, ENTRY_TEXT_CAP)
     if text and extras:
         body = text + tr("aside").format(tr("semi").join(extras))
