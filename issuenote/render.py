@@ -133,6 +133,8 @@ def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None =
     if fake:
         impostors = "⚠ " + ", ".join(named(a) for a in fake) + " (flagged: not support)"
         header.add_row("Suspicious", _t(impostors, "bold red", single_line=True))
+    if doc.get("request"):
+        header.add_row("Request", _t(doc["request"], single_line=True))
     header.add_row("Updated", _t(f"{_when(doc['updated_at'])}"))
     parts.append(header)
     for problem in doc.get("unreadable", []):
