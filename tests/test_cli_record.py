@@ -149,7 +149,13 @@ def test_full_story_shows_in_json(cli, cli_json, case) -> None:
         assert entry["at"].endswith("+08:00")
     assert doc["tickets"][0]["ticket"] == "TK-88412907"
     assert doc["agents"] == [
-        {"name": "Kevin", "agent_id": "CS-4471", "channel": "chat", "first_seen": reply["at"]}
+        {
+            "name": "Kevin",
+            "agent_id": "CS-4471",
+            "channel": "chat",
+            "first_seen": reply["at"],
+            "flags": [],
+        }
     ]
     assert [t["txid"] for t in doc["transactions"]] == [tron, "W2026112014030012345"]
     for tx in doc["transactions"]:
