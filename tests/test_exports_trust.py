@@ -288,3 +288,27 @@ def test_no_suspicious_and_max_bytes_options(cli: Cli, case: str) -> None:
     show = cli("show", case)
     agents = next(line for line in show.stdout.splitlines() if line.startswith("Agents"))
     assert "Jason" not in agents
+
+
+def test_html_marks_the_users_language_and_prints_page_numbers() -> None:
+    html = render(load("running_example"), fmt="html", lang="zh", now=NOW)
+    assert '<html lang="zh-Hans">' in html
+    assert '<p class="text" lang="en">On 20 November I withdrew' in html
+    assert '<div class="table-scroll">' in html  # scrolls at phone width
+    assert '<span class="id">TK-88412907</span>' in html  # never split at its hyphen
+    assert 'counter(page) " / " counter(pages)' in html
+    assert "@top-left" in html and "问题记录 1：USDT withdrawal stuck for three days" in html
+    # the closing block keeps the request with the steps above it when printed
+    assert html.index('<div class="closing">') < html.index('<section class="request">')
+    # the phishing report comes after the timeline, never on the first screen
+    assert html.index('<ol class="timeline">') < html.index('<section class="warnings">')
+    korean = render(load("impostor_case"), fmt="html", lang="en", now=NOW)
+    assert '<p class="text" lang="ko">11월 27일에' in korean
+
+
+def test_hostile_title_cannot_leave_the_print_style() -> None:
+    doc = load("empty_case")
+    doc["title"] = '</style><script>alert(1)</script>"\\'
+    html = render(doc, fmt="html")
+    assert "<script>" not in html
+    assert html.count("</style>") == 1
