@@ -312,3 +312,23 @@ def test_hostile_title_cannot_leave_the_print_style() -> None:
     html = render(doc, fmt="html")
     assert "<script>" not in html
     assert html.count("</style>") == 1
+
+
+def test_platform_presets_from_config(cli: Cli, case: str, notebook_home: Path) -> None:
+    notebook_home.mkdir(parents=True, exist_ok=True)
+    (notebook_home / "config.toml").write_text(
+        '[channels.OKEx]\nsupport_email = "help@okx.com"\nchat_max_chars = 400\n',
+        encoding="utf-8",
+    )
+    cli("note", case, "word " * 150)
+    chat = cli("export", case)
+    assert chat.exit_code == 0, chat.stderr
+    assert len(chat.stdout.rstrip("\n")) <= 400  # the platform's limit (OKEx is OKX)
+    assert len(cli("export", case, "--max-chars", "2000").stdout) > 400  # the option wins
+    mail = cli("export", case, "--format", "email")
+    assert mail.stdout.startswith("To: help@okx.com\n")
+    (notebook_home / "config.toml").write_text(
+        '[channels.OKX]\nchat_max_chars = "many"\n', encoding="utf-8"
+    )
+    bad = cli("export", case)
+    assert bad.exit_code == 1 and "chat_max_chars" in bad.stderr
