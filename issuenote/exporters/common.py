@@ -134,7 +134,8 @@ class Suspicious:
     """Someone who claimed to be support and was flagged: reported to the
     agent as phishing, never listed as support."""
 
-    who: str | None
+    agent: str | None
+    agent_id: str | None
     channel: str | None
     via: str | None
     first_seen: datetime
@@ -210,9 +211,11 @@ class CaseView:
         where = tr.name("channel", contact.channel)
         if inner:
             where = where + tr.paren(inner) if where else inner
-        details = tr("sep").join(
-            part for part in (contact.who, where, when(contact.first_seen)) if part
-        )
+        if contact.agent and contact.agent_id:
+            who: str | None = tr("agent_short", name=contact.agent, agent_id=contact.agent_id)
+        else:
+            who = contact.agent or contact.agent_id
+        details = tr("sep").join(part for part in (who, where, when(contact.first_seen)) if part)
         platform = one_line(self.platform) if self.platform else None
         if platform:
             text = tr("suspicious_platform", platform=platform, details=details)
@@ -568,16 +571,14 @@ def derive_suspicious(view_entries: tuple[Entry, ...]) -> tuple[Suspicious, ...]
         channel_codes = tuple(code for code in entry.codes if code in CHANNEL_CODES)
         known = found.get(key)
         if known is None:
-            who = None
-            if entry.agent and entry.agent_id:
-                who = f"{entry.agent} ({entry.agent_id})"
-            else:
-                who = entry.agent or entry.agent_id
-            found[key] = Suspicious(who, entry.channel, entry.via, entry.at, asks, channel_codes)
+            found[key] = Suspicious(
+                entry.agent, entry.agent_id, entry.channel, entry.via, entry.at, asks, channel_codes
+            )
         else:
             found[key] = replace(
                 known,
-                who=known.who or entry.agent or entry.agent_id,
+                agent=known.agent or entry.agent,
+                agent_id=known.agent_id or entry.agent_id,
                 asks=tuple(dict.fromkeys(known.asks + asks)),
                 channel_codes=tuple(dict.fromkeys(known.channel_codes + channel_codes)),
             )
