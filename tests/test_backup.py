@@ -227,7 +227,6 @@ import sys
 from pathlib import Path
 from issuenote import actions
 from issuenote.store import Store
-from issuenote.store.schema import SCHEMA_VERSION
 
 store = Store.open(Path(sys.argv[1]), create=False)
 for number in range(int(sys.argv[2])):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -179,6 +179,10 @@ def show(
     ctx: typer.Context,
     case: CaseArgument,
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Also show earlier versions and deleted entries."),
+    ] = False,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
     ] = False,
@@ -202,7 +206,7 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    render.console().print(render.case_view(doc, full=full))
+    render.console().print(render.case_view(doc, full=full, history=history))
 
 
 def edit(
@@ -264,16 +268,51 @@ def edit(
 def rm(
     ctx: typer.Context,
     case: CaseArgument,
+    entry: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[N]",
+            help="Delete only this entry of the case (it is kept as a tombstone).",
+            show_default=False,
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a case and everything recorded on it."""
+    """Delete a case and everything recorded on it, or one entry of it.
+
+    A deleted entry keeps its number and its history (a tombstone); exports
+    leave it out. `issuenote undo` brings either back.
+    """
     if not notebook_exists(ctx):
         raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
+        if entry is not None:
+            row = store.entry_row(case_id, entry)
+            _confirm_entry_delete(store, case_id, row, yes)
+            actions.delete_entry(store, str(case_id), str(row["number"]))
+            say(f"Deleted entry {row['number']} of case {case_id} (`issuenote undo` restores it).")
+            return
         _confirm_delete(store, case_id, yes)
         actions.delete_case(store, case_id)
     say(f"Deleted case {case_id}.")
+
+
+def _confirm_entry_delete(store: Store, case_id: int, row: dict[str, Any], yes: bool) -> None:
+    if yes:
+        return
+    number = row["number"]
+    if not sys.stdin.isatty():
+        raise IssuenoteError(
+            f"not deleting entry {number} of case {case_id} without confirmation; add --yes"
+        )
+    from issuenote.textsafe import printable
+
+    document = store.entry_document(row["id"])
+    text = printable(document["text"] or "", single_line=True)
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if not typer.confirm(f"Delete {row['kind']} {number} of case {case_id} {shown!r}?"):
+        raise IssuenoteError("not deleted")
 
 
 def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
@@ -287,7 +326,7 @@ def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
     entries = len(store.entry_rows(case_id))
     question = (
         f"Delete case {case_id} {printable(row['title'], single_line=True)!r} "
-        f"and its {entries} entries? This cannot be undone"
+        f"and its {entries} entries? (`issuenote undo` brings it back)"
     )
     if not typer.confirm(question, default=False):
         raise IssuenoteError("not deleted")

@@ -127,6 +127,8 @@ def _transfer_lines(
         lines.append(f"  {tr.label('address', transaction.address)}")
     if details and transaction.memo:
         lines.append(f"  {tr.label('memo', transaction.memo)}")
+    if transaction.memo_missing:  # why a deposit was not credited: never dropped
+        lines.append(f"  {WARNING_SIGN} {tr('memo_missing')}")
     return lines
 
 

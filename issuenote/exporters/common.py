@@ -97,6 +97,8 @@ class Transaction:
     network: str | None = None
     address: str | None = None
     memo: str | None = None
+    # a deposit on a network that needs a memo/tag, recorded without one
+    memo_missing: bool = False
 
     @property
     def is_order(self) -> bool:
@@ -397,7 +399,8 @@ def as_record(value: Any, where: str) -> dict[str, Any]:
 def _entry(raw: Any, where: str, tz: tzinfo | None, platform: str | None = None) -> Entry:
     record = as_record(raw, where)
     kind = _text(record.get("kind"), f"{where}.kind", required=True) or ""
-    raw_id = record.get("id")
+    # People know an entry by its number in the case; older documents have only the id.
+    raw_id = record.get("number", record.get("id"))
     entry = Entry(
         id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
         kind=kind,
@@ -448,14 +451,15 @@ def warning_codes(entry: Entry, platform: str | None) -> tuple[str, ...]:
 def id_type(record: dict[str, Any]) -> str:
     """What a transaction row's main ID is: ``txid`` (on-chain) or ``order``.
 
-    A row names it in ``id_type``; an older row without one held an order ID
-    exactly when it had no chain.
+    A row names it in ``id_type``; a schema-2 row has ``txid`` null for an
+    order alone; an older row held an order ID exactly when it had no chain.
     """
     given = record.get("id_type")
     if given in ("txid", "order"):
         return str(given)
-    if record.get("txid") is None and record.get("order_id") is not None:
-        return "order"
+    if "order_id" in record:  # schema 2: txid is the on-chain hash whenever it is set
+        return "order" if record.get("txid") is None else "txid"
+    # before schema 2 an order ID was kept as a txid without a chain
     return "order" if record.get("chain") is None else "txid"
 
 
@@ -465,7 +469,7 @@ def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, 
     main = _clean(_text(record.get("txid"), f"{where}.txid"))
     order_id = _clean(_text(record.get("order_id"), f"{where}.order_id"))
     if main is None and order_id is None:
-        raise _malformed(f"{where}.txid", "is missing")
+        raise _malformed(where, "has neither a txid nor an order_id")
     txid: str | None = main
     if main is not None and id_type(record) == "order":
         txid, order_id = None, order_id or main
@@ -481,6 +485,7 @@ def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, 
         network=_clean(_text(record.get("network"), f"{where}.network")),
         address=_clean(_text(record.get("address"), f"{where}.address")),
         memo=_clean(_text(record.get("memo"), f"{where}.memo")),
+        memo_missing=bool(record.get("memo_missing", False)),
     )
     return transaction, raw_id if isinstance(raw_id, int) else None
 

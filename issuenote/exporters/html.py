@@ -230,6 +230,8 @@ def _transactions(view: CaseView) -> list[str]:
             if value:
                 ids += f"<small>{_e(tr(key))}</small><br>{_id(value)}<br>"
         ids = ids.removesuffix("<br>")
+        if transaction.memo_missing:
+            ids += f'<br><strong class="warn">\u26a0 {_e(tr("memo_missing"))}</strong>'
         if transaction.explorer_url:
             url = _e(transaction.explorer_url)
             ids += (

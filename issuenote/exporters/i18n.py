@@ -74,6 +74,9 @@ _EN: dict[str, str] = {
     "amount": "Amount",
     "tx_kind": "Type",
     "explorer": "Explorer",
+    "address": "Address",
+    "memo": "Memo / tag",
+    "memo_missing": "No memo/tag was given; this network needs one to credit a deposit",
     "explorer_link": "View on explorer",
     "suggested": "Suggested",
     "escalated_to": "Escalated to",
@@ -147,8 +150,6 @@ _EN: dict[str, str] = {
     "left_out_other_one": "(1 other entry left out)",
     "left_out_other": "({n} other entries left out)",
     # transfers
-    "address": "Address",
-    "memo": "Memo/tag",
     "transfer": "Transfer",
     "req_withdrawal": (
         "Please check this withdrawal and tell me when the funds will arrive, "
@@ -214,6 +215,9 @@ _ZH: dict[str, str] = {
     "amount": "数量",
     "tx_kind": "类型",
     "explorer": "区块浏览器",
+    "address": "地址",
+    "memo": "备注（Memo / Tag）",
+    "memo_missing": "未填写备注（Memo / Tag）；该网络的充值需要备注才能入账",
     "explorer_link": "在区块浏览器中查看",
     "suggested": "客服建议",
     "escalated_to": "升级至",
@@ -276,8 +280,6 @@ _ZH: dict[str, str] = {
     "contact_head": "通过{channel}联系客服",
     "left_out_other_one": "（另有 1 条记录未列出）",
     "left_out_other": "（另有 {n} 条记录未列出）",
-    "address": "地址",
-    "memo": "备注（Memo/Tag）",
     "transfer": "转账",
     "req_withdrawal": ("请核查这笔提币并告知资金预计到账时间；如无法完成，请将资金退回我的账户。"),
     "req_deposit": "请帮我核查这笔充币并尽快入账；如需我补充其他材料，请告知。",
@@ -329,6 +331,11 @@ _KO: dict[str, str] = {
     "amount": "수량",
     "tx_kind": "유형",
     "explorer": "블록 탐색기",
+    "address": "주소",
+    "memo": "메모(태그)",
+    "memo_missing": (
+        "메모(태그)가 입력되지 않았습니다. 이 네트워크의 입금은 메모가 있어야 반영됩니다"
+    ),
     "explorer_link": "블록 탐색기에서 보기",
     "suggested": "상담원 제안",
     "escalated_to": "이관 대상",
@@ -391,8 +398,6 @@ _KO: dict[str, str] = {
     "contact_head": "문의, {channel}",
     "left_out_other_one": "(그 밖의 기록 1건 생략)",
     "left_out_other": "(그 밖의 기록 {n}건 생략)",
-    "address": "주소",
-    "memo": "메모(태그)",
     "transfer": "이체",
     "req_withdrawal": (
         "해당 출금 건을 확인하여 자금이 언제 도착하는지 안내해 주시고, 처리가 어려우면 "

@@ -25,7 +25,7 @@ from issuenote.exporters.common import (
 from issuenote.exporters.masking import mask_account
 from issuenote.model import ENTRY_FIELDS, TRANSACTION_FIELDS, agents_of, tickets_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 CASE_KEYS = (
     "schema_version",
@@ -45,28 +45,28 @@ CASE_KEYS = (
     "created_at",
     "updated_at",
     "entries",
+    "deleted_entries",
     "transactions",
     "tickets",
     "agents",
     "open_steps",
     "unreadable",
 )
-ENTRY_KEYS = ("id", "uuid", *ENTRY_FIELDS)
+ENTRY_KEYS = ("id", "uuid", "number", *ENTRY_FIELDS, "deleted_at", "revisions")
+REVISION_KEYS = ("revision", "change", "made_at", *ENTRY_FIELDS)
 TRANSACTION_KEYS = (
     "id",
     "uuid",
     "id_type",
     *TRANSACTION_FIELDS,
-    "order_id",
-    "network",
-    "address",
-    "memo",
     "explorer_url",
+    "memo_missing",
 )
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen", "flags")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
-ENTRY_TIME_KEYS = ("at", "due", "done_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at", "deleted_at")
+REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at")
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.
@@ -104,6 +104,18 @@ def _entry(record: dict[str, Any], tz: tzinfo | None, platform: str | None) -> d
         out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])
     out["warnings"] = _coded_warnings(record, platform)
+    out["private"] = bool(out["private"])
+    out["revisions"] = [_revision(r, tz) for r in as_list(out["revisions"], "revisions")]
+    return out
+
+
+def _revision(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+    """An earlier version of the entry, with the time it was replaced (made_at)."""
+    out = _ordered(as_record(record, "revisions[]"), REVISION_KEYS)
+    for key in REVISION_TIME_KEYS:
+        out[key] = _moved(out[key], tz)
+    out["flags"] = list(out["flags"] or [])
+    out["warnings"] = list(out["warnings"] or [])
     out["private"] = bool(out["private"])
     return out
 
@@ -176,6 +188,7 @@ def case_json(
         transaction = _ordered(record, TRANSACTION_KEYS)
         transaction["id_type"] = id_type(record)
         transaction["at"] = _moved(transaction["at"], tz)
+        transaction["memo_missing"] = bool(transaction["memo_missing"])
         transactions.append(transaction)
 
     out = _ordered(doc, CASE_KEYS)
@@ -187,6 +200,11 @@ def case_json(
     for key in CASE_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["entries"] = entries
+    # Tombstones carry the history (export --all, import); summaries leave them out.
+    deleted = visible_entries(list(doc.get("deleted_entries") or []), include_private)
+    out["deleted_entries"] = [
+        _entry(e, tz, platform) for e in sorted(deleted, key=lambda e: e["number"])
+    ]
     out["transactions"] = transactions
     stored_tickets = [
         _with_first_seen(as_record(t, f"tickets[{i}]"), TICKET_KEYS, tz)

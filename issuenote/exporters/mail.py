@@ -168,6 +168,8 @@ def transfer_lines(
         lines.append(tr.label("address", transaction.address))
     if transaction.memo:
         lines.append(tr.label("memo", transaction.memo))
+    if transaction.memo_missing:
+        lines.append("\u26a0 " + tr("memo_missing"))
     if transaction.explorer_url:
         lines.append(tr.label("explorer", transaction.explorer_url))
     return lines

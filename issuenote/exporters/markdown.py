@@ -120,6 +120,8 @@ def render_markdown(view: CaseView) -> str:
             for key, value in (("address", transaction.address), ("memo", transaction.memo)):
                 if value:
                     ids += f"<br>{escape(tr(key))}{tr('colon')}{cell(value)}"
+            if transaction.memo_missing:
+                ids += f"<br>\u26a0 {escape(tr('memo_missing'))}"
             link = (
                 f"[{escape(tr('explorer_link'))}](<{transaction.explorer_url}>)"
                 if transaction.explorer_url

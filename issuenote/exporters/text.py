@@ -114,6 +114,8 @@ def render_text(view: CaseView) -> str:
             pairs.append((tr("address"), transaction.address))
         if transaction.memo:
             pairs.append((tr("memo"), transaction.memo))
+        if transaction.memo_missing:
+            pairs.append(("\u26a0", tr("memo_missing")))
         if transaction.explorer_url:
             pairs.append((tr("explorer"), transaction.explorer_url))
         headline = view.tx_headline(transaction) or view.id_label(transaction)
