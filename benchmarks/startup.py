@@ -83,6 +83,9 @@ def main() -> None:
         "show": [str(issuenote), "show", "1"],
         # Runs right after `note` in each round: reverts that note through the journal.
         "undo": [str(issuenote), "undo", "--yes"],
+        "list": [str(issuenote), "list"],
+        "export": [str(issuenote), "export", "1"],
+        "config get": [str(issuenote), "config", "get", "language"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = {name: 0.0 for name in commands}

@@ -543,12 +543,12 @@ def test_email_letter_shape() -> None:
     en = render(doc, fmt="email", lang="en")
     assert en.startswith("To: support@okx.com\nSubject: ")
     assert en.split("\n")[2] == "" and "\nDear OKX Support team,\n" in en
-    assert en.rstrip().endswith("Kind regards\n\nAccount: a***n@gmail.com")
+    assert en.rstrip().endswith("Kind regards\nAccount: a***n@gmail.com")
     zh = render(doc, fmt="email", lang="zh")
     assert "尊敬的 OKX 客服团队：" in zh and "您好！" in zh
-    assert zh.rstrip().endswith("此致\n敬礼！\n\n账户：a***n@gmail.com")
+    assert zh.rstrip().endswith("此致\n敬礼！\n账户：a***n@gmail.com")
     ko = render(doc, fmt="email", lang="ko", signature="김민지")
     assert ko.startswith("To: support@okx.com\n") and "OKX 고객센터 담당자님께" in ko
     assert "안녕하세요." in ko and ko.rstrip().endswith(
-        "감사합니다.\n\n김민지\n계정: a***n@gmail.com"
+        "감사합니다.\n김민지\n계정: a***n@gmail.com"
     )

@@ -225,7 +225,7 @@ def test_eml_to_is_never_a_flagged_address() -> None:
 
 def test_email_signed_with_name_and_masked_account() -> None:
     text = render(load("running_example"), fmt="email", lang="en", signature="Alice Chen")
-    assert text.rstrip().endswith("Kind regards\n\nAlice Chen\nAccount: a***n@gmail.com")
+    assert text.rstrip().endswith("Kind regards\nAlice Chen\nAccount: a***n@gmail.com")
 
 
 Cli = Callable[..., Result]
@@ -271,7 +271,7 @@ def test_config_name_signs_the_email(cli: Cli, case: str, notebook_home: Path) -
     (notebook_home / "config.toml").write_text('name = "陈爱丽"\n', encoding="utf-8")
     out = cli("export", case, "--format", "email", "--lang", "zh")
     assert out.exit_code == 0, out.stderr
-    assert "敬礼！\n\n陈爱丽" in out.stdout
+    assert "敬礼！\n陈爱丽" in out.stdout
 
 
 def test_no_suspicious_and_max_bytes_options(cli: Cli, case: str) -> None:

@@ -13,6 +13,8 @@ from issuenote.commands._common import (
     JsonOption,
     RedactOption,
     emit_json,
+    home_of,
+    no_notebook_message,
     notebook_exists,
     open_store,
     read_text,
@@ -81,7 +83,14 @@ LangOption = Annotated[
 
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title; - reads stdin.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TITLE]",
+            help="A short title; - reads stdin. Left out on a terminal: a guided interview.",
+            show_default=False,
+        ),
+    ] = None,
     platform: PlatformOption = None,
     category: CategoryOption = None,
     account: AccountOption = None,
@@ -96,12 +105,30 @@ def new(
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Open a new case."""
+    """Open a new case.
+
+    With no TITLE on a terminal, a short interview follows the support guide:
+    the help-centre article you read, what happened and when, platform and
+    category, account reference, transaction IDs, what you tried and what you
+    want support to do. Every question can be skipped; Ctrl-C records nothing.
+
+    \b
+    Examples:
+      issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+      issuenote new                # at a terminal: a guided interview
+    """
+    if title is None:
+        _interview(ctx, as_json=as_json)
+        return
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
     if request == "-":
         request = read_text(request, what="request")
+    if platform is None:
+        from issuenote import config
+
+        platform = config.load_config(home_of(ctx)).get("platform")
     with open_store(ctx) as store:
         case_id = actions.create_case(
             store,
@@ -121,6 +148,40 @@ def new(
         emit_json(doc)
     else:
         say(f"Opened case {case_id}: {doc['title']}")
+
+
+def _interview(ctx: typer.Context, *, as_json: bool) -> None:
+    from issuenote.commands import interview
+
+    if not interview.at_a_terminal():
+        raise IssuenoteError(
+            "missing TITLE: give a short title (or run `issuenote new` at a terminal "
+            "for a guided interview)"
+        )
+    from issuenote import config
+
+    answers = interview.run_interview(
+        default_platform=config.load_config(home_of(ctx)).get("platform")
+    )
+    with open_store(ctx) as store:
+        case_id = actions.record_intake(store, answers)
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+        return
+    from issuenote import render
+
+    typer.echo("")
+    if doc["account"]:
+        from issuenote.exporters import mask_account
+
+        doc["account"] = mask_account(doc["account"])
+    render.print_lines(render.console(), render.case_view(doc))
+    typer.echo(
+        f"\nOpened case {case_id}. Next, when you contact support:\n"
+        f'  issuenote contact {case_id} --channel chat "Asked about ..."\n'
+        f"  issuenote export {case_id}          # the summary to paste"
+    )
 
 
 def list_cases(
@@ -144,6 +205,11 @@ def list_cases(
     """List cases, most recently active first.
 
     Resolved and closed cases are hidden unless --all or --status asks for them.
+
+    \b
+    Examples:
+      issuenote list
+      issuenote list --all --platform OKX
     """
     from issuenote.model import choose
 
@@ -177,7 +243,14 @@ def list_cases(
 
 def show(
     ctx: typer.Context,
-    case: CaseArgument,
+    case: Annotated[
+        str,
+        typer.Argument(
+            metavar="[CASE]",
+            help="Case number, or `last` (the default): the most recently active case.",
+            show_default=False,
+        ),
+    ] = "last",
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
     history: Annotated[
         bool,
@@ -186,15 +259,27 @@ def show(
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page a long case on a terminal.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show one case: header, timeline, transactions, next steps.
 
     The account reference is masked (safe while sharing your screen with
-    support) unless --reveal; --json always carries it in full.
+    support) unless --reveal; --json always carries it in full. A case longer
+    than the screen goes through a pager on a terminal (ISSUENOTE_PAGER, the
+    `pager` setting, PAGER, else less), header first; piped output never does.
+    Lines are never wrapped by issuenote, so hashes and links copy whole.
+
+    \b
+    Examples:
+      issuenote show 1
+      issuenote show                # the most recently active case
+      issuenote show last --json
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
     if as_json:
@@ -206,7 +291,13 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    render.console().print(render.case_view(doc, full=full, history=history))
+    import os
+
+    from issuenote import config
+
+    configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
+    pager = render.choose_pager(os.environ, configured, disabled=no_pager)
+    render.show_paged(render.case_view(doc, full=full, history=history), pager=pager)
 
 
 def edit(
@@ -237,6 +328,11 @@ def edit(
     Title, platform, category, account, time, description, language, request
     (--request "" goes back to the category's stock sentence); --tag adds a tag
     and --untag removes one.
+
+    \b
+    Examples:
+      issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
+      issuenote edit 1 --request "Please return the 1,250 USDT to my account today."
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -282,9 +378,14 @@ def rm(
 
     A deleted entry keeps its number and its history (a tombstone); exports
     leave it out. `issuenote undo` brings either back.
+
+    \b
+    Examples:
+      issuenote rm 3 --yes
+      issuenote rm 1 4          # only entry 4 of case 1
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         if entry is not None:

@@ -52,7 +52,8 @@ def export(
         typer.Option(
             "--max-chars",
             metavar="N",
-            help="Longest chat summary in characters (default: the platform's limit, else 1000).",
+            help="Longest chat summary in characters (default: the platform's limit, "
+            "else config chat_max_chars, else 1000).",
             show_default=False,
         ),
     ] = None,
@@ -92,16 +93,19 @@ def export(
     Formats: chat (default), email, markdown, text, json, html; languages en,
     zh, ko. The account reference is masked and private entries left out
     unless asked for.
-    """
-    from issuenote import exporters
-    from issuenote.exporters.screen import screen_document
 
-    if fmt not in exporters.FORMATS:
-        raise IssuenoteError(
-            f"unknown export format {fmt!r}; choose one of {', '.join(exporters.FORMATS)}"
-        )
-    if lang is not None and lang not in exporters.LANGS:
-        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    \b
+    Examples:
+      issuenote export 1                     # chat summary, English
+      issuenote export last --lang zh --copy
+      issuenote export 1 --format email --output case.eml
+    """
+    from issuenote.exporters.screen import screen_document
+    from issuenote.model import choose
+
+    fmt = choose("export format", fmt)
+    if lang is not None:
+        lang = choose("language", lang)
     if all_cases == (case is not None):
         raise IssuenoteError("give a CASE to export, or --all for the whole notebook")
     if all_cases and fmt != "json":
@@ -132,7 +136,10 @@ def export(
         )
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
-    _deliver(data, output=output, force=force, copy=copy, private=all_cases)
+    # A file holding the whole notebook, private entries or the account in full is
+    # readable by its owner only (0600), like a backup.
+    sensitive = all_cases or include_private or no_redact
+    _deliver(data, output=output, force=force, copy=copy, private=sensitive)
 
 
 def _render_case(
@@ -158,8 +165,9 @@ def _render_case(
     from issuenote.exporters.presets import preset_for
 
     home = home_of(ctx)
+    settings = load_config(home)
     language = lang or doc.get("language") or default_language(home) or "en"
-    preset = preset_for(doc.get("platform"), load_config(home).get("channels"))
+    preset = preset_for(doc.get("platform"), settings.get("channels"))
     options: dict[str, Any] = {
         "lang": language,
         "redact": redact,
@@ -183,7 +191,13 @@ def _render_case(
             return data
         return exporters.render(doc, fmt=fmt, support_email=to or preset.support_email, **options)
     if fmt == "chat":
-        options["max_chars"] = max_chars or preset.chat_max_chars or exporters.DEFAULT_MAX_CHARS
+        # --max-chars, else the platform's known limit, else config.toml, else 1000
+        options["max_chars"] = (
+            max_chars
+            or preset.chat_max_chars
+            or settings.get("chat_max_chars")
+            or exporters.DEFAULT_MAX_CHARS
+        )
         options["max_bytes"] = max_bytes if max_bytes is not None else preset.chat_max_bytes
     return exporters.render(doc, fmt=fmt, **options)
 
@@ -249,12 +263,35 @@ def _deliver(
         deliver.write_output(output, data, force=force, private=private)
         size = len(data.encode("utf-8") if isinstance(data, str) else data)
         say(f"Wrote {output} ({size:,} bytes).")
+    shown = output is None and not copy
     if copy:
-        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        how = deliver.copy_to_clipboard(text)
-        say(f"Copied to the clipboard ({how}).")
-    if output is None and not copy:
+        shown = not _copy(deliver, data) and output is None
+    if shown:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def _copy(deliver: Any, data: str | bytes) -> bool:
+    """Copy, claiming only what happened; False when the text must be printed instead.
+
+    A system clipboard tool is read back, so its success is real. OSC 52 asks
+    the terminal, which never answers: say so, how to check, and print the
+    text as well. With no clipboard at all the text is printed, not lost.
+    """
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    try:
+        how = deliver.copy_to_clipboard(text)
+    except IssuenoteError as error:
+        warn(f"not copied: {error}; here is the text instead")
+        return False
+    if how.startswith("clipboard via"):
+        say(f"Copied to the clipboard ({how}).")
+        return True
+    warn(
+        "sent the text to your terminal's clipboard (OSC 52), which terminals do not "
+        "confirm: paste to check (tmux needs `set -g set-clipboard on`); it is printed "
+        "below as well"
+    )
+    return False

@@ -146,12 +146,13 @@ def email_body(view: CaseView, signature: str | None = None) -> str:
         sections.append(references)
 
     sections.append([tr("closing")])
-    sections.append([tr("signoff")])
-    signed = [one_line(signature)] if signature and signature.strip() else []
+    # the sign-off, the user's name right under it, then the masked account
+    signed = [tr("signoff")]
+    if signature and signature.strip():
+        signed.append(one_line(signature))
     if view.account:
         signed.append(tr.label("account", view.account))
-    if signed:
-        sections.append(signed)
+    sections.append(signed)
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
 
 
