@@ -61,6 +61,7 @@ _TRANSACTION_KEYS = frozenset(
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
     "due": ("step",),
+    "promised_by": ("reply",),
     "done_at": ("step",),
     "suggests": ("reply",),
     "agent": ("reply",),
@@ -506,6 +507,11 @@ class _Checker:
             "description": self.long_text(path, record, "description", "description"),
             "request": self.long_text(path, record, "request", "request"),
             "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
+            "jurisdiction": self.checked(
+                (*path, "jurisdiction"),
+                _jurisdiction,
+                self.text_value(path, record, "jurisdiction"),
+            ),
         }
         account, masked = self.account(path, record)
         fields["account"] = account
@@ -644,6 +650,7 @@ class _Checker:
             "new_status": self.choice(path, record, "new_status", "status"),
             "due": self.time((*path, "due"), record.get("due"), past=False),
             "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
+            "promised_by": self.time((*path, "promised_by"), record.get("promised_by"), past=False),
             "flags": self.flags(path, record),
             "warnings": self.warnings(path, record),
             "private": private,
@@ -844,6 +851,14 @@ class _Checker:
                         f"the case has transfer {value} twice",
                     )
                 seen.add(key)
+
+
+def _jurisdiction(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from issuenote.followup.clock import check_jurisdiction
+
+    return check_jurisdiction(value)
 
 
 def _is_int(value: Any) -> bool:

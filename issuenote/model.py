@@ -30,6 +30,7 @@ CASE_FIELDS = (
     "description",
     "occurred_at",
     "request",
+    "jurisdiction",
 )
 ENTRY_FIELDS = (
     "kind",
@@ -45,6 +46,7 @@ ENTRY_FIELDS = (
     "new_status",
     "due",
     "done_at",
+    "promised_by",
     "flags",
     "warnings",
     "private",

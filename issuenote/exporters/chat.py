@@ -250,6 +250,8 @@ class _Chat:
         request = [tr.label("sec_request", one_line(view.request_core))]
         if ("follow_up", 0) not in dropped and view.request_follow_up:
             request.append(view.request_follow_up)  # its own line: lines stay short
+        if ("follow_up", 0) not in dropped and view.promise_note:
+            request.append(view.promise_note)  # a promised reply that never came
         blocks.append(request)
         return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 

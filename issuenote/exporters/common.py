@@ -66,6 +66,7 @@ class Entry:
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
     private: bool
+    promised_by: datetime | None = None
     # stable codes of the warnings (issuenote.safety.scam's), agent-facing texts in i18n
     codes: tuple[str, ...] = ()
     # when it was written down; `at` is when it happened (a done step: when it was done)
@@ -174,6 +175,8 @@ class CaseView:
     user_request: bool = False
     # the moment of the export, for "overdue"; None leaves steps unmarked
     now: datetime | None = None
+    # A polite line for the next agent when a promised reply never came.
+    promise_note: str | None = None
 
     @property
     def request(self) -> str:
@@ -421,6 +424,7 @@ def _entry(raw: Any, where: str, tz: tzinfo | None, platform: str | None = None)
             neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
         ),
         private=bool(record.get("private", False)),
+        promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
     )
     codes = warning_codes(entry, platform) if entry.flags or entry.warnings else ()
     if entry.kind == "step" and entry.done_at is not None:
@@ -647,7 +651,8 @@ def build_view(
     """Check the case document and turn it into what the formats lay out.
 
     ``now`` is the moment of the export: open steps due before it are marked
-    overdue (None marks none).
+    overdue (None marks none), and an agent's promise due before it is noted
+    (the clock when None).
     """
     if not isinstance(doc, dict):
         raise IssuenoteError(
@@ -724,6 +729,7 @@ def build_view(
         request_follow_up=request_follow_up,
         user_request=own_request is not None,
         now=now,
+        promise_note=_promise_note(tr, entries, now),
     )
     return replace(view, suspicious=derive_suspicious(entries))
 
@@ -745,6 +751,29 @@ def _without_repeated_status(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
                 current = entry.new_status
         out.append(entry)
     return tuple(out)
+
+
+def _promise_note(tr: Translator, entries: tuple[Entry, ...], now: datetime | None) -> str | None:
+    """The last reply's promise, if its time has passed and no reply came after it."""
+    replies = [entry for entry in entries if entry.kind == "reply"]
+    if not replies or replies[-1].promised_by is None:
+        return None
+    last = replies[-1]
+    assert last.promised_by is not None
+    from issuenote.parse.timeparse import utc_now
+
+    moment = now or utc_now()
+    if last.promised_by >= moment:
+        return None
+    if last.agent or last.agent_id:
+        who = (
+            tr("agent_with_id", name=last.agent, agent_id=last.agent_id)
+            if (last.agent and last.agent_id)
+            else (last.agent or tr("agent_id_only", agent_id=last.agent_id))
+        )
+    else:
+        who = tr("promise_support")
+    return tr("promise_overdue", agent=who, time=tr.time(last.promised_by))
 
 
 def entry_lines(view: CaseView, entry: Entry) -> list[str]:

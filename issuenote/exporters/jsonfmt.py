@@ -42,6 +42,7 @@ CASE_KEYS = (
     "description",
     "request",
     "occurred_at",
+    "jurisdiction",
     "created_at",
     "updated_at",
     "entries",
@@ -65,8 +66,8 @@ TRANSACTION_KEYS = (
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen", "flags")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
-ENTRY_TIME_KEYS = ("at", "due", "done_at", "deleted_at")
-REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at", "promised_by", "deleted_at")
+REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at", "promised_by")
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.
