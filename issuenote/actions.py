@@ -152,6 +152,7 @@ def create_case(
     description: str | None = None,
     tags: Iterable[str] = (),
     language: str | None = None,
+    request: str | None = None,
     redact: bool = False,
 ) -> int:
     fields: dict[str, Any] = {
@@ -162,6 +163,7 @@ def create_case(
         "occurred_at": past_time(occurred, "time it happened") if occurred else None,
         "description": clean_text(description, "description", required=False, redact=redact),
         "language": choose("language", language) if language else None,
+        "request": clean_text(request, "request", required=False, redact=redact),
     }
     clean = clean_tags(tags, redact=redact)
     with store.recording("new") as change:
@@ -203,6 +205,7 @@ def edit_case(
     occurred: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    request: str | None = None,
     jurisdiction: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
@@ -225,6 +228,9 @@ def edit_case(
         )
     if language is not None:
         changes["language"] = choose("language", language)
+    if request is not None:
+        # an empty request clears it: exports fall back to the category's stock sentence
+        changes["request"] = clean_text(request, "request", required=False, redact=redact) or None
     if jurisdiction is not None:
         from issuenote.followup.clock import check_jurisdiction
 

@@ -400,3 +400,9 @@ def _shown(value: Any) -> str:
 def attachment_limit(home: Path) -> int:
     """The largest file an attachment may be, in bytes (the setting is in MB; default 100)."""
     return int(get(home, "attachment_limit")) * 1024 * 1024
+
+
+def user_name(home: Path) -> str | None:
+    """The name that signs the e-mail export (setting ``name``), if set."""
+    name = load_config(home).get("name")
+    return name.strip() if isinstance(name, str) and name.strip() else None

@@ -86,7 +86,10 @@ _ATTACHMENT_KEYS = frozenset(
 )
 _ENTRY_KEYS = frozenset({"id", "uuid", "number", "deleted_at", "revisions", *ENTRY_FIELDS})
 _REVISION_KEYS = frozenset({"revision", "change", "made_at", *ENTRY_FIELDS})
-_TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_missing"})
+# id_type is what exports write beside the stored fields (derived): read, not kept.
+_TRANSACTION_KEYS = frozenset(
+    {"id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_missing", "id_type"}
+)
 
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
@@ -554,6 +557,7 @@ class _Checker:
             "status": self.choice(path, record, "status", "status") or "open",
             "language": self.choice(path, record, "language", "language"),
             "description": self.long_text(path, record, "description", "description"),
+            "request": self.long_text(path, record, "request", "request"),
             "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
             "jurisdiction": self.checked(
                 (*path, "jurisdiction"),
@@ -919,6 +923,8 @@ class _Checker:
         values = record.get("warnings") or []
         if not isinstance(values, list):
             self.fail((*path, "warnings"), "must be a list of texts")
+        # an export writes each warning as {"code": ..., "text": ...}: the text is kept
+        values = [v.get("text") if isinstance(v, dict) else v for v in values]
         for index, warning in enumerate(values):
             where = (*path, "warnings", index)
             if not isinstance(warning, str) or not warning.strip():

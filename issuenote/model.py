@@ -29,6 +29,7 @@ CASE_FIELDS = (
     "language",
     "description",
     "occurred_at",
+    "request",
     "jurisdiction",
 )
 ENTRY_FIELDS = (
@@ -76,6 +77,9 @@ TRANSACTION_FIELDS = (
     "memo",
     "at",
 )
+
+# Flags that mark a contact or reply as an impostor, never the platform's support.
+SUSPICIOUS_FLAGS = ("scam-risk", "unverified-channel")
 
 # Statuses that mean "nothing left to do"; `list` hides them unless asked.
 FINISHED_STATUSES = ("resolved", "closed")
@@ -153,6 +157,8 @@ def tickets_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if entry.get("private"):
             continue  # a private entry's ticket stays out of the case's header
         ticket = entry.get("ticket")
+        if set(entry.get("flags") or []) & set(SUSPICIOUS_FLAGS):
+            continue  # an impostor's "ticket" is not the platform's
         if ticket and ticket not in seen:
             seen[ticket] = {
                 "ticket": ticket,
@@ -163,7 +169,11 @@ def tickets_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Distinct agents met; a bare name merges into the same name with an agent ID."""
+    """Distinct agents met; a bare name merges into the same name with an agent ID.
+
+    Each carries the union of its entries' ``flags``: an agent flagged
+    ``scam-risk`` or ``unverified-channel`` is an impostor, not support.
+    """
     agents: list[dict[str, Any]] = []
     for entry in entries:
         name, agent_id = entry.get("agent"), entry.get("agent_id")
@@ -183,6 +193,7 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ),
             None,
         )
+        flags = [flag for flag in entry.get("flags") or [] if flag]
         if match is None:
             agents.append(
                 {
@@ -190,9 +201,12 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "agent_id": agent_id,
                     "channel": entry["channel"],
                     "first_seen": entry["at"],
+                    # scam-risk / unverified-channel: not the platform's support
+                    "flags": sorted(set(flags)),
                 }
             )
         else:
             match["name"] = match["name"] or name
             match["agent_id"] = match["agent_id"] or agent_id
+            match["flags"] = sorted(set(match["flags"]) | set(flags))
     return agents

@@ -132,11 +132,21 @@ def case_view(
     header.append(
         ("Tickets", _t(tickets or "none yet", "" if tickets else "dim", single_line=True))
     )
-    agents = ", ".join(
-        " ".join(p for p in (a["name"], f"({a['agent_id']})" if a["agent_id"] else None) if p)
-        for a in doc["agents"]
-    )
+    from issuenote.model import SUSPICIOUS_FLAGS
+
+    def named(agent: dict[str, Any]) -> str:
+        shown = (agent["name"], f"({agent['agent_id']})" if agent["agent_id"] else None)
+        return " ".join(p for p in shown if p)
+
+    # impostors are not support: listed apart, never among the agents
+    fake = [a for a in doc["agents"] if set(a.get("flags") or []) & set(SUSPICIOUS_FLAGS)]
+    agents = ", ".join(named(a) for a in doc["agents"] if a not in fake)
     header.append(("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True)))
+    if fake:
+        impostors = "⚠ " + ", ".join(named(a) for a in fake) + " (flagged: not support)"
+        header.append(("Suspicious", _t(impostors, "bold red", single_line=True)))
+    if doc.get("request"):
+        header.append(("Request", _t(doc["request"], single_line=True)))
     header.append(("Updated", _t(f"{_when(doc['updated_at'])}")))
     if doc.get("chain_head"):
         header.append(("Chain", _t(f"{doc['chain_head'][:12]}  (`issuenote verify` checks it)")))

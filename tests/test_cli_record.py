@@ -151,7 +151,13 @@ def test_full_story_shows_in_json(cli, cli_json, case) -> None:
         assert entry["at"].endswith("+08:00")
     assert doc["tickets"][0]["ticket"] == "TK-88412907"
     assert doc["agents"] == [
-        {"name": "Kevin", "agent_id": "CS-4471", "channel": "chat", "first_seen": reply["at"]}
+        {
+            "name": "Kevin",
+            "agent_id": "CS-4471",
+            "channel": "chat",
+            "first_seen": reply["at"],
+            "flags": [],
+        }
     ]
     assert [t["txid"] or t["order_id"] for t in doc["transactions"]] == [
         tron,

@@ -91,6 +91,7 @@ def test_amend_keeps_the_earlier_version(cli: Cli, cli_json: Callable[..., Any])
             "agent_id": "CS-4471",
             "channel": "chat",
             "first_seen": doc["entries"][0]["at"],
+            "flags": [],
         }
     ]
     plain = cli("show", "1").stdout

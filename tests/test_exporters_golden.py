@@ -1,6 +1,8 @@
-"""Golden files: every format in every language, for the running example and
-for a case with no entries. Exports are meant to be diffed, so any change to
-their bytes should be a deliberate one.
+"""Golden files: every format in every language, for the running example, a
+case with an impostor, a case with a linked TxID and order ID, and a case with
+no entries. Rendered at a fixed moment, so "overdue" never depends on today.
+Exports are meant to be diffed, so any change to their bytes should be a
+deliberate one.
 
 Regenerate after an intended change with::
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,9 @@ from issuenote.exporters import FORMATS, LANGS, render, render_eml
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ISSUENOTE_UPDATE_GOLDENS") == "1"
-CASES = ("running_example", "empty_case")
+CASES = ("running_example", "impostor_case", "linked_transfer", "empty_case")
+# the moment of export in every golden: after some steps fell due
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 EXTENSIONS = {
     "chat": "chat.txt",
     "email": "email.txt",
@@ -53,14 +58,14 @@ def check_golden(path: Path, actual: bytes) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
 def test_golden(case: str, lang: str, fmt: str) -> None:
-    text = render(load(case), fmt=fmt, lang=lang)
+    text = render(load(case), fmt=fmt, lang=lang, now=NOW, signature="Alex Kim")
     check_golden(GOLDEN / case / f"{lang}.{EXTENSIONS[fmt]}", text.encode("utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("lang", LANGS)
 def test_golden_chat_500(case: str, lang: str) -> None:
-    text = render(load(case), fmt="chat", lang=lang, max_chars=500)
+    text = render(load(case), fmt="chat", lang=lang, max_chars=500, now=NOW)
     assert len(text) <= 500
     check_golden(GOLDEN / case / f"{lang}.chat-500.txt", text.encode("utf-8"))
 
@@ -70,7 +75,8 @@ def test_golden_chat_500(case: str, lang: str) -> None:
 def test_golden_eml(case: str, lang: str) -> None:
     # stored with LF line ends so the file stays readable in review; the
     # message itself uses CRLF (tested in test_exporters_formats.py)
-    data = render_eml(load(case), lang=lang).replace(b"\r\n", b"\n")
+    data = render_eml(load(case), lang=lang, now=NOW, signature="Alex Kim")
+    data = data.replace(b"\r\n", b"\n")
     check_golden(GOLDEN / case / f"{lang}.eml", data)
 
 

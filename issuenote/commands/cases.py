@@ -63,6 +63,16 @@ DescriptionOption = Annotated[
         show_default=False,
     ),
 ]
+RequestOption = Annotated[
+    str | None,
+    typer.Option(
+        "--request",
+        metavar="TEXT",
+        help="What you want support to do (exports show it instead of a stock sentence); "
+        "- reads stdin.",
+        show_default=False,
+    ),
+]
 LangOption = Annotated[
     str | None,
     typer.Option(
@@ -91,6 +101,7 @@ def new(
         typer.Option("--tag", metavar="T", help="A tag (repeat for more).", show_default=False),
     ] = None,
     lang: LangOption = None,
+    request: RequestOption = None,
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -112,6 +123,8 @@ def new(
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
+    if request == "-":
+        request = read_text(request, what="request")
     if platform is None:
         from issuenote import config
 
@@ -127,6 +140,7 @@ def new(
             description=description,
             tags=tag or [],
             language=lang,
+            request=request,
             redact=redact,
         )
         doc = store.case_document(case_id)
@@ -306,6 +320,7 @@ def edit(
     occurred: OccurredOption = None,
     description: DescriptionOption = None,
     lang: LangOption = None,
+    request: RequestOption = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", metavar="T", help="Add a tag.", show_default=False)
     ] = None,
@@ -329,15 +344,19 @@ def edit(
     """Change a case's fields or tags.
 
     Title, platform, category, account, time, description, language,
-    jurisdiction; --tag adds a tag and --untag removes one.
+    jurisdiction, request (--request "" goes back to the category's stock
+    sentence); --tag adds a tag and --untag removes one.
 
     \b
     Examples:
       issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
+      issuenote edit 1 --request "Please return the 1,250 USDT to my account today."
       issuenote edit 3 --jurisdiction uk
     """
     if description == "-":
         description = read_text(description, what="description")
+    if request == "-":
+        request = read_text(request, what="request")
     with open_store(ctx) as store:
         case_id = actions.edit_case(
             store,
@@ -349,6 +368,7 @@ def edit(
             occurred=occurred,
             description=description,
             language=lang,
+            request=request,
             jurisdiction=jurisdiction,
             add_tags=tag or [],
             remove_tags=untag or [],

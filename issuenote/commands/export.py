@@ -52,10 +52,35 @@ def export(
         typer.Option(
             "--max-chars",
             metavar="N",
-            help="Longest chat summary (default: config chat_max_chars, else 1000).",
+            help="Longest chat summary in characters (default: the platform's limit, "
+            "else config chat_max_chars, else 1000).",
             show_default=False,
         ),
     ] = None,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-bytes",
+            metavar="N",
+            help="Longest chat summary in UTF-8 bytes, for chat boxes that count bytes.",
+            show_default=False,
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="ADDR",
+            help="E-mail recipient (default: the platform's official support address).",
+            show_default=False,
+        ),
+    ] = None,
+    no_suspicious: Annotated[
+        bool,
+        typer.Option(
+            "--no-suspicious", help="Leave out the section reporting impostors as phishing."
+        ),
+    ] = False,
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Show the account reference in full.")
     ] = False,
@@ -82,7 +107,6 @@ def export(
       issuenote export last --lang zh --copy
       issuenote export 1 --format email --output case.eml
     """
-    from issuenote import exporters
     from issuenote.exporters.screen import screen_document
     from issuenote.model import choose
 
@@ -110,28 +134,85 @@ def export(
         doc, masked = screen_document(doc)
         if masked:
             warn(f"{masked} secret(s) found in the case were masked in the export")
-        from issuenote import config
-
-        settings = config.load_config(home_of(ctx))
-        language = lang or doc.get("language") or settings.get("language") or "en"
-        if max_chars is None:
-            max_chars = settings.get(
-                "chat_max_chars", config.SETTINGS_BY_KEY["chat_max_chars"].default
-            )
-        options = {"lang": language, "redact": not no_redact, "include_private": include_private}
-        if fmt == "email" and output is not None and output.suffix.lower() == ".eml":
-            data = exporters.render_eml(doc, **options)
-        else:
-            data = exporters.render(doc, fmt=fmt, max_chars=max_chars, **options)
-            if fmt == "email" and settings.get("name"):
-                # The e-mail ends with the sign-off ("Kind regards"); the name goes under it.
-                data = data.rstrip("\n") + "\n" + settings["name"] + "\n"
+        data = _render_case(
+            ctx,
+            doc,
+            fmt=fmt,
+            lang=lang,
+            output=output,
+            redact=not no_redact,
+            include_private=include_private,
+            max_chars=max_chars,
+            max_bytes=max_bytes,
+            to=to,
+            suspicious=not no_suspicious,
+        )
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
     # A file holding the whole notebook, private entries or the account in full is
     # readable by its owner only (0600), like a backup.
     sensitive = all_cases or include_private or no_redact
     _deliver(data, output=output, force=force, copy=copy, private=sensitive)
+
+
+def _render_case(
+    ctx: typer.Context,
+    doc: dict[str, Any],
+    *,
+    fmt: str,
+    lang: str | None,
+    output: Path | None,
+    redact: bool,
+    include_private: bool,
+    max_chars: int | None,
+    max_bytes: int | None,
+    to: str | None,
+    suspicious: bool,
+) -> str | bytes:
+    """One case in one format: the language, the user's name, the platform's
+    support address and chat limits come from the case and config.toml."""
+    from datetime import UTC, datetime
+
+    from issuenote import exporters
+    from issuenote.config import default_language, load_config, user_name
+    from issuenote.exporters.presets import preset_for
+
+    home = home_of(ctx)
+    settings = load_config(home)
+    language = lang or doc.get("language") or default_language(home) or "en"
+    preset = preset_for(doc.get("platform"), settings.get("channels"))
+    options: dict[str, Any] = {
+        "lang": language,
+        "redact": redact,
+        "include_private": include_private,
+        "now": datetime.now(UTC).astimezone(),
+        "suspicious": suspicious,
+    }
+    if fmt == "email":
+        options["signature"] = user_name(home)
+        eml = output is not None and output.suffix.lower() == ".eml"
+        if eml:
+            data: str | bytes = exporters.render_eml(
+                doc, to_addr=to, support_email=preset.support_email, **options
+            )
+            if b"\nTo: " not in b"\n" + data.split(b"\r\n\r\n", 1)[0].replace(b"\r\n", b"\n"):
+                warn(
+                    f"no support address known for {doc.get('platform') or 'this case'}: "
+                    "To: is empty; give --to ADDR or set support_email under "
+                    "[channels.<platform>] in config.toml"
+                )
+            return data
+        return exporters.render(doc, fmt=fmt, support_email=to or preset.support_email, **options)
+    if fmt == "chat":
+        # --max-chars, else the platform's known limit, else config.toml, else 1000
+        options["max_chars"] = (
+            max_chars
+            or preset.chat_max_chars
+            or settings.get("chat_max_chars")
+            or exporters.DEFAULT_MAX_CHARS
+        )
+        options["max_bytes"] = max_bytes if max_bytes is not None else preset.chat_max_bytes
+    return exporters.render(doc, fmt=fmt, **options)
 
 
 def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) -> str:

@@ -1,23 +1,31 @@
 """The chat export: plain text to paste into a support chat box.
 
-No markdown, short lines, and at most ``max_chars`` characters. When the case
-is too long the oldest timeline entries go first (the text says how many),
-down to the newest three; then the description and the greeting; then the
-rest of the timeline, the open steps (latest due first), the agent list, the
-problem type, the start time, the transactions' details and the follow-up
-sentence of the request. Ticket numbers, transaction IDs, amounts, the
-account reference and the request always stay; if even they do not fit, the
-caller is told the minimum.
+No markdown, short lines, and at most ``max_chars`` characters (and
+``max_bytes`` UTF-8 bytes, for chat widgets that count bytes). When the case
+is too long, parts go in a fixed order so the agent keeps what they need:
+
+* never dropped: the greeting, the title, the account reference, the ticket
+  numbers, each transfer's IDs with amount, direction and network, and the
+  request;
+* dropped first: the suspicious-contact line, the user's own open steps,
+  done steps, notes, then contacts and other events, oldest first; then the
+  agent list, the problem type, the start time and the transfers' details;
+* dropped last, in this order: other agents' replies (oldest first), the
+  problem description, the escalation, the latest reply from a real agent,
+  and the status follow-up of the request.
+
+A heading never stands without something under it. If even the parts that
+are never dropped do not fit, the caller is told the minimum.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from issuenote.errors import IssuenoteError
-from issuenote.exporters.common import CaseView, Entry, one_line
+from issuenote.exporters.common import CaseView, Entry, Transaction, one_line
 
 # Caps on free text, so one long note cannot crowd out the rest.
 TITLE_CAP = 100
@@ -29,26 +37,6 @@ WARNING_SIGN = "\u26a0"  # ⚠
 def _cap(text: str, limit: int) -> str:
     text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# The newest entries kept while the description still has room.
-ENTRIES_BEFORE_DESCRIPTION = 3
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Which optional parts are in; the rest of the chat text is always there."""
-
-    entries: int
-    steps: int
-    chain: bool = True
-    description: bool = True
-    greeting: bool = True
-    agents: bool = True
-    meta: bool = True
-    started: bool = True
-    tx_details: bool = True
-    follow_up: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,10 +54,15 @@ def _short_time(view: CaseView, style: _Style, moment: datetime) -> str:
 
 def _entry_line(view: CaseView, style: _Style, entry: Entry) -> str:
     tr = view.tr
-    head_parts = [tr.name("kind", entry.kind)]
     channel = view.channel_text(entry)
-    if channel:
-        head_parts.append(channel)
+    if entry.done_step:
+        head_parts = [tr("done_kind")]
+    elif entry.kind == "contact" and channel:
+        head_parts = [tr("contact_head", channel=channel)]
+    else:
+        head_parts = [view.kind_name(entry)]
+        if channel:
+            head_parts.append(channel)
     if entry.agent and entry.agent_id:
         head_parts.append(tr("agent_short", name=entry.agent, agent_id=entry.agent_id))
     elif entry.agent or entry.agent_id:
@@ -85,11 +78,7 @@ def _entry_line(view: CaseView, style: _Style, entry: Entry) -> str:
         extras.append(tr.label("escalated_to", one_line(entry.escalated_to)))
     if entry.new_status:
         extras.append(tr.label("new_status", tr.name("status", entry.new_status)))
-    if entry.due:
-        extras.append(tr.label("due", _short_time(view, style, entry.due)))
-    if entry.done_at:
-        extras.append(tr.label("done", _short_time(view, style, entry.done_at)))
-    if entry.flags:
+    if entry.flags:  # other flags than an impostor's (those have their own line)
         extras.append(f"{WARNING_SIGN} {view.flag_names(entry)}")
     text = _cap(entry.text, ENTRY_TEXT_CAP)
     if text and extras:
@@ -100,17 +89,14 @@ def _entry_line(view: CaseView, style: _Style, entry: Entry) -> str:
     return f"{line}{tr('colon')}{body}" if body else line
 
 
-def _timeline_lines(view: CaseView, style: _Style) -> list[str]:
-    """One line per entry; open steps are left to the "still to do" line."""
-    open_steps = {id(step) for step in view.open_steps}
-    return [_entry_line(view, style, e) for e in view.entries if id(e) not in open_steps]
-
-
 def _step_text(view: CaseView, style: _Style, step: Entry) -> str:
+    tr = view.tr
     text = _cap(step.text, ENTRY_TEXT_CAP)
+    if view.overdue(step):
+        text = tr("overdue_mark") + text
     if step.due:
-        due = view.tr.label("due", _short_time(view, style, step.due))
-        text += view.tr("aside").format(due)
+        # after a separator, not in parentheses: the time carries its own
+        text += tr("semi") + tr.label("due", _short_time(view, style, step.due))
     return text
 
 
@@ -118,190 +104,206 @@ def _agent_text(view: CaseView) -> str:
     names = []
     for agent in view.agents:
         if agent.name and agent.agent_id:
-            name = view.tr("agent_short", name=agent.name, agent_id=agent.agent_id)
+            names.append(view.tr("agent_short", name=agent.name, agent_id=agent.agent_id))
         else:
-            name = view.agent_ref(agent.name, agent.agent_id)
-        names.append(f"{name} {WARNING_SIGN}" if agent.flags else name)
+            names.append(view.agent_ref(agent.name, agent.agent_id))
     return view.tr.join(names)
 
 
-def _left_out_note(view: CaseView, left_out: int, kept: int) -> str | None:
+def _transfer_lines(
+    view: CaseView, style: _Style, transaction: Transaction, details: bool
+) -> list[str]:
+    """``- Withdrawal, 1250.00 USDT, TRON`` and its IDs; time, address and
+    memo only with ``details``."""
     tr = view.tr
-    if left_out == 0:
-        return None
-    if kept == 0:
-        return tr("left_out_all_one") if left_out == 1 else tr("left_out_all", n=left_out)
-    return tr("left_out_one") if left_out == 1 else tr("left_out_many", n=left_out)
+    parts = [tr.name("tx_kind", transaction.kind), view.amount_text(transaction)]
+    parts.append(view.network_name(transaction))
+    if details and transaction.at:
+        parts.append(_short_time(view, style, transaction.at))
+    headline = tr("sep").join(part for part in parts if part)
+    lines = [f"- {headline}" if headline else "-"]
+    lines += [f"  {tr.label(key, value)}" for key, value in transaction.ids]
+    if details and transaction.address:
+        lines.append(f"  {tr.label('address', transaction.address)}")
+    if details and transaction.memo:
+        lines.append(f"  {tr.label('memo', transaction.memo)}")
+    if transaction.memo_missing:  # why a deposit was not credited: never dropped
+        lines.append(f"  {WARNING_SIGN} {tr('memo_missing')}")
+    return lines
 
 
-def _compose(view: CaseView, style: _Style, entry_lines: list[str], plan: _Plan) -> str:
-    tr = view.tr
-    blocks: list[list[str]] = []
+class _Chat:
+    """The chat text of one case, with a set of optional parts left out."""
 
-    head: list[str] = []
-    if plan.greeting:
-        head.append(tr("chat_greeting"))
-    title = _cap(view.title, TITLE_CAP)
-    head.append(f"{view.platform}{tr('colon')}{title}" if view.platform else title)
-    if plan.meta and (view.category or view.status):
-        meta = []
-        if view.category:
-            meta.append(tr.label("category", tr.name("category", view.category)))
-        if view.status:
-            meta.append(tr.label("status", tr.name("status", view.status)))
-        head.append(" · ".join(meta))
-    if view.account:
-        head.append(tr.label("account", view.account))
-    if plan.started and view.occurred_at:
-        head.append(tr.label("occurred", tr.time(view.occurred_at)))
-    if view.tickets:
-        key = "tickets_one" if len(view.tickets) == 1 else "tickets"
-        head.append(tr.label(key, tr.join([ticket.ticket for ticket in view.tickets])))
-    blocks.append(head)
+    def __init__(self, view: CaseView) -> None:
+        self.view = view
+        moments = [entry.at for entry in view.entries] + [view.updated_at, view.occurred_at]
+        known = [moment for moment in moments if moment is not None]
+        self.style = _Style(
+            year=max(known).year if known else None, one_ticket=len(view.tickets) == 1
+        )
+        # impostors are not in the timeline: they have their own line
+        self.timeline = [entry for entry in view.entries if not entry.suspicious]
+        self.timeline = [e for e in self.timeline if not (e.kind == "step" and not e.done_step)]
+        self.lines = {id(e): _entry_line(view, self.style, e) for e in self.timeline}
 
-    if view.transactions:
-        lines = [tr.label("sec_transactions", "").rstrip()]
-        for transaction in view.transactions:
-            if plan.tx_details:
-                headline = view.tx_headline(transaction)
-                if transaction.at:
-                    headline += tr("sep") + _short_time(view, style, transaction.at)
-            else:
-                headline = view.amount_text(transaction)
-            id_label = "order_id" if transaction.is_order else "txid"
-            lines.append(f"- {headline}" if headline else "-")
-            lines.append(f"  {tr.label(id_label, transaction.txid)}")
-            if transaction.order_id:
-                lines.append(f"  {tr.label('order_id', transaction.order_id)}")
-            if transaction.memo_missing:
-                lines.append("  ⚠ " + tr("memo_missing"))
-        blocks.append(lines)
+    def drop_order(self) -> list[tuple[str, int]]:
+        """Every optional part, the first to go first: ("entry", index),
+        ("step", index) or (part name, 0)."""
+        view = self.view
+        order: list[tuple[str, int]] = []
+        if view.suspicious:
+            order.append(("suspicious", 0))
+        if view.chain_line:
+            order.append(("chain", 0))
+        order += [("step", index) for index in reversed(range(len(view.open_steps)))]
+        real_replies = [
+            i for i, e in enumerate(self.timeline) if e.kind == "reply" and not e.suspicious
+        ]
+        latest_reply = real_replies[-1] if real_replies else None
+        escalations = [i for i, e in enumerate(self.timeline) if e.kind == "escalation"]
+        latest_escalation = escalations[-1] if escalations else None
 
-    if plan.description and view.description:
-        blocks.append([tr.label("sec_description", _cap(view.description, DESCRIPTION_CAP))])
+        def group(entry: Entry) -> int:
+            if entry.done_step:
+                return 0
+            if entry.kind == "note":
+                return 1
+            return 2
 
-    if entry_lines:
-        lines = [tr.label("sec_timeline", "").rstrip()]
-        left_out = len(entry_lines) - plan.entries
-        note = _left_out_note(view, left_out, plan.entries)
-        if note:
-            lines.append(note)
-        lines.extend(entry_lines[left_out:])
-        blocks.append(lines)
+        keep_long = {latest_reply, latest_escalation} | set(real_replies)
+        early = [i for i in range(len(self.timeline)) if i not in keep_long]
+        early.sort(key=lambda i: (group(self.timeline[i]), i))
+        order += [("entry", i) for i in early]
+        order += [("agents", 0), ("meta", 0), ("started", 0), ("tx_details", 0)]
+        order += [("entry", i) for i in real_replies if i != latest_reply]
+        order.append(("description", 0))
+        if latest_escalation is not None:
+            order.append(("entry", latest_escalation))
+        if latest_reply is not None:
+            order.append(("entry", latest_reply))
+        order.append(("follow_up", 0))
+        return order
 
-    tail: list[str] = []
-    if plan.agents and view.agents:
-        tail.append(tr.label("agents", _agent_text(view)))
-    if plan.steps:
-        steps = view.open_steps[: plan.steps]
-        if len(view.open_steps) == 1:
+    def compose(self, dropped: set[tuple[str, int]]) -> str:
+        view, style, tr = self.view, self.style, self.view.tr
+        blocks: list[list[str]] = []
+
+        head = [tr("chat_greeting")]
+        title = _cap(view.title, TITLE_CAP)
+        head.append(f"{view.platform}{tr('colon')}{title}" if view.platform else title)
+        if ("meta", 0) not in dropped and (view.category or view.status):
+            meta = []
+            if view.category:
+                meta.append(tr.label("category", tr.name("category", view.category)))
+            if view.status:
+                meta.append(tr.label("status", tr.name("status", view.status)))
+            head.append(" · ".join(meta))
+        if view.account:
+            head.append(tr.label("account", view.account))
+        if ("started", 0) not in dropped and view.occurred_at:
+            head.append(tr.label("occurred", tr.time(view.occurred_at)))
+        if view.tickets:
+            key = "tickets_one" if len(view.tickets) == 1 else "tickets"
+            head.append(tr.label(key, tr.join([ticket.ticket for ticket in view.tickets])))
+        blocks.append(head)
+
+        if view.transactions:
+            details = ("tx_details", 0) not in dropped
+            lines = [tr.label("sec_transactions", "").rstrip()]
+            for transaction in view.transactions:
+                lines += _transfer_lines(view, style, transaction, details)
+            blocks.append(lines)
+
+        if ("description", 0) not in dropped and view.description:
+            blocks.append([tr.label("sec_description", _cap(view.description, DESCRIPTION_CAP))])
+
+        kept = [
+            self.lines[id(e)] for i, e in enumerate(self.timeline) if ("entry", i) not in dropped
+        ]
+        if kept:  # never a heading with nothing under it
+            lines = [tr.label("sec_timeline", "").rstrip(), *kept]
+            left_out = len(self.timeline) - len(kept)
+            if left_out:
+                lines.append(
+                    tr("left_out_other_one") if left_out == 1 else tr("left_out_other", n=left_out)
+                )
+            blocks.append(lines)
+
+        tail: list[str] = []
+        if ("agents", 0) not in dropped and view.agents:
+            tail.append(tr.label("agents", _agent_text(view)))
+        steps = [s for i, s in enumerate(view.open_steps) if ("step", i) not in dropped]
+        if len(steps) == 1 and len(view.open_steps) == 1:
             tail.append(tr.label("sec_open_steps", _step_text(view, style, steps[0])))
-        else:
+        elif steps:
             tail.append(tr.label("sec_open_steps", "").rstrip())
             tail.extend(f"- {_step_text(view, style, step)}" for step in steps)
-            if plan.steps < len(view.open_steps):
-                tail.append(tr("more_items", n=len(view.open_steps) - plan.steps))
-    if tail:
-        blocks.append(tail)
+            if len(steps) < len(view.open_steps):
+                tail.append(tr("more_items", n=len(view.open_steps) - len(steps)))
+        if tail:
+            blocks.append(tail)
 
-    request = [tr.label("sec_request", view.request_core)]
-    if plan.follow_up and view.request_follow_up:
-        request.append(view.request_follow_up)  # its own line: lines stay short
-    if plan.follow_up and view.promise_note:
-        request.append(view.promise_note)
-    blocks.append(request)
-    if plan.chain and view.chain_line:
-        blocks.append([view.chain_line])
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+        if ("suspicious", 0) not in dropped and view.suspicious:
+            sentences = [view.suspicious_sentence(c, self._when) for c in view.suspicious]
+            joiner = "" if tr.lang == "zh" else " "
+            blocks.append([f"{WARNING_SIGN} {joiner.join(sentences)}"])
 
+        request = [tr.label("sec_request", one_line(view.request_core))]
+        if ("follow_up", 0) not in dropped and view.request_follow_up:
+            request.append(view.request_follow_up)  # its own line: lines stay short
+        if ("follow_up", 0) not in dropped and view.promise_note:
+            request.append(view.promise_note)  # a promised reply that never came
+        blocks.append(request)
+        if ("chain", 0) not in dropped and view.chain_line:
+            blocks.append([view.chain_line])
+        return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
-def _most_that_fit(low: int, high: int, fits: Callable[[int], bool]) -> int:
-    """The largest n in low..high with fits(n), for a length that grows with n
-    (fits(low) is known to hold)."""
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(middle):
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    def _when(self, moment: datetime) -> str:
+        return _short_time(self.view, self.style, moment)
 
 
-def _style(view: CaseView) -> _Style:
-    moments = [entry.at for entry in view.entries] + [view.updated_at, view.occurred_at]
-    known = [moment for moment in moments if moment is not None]
-    return _Style(year=max(known).year if known else None, one_ticket=len(view.tickets) == 1)
+def _size_check(max_chars: int, max_bytes: int | None) -> Callable[[str], bool]:
+    def fits(text: str) -> bool:
+        if len(text) > max_chars:
+            return False
+        return max_bytes is None or len(text.encode("utf-8")) <= max_bytes
+
+    return fits
 
 
-# What goes, in order, once the timeline, the description and the open steps are gone.
-_LAST_TO_GO = ("chain", "agents", "meta", "started", "tx_details", "follow_up")
-
-
-def _bare_plan() -> _Plan:
-    return _Plan(
-        entries=0,
-        steps=0,
-        chain=False,
-        description=False,
-        greeting=False,
-        agents=False,
-        meta=False,
-        started=False,
-        tx_details=False,
-        follow_up=False,
-    )
-
-
-def render_chat(view: CaseView, *, max_chars: int) -> str:
-    style = _style(view)
-    entry_lines = _timeline_lines(view, style)
-    total = len(entry_lines)
-
-    def text(plan: _Plan) -> str:
-        return _compose(view, style, entry_lines, plan)
-
-    def fits(plan: _Plan) -> bool:
-        return len(text(plan)) <= max_chars
-
-    def most(plan: _Plan, part: str, upper: int) -> str:
-        """The plan that fits with as many entries (or steps) as possible."""
-        kept = _most_that_fit(
-            getattr(plan, part), upper, lambda n: fits(replace(plan, **{part: n}))
-        )
-        return text(replace(plan, **{part: kept}))
-
-    plan = _Plan(entries=total, steps=len(view.open_steps))
-    if fits(plan):
-        return text(plan)
-    # The oldest entries go first, down to the newest few; then the
-    # description and the greeting; then the rest of the timeline.
-    plan = replace(plan, entries=min(ENTRIES_BEFORE_DESCRIPTION, total))
-    if fits(plan):
-        return most(plan, "entries", total)
-    plan = replace(plan, description=False, greeting=False)
-    if fits(plan):
-        return most(plan, "entries", total)
-    plan = replace(plan, entries=0)
-    if fits(plan):
-        return most(plan, "entries", total)
-    # Open steps, the latest due first.
-    steps = plan.steps
-    plan = replace(plan, steps=0)
-    if fits(plan):
-        return most(plan, "steps", steps)
-    for part in _LAST_TO_GO:
-        plan = replace(plan, **{part: False})
-        if fits(plan):
-            return text(plan)
+def render_chat(view: CaseView, *, max_chars: int, max_bytes: int | None = None) -> str:
+    chat = _Chat(view)
+    fits = _size_check(max_chars, max_bytes)
+    dropped: set[tuple[str, int]] = set()
+    order = chat.drop_order()
+    text = chat.compose(dropped)
+    for part in order:
+        if fits(text):
+            break
+        dropped.add(part)
+        text = chat.compose(dropped)
+    if fits(text):
+        # Room left by a long part that had to go may still hold a shorter,
+        # less important one: put back what fits, the most important first.
+        for part in reversed(order):
+            if part in dropped:
+                candidate = chat.compose(dropped - {part})
+                if fits(candidate):
+                    dropped.discard(part)
+                    text = candidate
+        return text
+    limit = f"--max-chars {max_chars}"
+    need = f"{len(text)} characters"
+    if max_bytes is not None and len(text) <= max_chars:
+        limit, need = f"--max-bytes {max_bytes}", f"{len(text.encode('utf-8'))} bytes"
     raise IssuenoteError(
-        f"--max-chars {max_chars} is too small for this case: the ticket numbers, "
-        f"transaction IDs, amounts, account reference and request need at least "
-        f"{len(text(plan))} characters"
+        f"{limit} is too small for this case: the greeting, ticket numbers, transaction "
+        f"IDs, amounts, account reference and request need at least {need}"
     )
 
 
 def minimum_chars(view: CaseView) -> int:
     """The shortest chat text this case can have: what is never dropped."""
-    style = _style(view)
-    entry_lines = _timeline_lines(view, style)
-    return len(_compose(view, style, entry_lines, _bare_plan()))
+    chat = _Chat(view)
+    return len(chat.compose(set(chat.drop_order())))

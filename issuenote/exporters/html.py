@@ -8,6 +8,7 @@ transactions. Every piece of user text is HTML-escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape as _escape
 
 from issuenote.exporters.common import CaseView, Entry
@@ -60,11 +61,17 @@ dl.summary {
 dl.summary dt { color: var(--muted); }
 dl.summary dd { margin: 0; overflow-wrap: anywhere; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
-code, .id {
+code, .id, .hash {
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono",
     "Noto Sans Mono", monospace;
-  font-size: .88em; color: var(--code); overflow-wrap: anywhere; word-break: break-all;
+  font-size: .88em; color: var(--code);
 }
+.id { white-space: nowrap; }  /* TK-88412907 never splits at its hyphen */
+.hash { overflow-wrap: anywhere; word-break: break-all; }  /* hex: no hyphens to split at */
+.table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
+.table-scroll table { min-width: 36rem; }
+td.ids { min-width: 14rem; }
+.overdue { color: #a11; }
 table { width: 100%; border-collapse: collapse; font-size: .92rem; }
 th, td {
   text-align: left; vertical-align: top; padding: .45rem .6rem;
@@ -93,12 +100,13 @@ dl.fields dt { color: var(--muted); }
 dl.fields dd { margin: 0; overflow-wrap: anywhere; }
 .entry-text { margin: .4rem 0 0; }
 .warnings {
-  margin: 1.5rem 0 0; padding: .8rem 1.1rem; background: var(--warn-bg);
+  margin: 1.5rem 0 0; padding: .6rem 1rem; font-size: .92rem; background: var(--warn-bg);
   border: 1px solid var(--warn-line); border-left-width: 4px; border-radius: 6px;
   color: var(--warn-ink);
 }
 .warnings h2 { border: 0; margin: 0 0 .4rem; padding: 0; color: var(--warn-ink); }
 .warnings ul, .flag-list { margin: .3rem 0 0; padding-left: 1.2rem; }
+.warnings p { margin: .3rem 0 0; }
 .flag { font-weight: 600; color: var(--warn-ink); }
 .request {
   padding: .9rem 1.2rem; border: 1px solid #b8cdee; background: #eef4fd; border-radius: 8px;
@@ -112,7 +120,9 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; }
   html { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
-  ol.timeline > li, tr, .warnings, .request, dl.summary { break-inside: avoid; }
+  ol.timeline > li, tr, .warnings, .request, dl.summary, .closing { break-inside: avoid; }
+  .table-scroll { overflow: visible; }
+  .table-scroll table { min-width: 0; }
   a { color: inherit; text-decoration: none; }
   a.explorer::after { content: " " attr(href); font-size: .8em; color: var(--muted);
     overflow-wrap: anywhere; word-break: break-all; }
@@ -127,9 +137,45 @@ def _e(text: str) -> str:
     return _escape(text, quote=True)
 
 
-def _text_block(text: str, css_class: str = "text") -> str:
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def guess_lang(text: str) -> str | None:
+    """The language of the user's own text, by script: Hangul is Korean, kana
+    Japanese, other Han Chinese, Latin letters English; None if it has no letters."""
+    if _HANGUL.search(text):
+        return "ko"
+    if _KANA.search(text):
+        return "ja"
+    if _HAN.search(text):
+        return "zh-Hans"
+    if _LATIN.search(text):
+        return "en"
+    return None
+
+
+def _lang_attr(text: str, page_lang: str) -> str:
+    """`` lang="en"`` where the user's text is not in the page's language, so
+    the browser picks the right fonts (CJK glyphs differ by language)."""
+    lang = guess_lang(text)
+    if lang is None or lang == HTML_LANG[page_lang]:
+        return ""
+    return f' lang="{lang}"'
+
+
+def _user(text: str, page_lang: str) -> str:
+    """A piece of user text inline, marked with its language where it differs."""
+    attr = _lang_attr(text, page_lang)
+    return f"<span{attr}>{_e(text)}</span>" if attr else _e(text)
+
+
+def _text_block(text: str, css_class: str = "text", page_lang: str | None = None) -> str:
     """User text as written, line breaks kept by CSS rather than markup."""
-    return f'<p class="{css_class}">{_e(text)}</p>'
+    attr = _lang_attr(text, page_lang) if page_lang else ""
+    return f'<p class="{css_class}"{attr}>{_e(text)}</p>'
 
 
 def _summary(view: CaseView) -> list[str]:
@@ -141,25 +187,24 @@ def _summary(view: CaseView) -> list[str]:
     return ['<dl class="summary">', *rows, "</dl>"]
 
 
-def _warnings(view: CaseView) -> list[str]:
-    if not view.flagged:
+def _suspicious(view: CaseView) -> list[str]:
+    """The impostors, reported to the agent as phishing: after the timeline,
+    so the box never fills the first screen."""
+    if not view.suspicious:
         return []
     tr = view.tr
-    out = ['<section class="warnings">', f"<h2>\u26a0 {_e(tr('sec_warnings'))}</h2>", "<ul>"]
-    for entry in view.flagged:
-        parts = [
-            f"<strong>{_e(tr.time_with_utc(entry.at))} · {_e(view.entry_head(entry))}</strong>"
-        ]
-        if entry.agent or entry.agent_id:
-            parts.append(_e(tr.label("agent", view.agent_ref(entry.agent, entry.agent_id))))
-        if entry.flags:
-            parts.append(
-                f'<span class="flag">{_e(tr.label("flags", view.flag_names(entry)))}</span>'
-            )
-        parts.extend(_e(warning) for warning in entry.warnings)
-        out.append("<li>" + "<br>".join(parts) + "</li>")
-    out += ["</ul>", "</section>"]
+    out = ['<section class="warnings">', f"<h2>\u26a0 {_e(tr('sec_suspicious'))}</h2>"]
+    for contact in view.suspicious:
+        out.append(f"<p>{_e(view.suspicious_sentence(contact, tr.time_with_utc))}</p>")
+    out.append("</section>")
     return out
+
+
+def _id(value: str) -> str:
+    """A ticket, order or agent ID: never broken, least of all at a hyphen.
+    A long hash (no hyphens) may break anywhere instead."""
+    css = "hash" if len(value) > 32 else "id"
+    return f'<span class="{css}">{_e(value)}</span>'
 
 
 def _transactions(view: CaseView) -> list[str]:
@@ -173,33 +218,37 @@ def _transactions(view: CaseView) -> list[str]:
         f'<th class="num">{_e(tr("amount"))}</th><th>{_e(tr("tx_kind"))}</th>'
         f"<th>{_e(tr('time'))}</th>"
     )
-    out += ["<table>", f"<thead><tr>{header}</tr></thead>", "<tbody>"]
+    # the table scrolls inside its box on a phone instead of being clipped
+    out += ['<div class="table-scroll">', "<table>", f"<thead><tr>{header}</tr></thead>"]
+    out.append("<tbody>")
     for number, transaction in enumerate(view.transactions, start=1):
-        txid = f'<span class="id">{_e(transaction.txid)}</span>'
-        label = f"<small>{_e(view.id_label(transaction))}</small><br>"
+        ids = "".join(
+            f"<small>{_e(label)}</small><br>{_id(value)}<br>"
+            for label, value in view.id_pairs(transaction)
+        )
+        for key, value in (("address", transaction.address), ("memo", transaction.memo)):
+            if value:
+                ids += f"<small>{_e(tr(key))}</small><br>{_id(value)}<br>"
+        ids = ids.removesuffix("<br>")
+        if transaction.memo_missing:
+            ids += f'<br><strong class="warn">\u26a0 {_e(tr("memo_missing"))}</strong>'
         if transaction.explorer_url:
             url = _e(transaction.explorer_url)
-            link = (
+            ids += (
                 f'<br><a class="explorer" href="{url}" rel="noopener noreferrer" '
                 f'target="_blank">{_e(tr("explorer_link"))}</a>'
             )
-        else:
-            link = ""
-        for key, value in transaction.extra_pairs():
-            link += f'<br><small>{_e(tr(key))}</small> <span class="id">{_e(value)}</span>'
-        if transaction.memo_missing:
-            link += f'<br><strong class="warn">⚠ {_e(tr("memo_missing"))}</strong>'
         cells = [
             f'<td class="num">{number}</td>',
-            f"<td>{label}{txid}{link}</td>",
-            f"<td>{_e(view.chain_name(transaction)) or '—'}</td>",
+            f'<td class="ids">{ids}</td>',
+            f"<td>{_e(view.network_name(transaction)) or '—'}</td>",
             f"<td>{_e(transaction.asset or '—')}</td>",
             f'<td class="amount">{_e(transaction.amount or "—")}</td>',
             f"<td>{_e(tr.name('tx_kind', transaction.kind) or '—')}</td>",
             f"<td>{_e(tr.time_with_utc(transaction.at)) if transaction.at else '—'}</td>",
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</tbody>", "</table>"]
+    out += ["</tbody>", "</table>", "</div>"]
     return out
 
 
@@ -212,7 +261,7 @@ def _entry(view: CaseView, number: int, entry: Entry) -> str:
         classes.append("private")
     head = [
         f'<span class="no">{number}.</span>',
-        f'<span class="kind">{_e(tr.name("kind", entry.kind))}</span>',
+        f'<span class="kind">{_e(view.kind_name(entry))}</span>',
         f'<span class="when">{_e(tr.time_with_utc(entry.at))}</span>',
     ]
     where = view.channel_text(entry)
@@ -225,18 +274,46 @@ def _entry(view: CaseView, number: int, entry: Entry) -> str:
     warnings: list[str] = []
     for key, value in view.entry_fields(entry, tr.time_with_utc):
         if key is None:
-            body.append(_text_block(value, "text entry-text"))
+            body.append(_text_block(value, "text entry-text", tr.lang))
         elif key == "warnings":
             warnings.append(f"<li>{_e(value)}</li>")
         else:
             css = ' class="flag"' if key == "flags" else ""
-            shown = f'<span class="id">{_e(value)}</span>' if key == "ticket" else _e(value)
+            if key == "ticket":
+                shown = _id(value)
+            elif key == "suggested":
+                shown = _user(value, tr.lang)
+            else:
+                shown = _e(value)
             fields.append(f"<dt>{_e(tr(key))}</dt><dd{css}>{shown}</dd>")
     if fields:
         body.append('<dl class="fields">' + "".join(fields) + "</dl>")
     if warnings:
         body.append('<ul class="flag-list">' + "".join(warnings) + "</ul>")
     return f'<li class="{" ".join(classes)}">' + "".join(body) + "</li>"
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal that cannot end the string or the style element."""
+    out = []
+    for char in text:
+        if char in '\\"<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _page_css(view: CaseView, title: str) -> str:
+    """Printed pages carry the case title and number at the top and "n / N" at the bottom."""
+    limit = 80
+    shown = title if len(title) <= limit else title[: limit - 1] + "…"
+    return (
+        "@media print { @page { "
+        f"@top-left {{ content: {_css_string(shown)}; font-size: 8pt; color: #5b6573; }} "
+        '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; '
+        "color: #5b6573; } } }\n"
+    )
 
 
 def render_html(view: CaseView) -> str:
@@ -261,19 +338,21 @@ def render_html(view: CaseView) -> str:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="generator" content="issuenote">',
         f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{_page_css(view, title)}</style>",
         "</head>",
         "<body>",
         "<main>",
         "<header>",
-        f"<h1>{_e(title)}</h1>",
+        f"<h1{_lang_attr(view.title, tr.lang)}>{_e(title)}</h1>",
         f'<div class="badges">{"".join(badges)}</div>' if badges else "",
         "</header>",
         *_summary(view),
-        *_warnings(view),
     ]
     if view.description:
-        out += [f"<h2>{_e(tr('sec_description'))}</h2>", _text_block(view.description)]
+        out += [
+            f"<h2>{_e(tr('sec_description'))}</h2>",
+            _text_block(view.description, "text", tr.lang),
+        ]
     out += _transactions(view)
     out.append(f"<h2>{_e(tr('sec_timeline'))}</h2>")
     if view.entries:
@@ -282,23 +361,34 @@ def render_html(view: CaseView) -> str:
         out.append("</ol>")
     else:
         out.append(f'<p class="empty">{_e(tr("no_entries"))}</p>')
-    out.append(f"<h2>{_e(tr('sec_open_steps'))}</h2>")
+    out += _suspicious(view)
+    # the open steps, the request and the footer stay together: printed, the
+    # request never stands alone on a last page
+    out += ['<div class="closing">', f"<h2>{_e(tr('sec_open_steps'))}</h2>"]
     if view.open_steps:
         out.append("<ul>")
         for step in view.open_steps:
+            mark = tr("overdue_mark") if view.overdue(step) else ""
             due = tr("due_suffix", time=tr.time_with_utc(step.due)) if step.due else ""
-            out.append(f'<li><span class="text">{_e(step.text)}</span>{_e(due)}</li>')
+            overdue = f'<strong class="overdue">{_e(mark)}</strong>' if mark else ""
+            out.append(
+                f'<li>{overdue}<span class="text"{_lang_attr(step.text, tr.lang)}>'
+                f"{_e(step.text)}</span>{_e(due)}</li>"
+            )
         out.append("</ul>")
     else:
         out.append(f'<p class="empty">{_e(tr("no_open_steps"))}</p>')
+    request_attr = _lang_attr(view.request_core, tr.lang) if view.user_request else ""
+    follow_up = f"<br>{_e(view.request_follow_up)}" if view.request_follow_up else ""
     out += [
         '<section class="request">',
         f"<h2>{_e(tr('sec_request'))}</h2>",
-        f"<p>{_e(view.request)}</p>",
+        f'<p><span class="text"{request_attr}>{_e(view.request_core)}</span>{follow_up}</p>',
         "</section>",
         f"<footer>{_e(tr('report_footer'))}"
         + (f"<br><code>{_e(view.chain_line)}</code>" if view.chain_line else "")
         + "</footer>",
+        "</div>",
         "</main>",
         "</body>",
         "</html>",

@@ -10,6 +10,7 @@ value, never into the template itself.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 LANGS = ("en", "zh", "ko")
@@ -100,14 +101,14 @@ _EN: dict[str, str] = {
     "sec_transactions": "Transactions",
     "sec_timeline": "Timeline",
     "sec_suggestions": "Suggestions and what I have tried",
-    "sec_open_steps": "Still to do",
+    "sec_open_steps": "My next steps",
     "sec_warnings": "Warnings",
     "sec_request": "My request",
     # report
     "report_title": "Case {id}: {title}",
     "no_entries": "No entries recorded yet.",
     "no_transactions": "No transactions recorded.",
-    "no_open_steps": "No open steps.",
+    "no_open_steps": "No next steps of mine.",
     "none": "none",
     "report_footer": "Prepared with issuenote. Every time shows its UTC offset.",
     "chain_line": "Record check: chain head {head} (`issuenote verify` confirms it)",
@@ -133,11 +134,32 @@ _EN: dict[str, str] = {
     "status_ticket": "Current status: {status}. Latest ticket number: {ticket}.",
     "status_only": "Current status: {status}.",
     "suggested_by": "{time}, {agent}: {suggests}",
-    "done_at": "Done on {time}: {text}",
+    "done_at": "Done: {text} ({time})",
     "due_suffix": " — due {time}",
     "closing": "Thank you for your help.",
     "signoff": "Kind regards",
     # requests: what is asked now, by category, then by status
+    # suspicious contacts: addressed to the agent
+    "sec_suspicious": "Suspicious contact",
+    "suspicious_kind": "Suspicious contact",
+    "claimed_name": "Name given",
+    "suspicious_platform": (
+        "I was also contacted by someone claiming to be {platform} support: {details}"
+    ),
+    "suspicious_any": "I was also contacted by someone claiming to be support: {details}",
+    "suspicious_asked": "; they asked for {what}",
+    "warning_asked": "They asked for {what}",
+    "suspicious_end": ". Please treat this as a phishing report.",
+    # steps and times
+    "overdue": "overdue",
+    "overdue_mark": "[overdue] ",
+    "done_step": "Done: {text} ({time})",
+    "done_kind": "Done",
+    "contact_head": "Contacted support via {channel}",
+    "left_out_other_one": "(1 other entry left out)",
+    "left_out_other": "({n} other entries left out)",
+    # transfers
+    "transfer": "Transfer",
     "req_withdrawal": (
         "Please check this withdrawal and tell me when the funds will arrive, "
         "or return them to my account."
@@ -227,13 +249,13 @@ _ZH: dict[str, str] = {
     "sec_transactions": "相关交易",
     "sec_timeline": "处理经过",
     "sec_suggestions": "客服建议及已采取的措施",
-    "sec_open_steps": "待办事项",
+    "sec_open_steps": "我的后续安排",
     "sec_warnings": "风险提示",
     "sec_request": "我的诉求",
     "report_title": "问题记录 {id}：{title}",
     "no_entries": "暂无处理记录。",
     "no_transactions": "暂无交易记录。",
-    "no_open_steps": "暂无待办事项。",
+    "no_open_steps": "暂无后续安排。",
     "none": "无",
     "report_footer": "本报告由 issuenote 生成，所有时间均注明与 UTC 的时差。",
     "chain_line": "记录校验：链头 {head}（可用 `issuenote verify` 核对）",
@@ -257,10 +279,26 @@ _ZH: dict[str, str] = {
     "status_ticket": "当前状态：{status}；最新工单号：{ticket}。",
     "status_only": "当前状态：{status}。",
     "suggested_by": "{time}，{agent}：{suggests}",
-    "done_at": "{time} 已完成：{text}",
+    "done_at": "已完成：{text}（{time}）",
     "due_suffix": "；截止时间：{time}",
     "closing": "感谢您的帮助，期待您的回复！",
     "signoff": "此致\n敬礼！",
+    "sec_suspicious": "可疑联系",
+    "suspicious_kind": "可疑联系（非官方客服）",
+    "claimed_name": "对方自称",
+    "suspicious_platform": "另外，有人冒充 {platform} 客服联系过我：{details}",
+    "suspicious_any": "另外，有人冒充客服联系过我：{details}",
+    "suspicious_asked": "；对方要求{what}",
+    "warning_asked": "对方要求{what}",
+    "suspicious_end": "。请将此作为钓鱼诈骗举报处理。",
+    "overdue": "逾期",
+    "overdue_mark": "【逾期】",
+    "done_step": "已完成：{text}（{time}）",
+    "done_kind": "已完成",
+    "contact_head": "通过{channel}联系客服",
+    "left_out_other_one": "（另有 1 条记录未列出）",
+    "left_out_other": "（另有 {n} 条记录未列出）",
+    "transfer": "转账",
     "req_withdrawal": ("请核查这笔提币并告知资金预计到账时间；如无法完成，请将资金退回我的账户。"),
     "req_deposit": "请帮我核查这笔充币并尽快入账；如需我补充其他材料，请告知。",
     "req_account": "请协助我恢复账户的正常使用，并告知需要我提供哪些信息。",
@@ -322,7 +360,7 @@ _KO: dict[str, str] = {
     "new_status": "변경된 상태",
     "due": "기한",
     "done": "완료 일시",
-    "flags": "경고 표시",
+    "flags": "위험 표시",
     "private": "비공개",
     "field": "항목",
     "value": "내용",
@@ -338,13 +376,13 @@ _KO: dict[str, str] = {
     "sec_transactions": "관련 거래",
     "sec_timeline": "진행 경과",
     "sec_suggestions": "상담원 제안 및 조치 내역",
-    "sec_open_steps": "남은 조치",
+    "sec_open_steps": "제가 진행할 일",
     "sec_warnings": "주의 사항",
     "sec_request": "요청 사항",
     "report_title": "문의 기록 {id}: {title}",
     "no_entries": "아직 기록된 내용이 없습니다.",
     "no_transactions": "등록된 거래가 없습니다.",
-    "no_open_steps": "남은 조치가 없습니다.",
+    "no_open_steps": "제가 진행할 일이 없습니다.",
     "none": "없음",
     "report_footer": "issuenote로 작성한 문서입니다. 모든 일시에 UTC와의 시차를 함께 표기했습니다.",
     "chain_line": "기록 확인: 체인 헤드 {head} (`issuenote verify`로 확인 가능)",
@@ -353,7 +391,7 @@ _KO: dict[str, str] = {
     "exhibit_file": "파일",
     "exhibit_type": "형식",
     "exhibit_bytes": "바이트",
-    "chat_greeting": "안녕하세요. 제 문의 내용을 정리해 드립니다.",
+    "chat_greeting": "안녕하세요. 문의 내용을 아래와 같이 정리했습니다.",
     "left_out_one": "(이전 기록 1건 생략)",
     "left_out_many": "(이전 기록 {n}건 생략)",
     "left_out_all_one": "(기록 1건 생략)",
@@ -361,17 +399,33 @@ _KO: dict[str, str] = {
     "more_items": "(외 {n}건)",
     "heading": "■ {}",
     "ticket_word": "티켓",
-    "greeting_platform": "{platform} 고객지원팀 담당자님께",
-    "greeting": "고객지원팀 담당자님께",
+    "greeting_platform": "{platform} 고객센터 담당자님께",
+    "greeting": "고객센터 담당자님께",
     "intro": "안녕하세요. 제 {platform}계정{account}과 관련된 {problem}로 연락드립니다.",
     "intro_platform": "{platform} ",
     "status_ticket": "현재 상태는 '{status}'이며, 최근 티켓 번호는 {ticket}입니다.",
     "status_only": "현재 상태는 '{status}'입니다.",
     "suggested_by": "{time}, {agent}: {suggests}",
-    "done_at": "{time} 완료: {text}",
+    "done_at": "완료: {text} ({time})",
     "due_suffix": ", 기한: {time}",
     "closing": "바쁘시겠지만 확인 부탁드립니다.",
     "signoff": "감사합니다.",
+    "sec_suspicious": "사칭 의심 연락",
+    "suspicious_kind": "사칭 의심 연락",
+    "claimed_name": "사칭 이름",
+    "suspicious_platform": "참고로 {platform} 고객센터를 사칭한 연락을 받았습니다: {details}",
+    "suspicious_any": "참고로 고객센터를 사칭한 연락을 받았습니다: {details}",
+    "suspicious_asked": ". 요구 내용: {what}",
+    "warning_asked": "요구 내용: {what}",
+    "suspicious_end": ". 피싱 신고로 접수해 주시기 바랍니다.",
+    "overdue": "기한 초과",
+    "overdue_mark": "[기한 초과] ",
+    "done_step": "완료: {text} ({time})",
+    "done_kind": "완료",
+    "contact_head": "문의, {channel}",
+    "left_out_other_one": "(그 밖의 기록 1건 생략)",
+    "left_out_other": "(그 밖의 기록 {n}건 생략)",
+    "transfer": "이체",
     "req_withdrawal": (
         "해당 출금 건을 확인하여 자금이 언제 도착하는지 안내해 주시고, 처리가 어려우면 "
         "제 계정으로 반환해 주시기 바랍니다."
@@ -512,7 +566,7 @@ _NAMES: dict[str, dict[str, dict[str, str]]] = {
         },
         "ko": {
             # each ends in a consonant, so 이며 / 입니다 in the templates fit
-            "open": "미해결",
+            "open": "처리 중",
             "waiting": "답변 대기 중",
             "escalated": "상위 부서 이관",
             "resolved": "해결됨",
@@ -569,7 +623,7 @@ _NAMES: dict[str, dict[str, dict[str, str]]] = {
             "note": "메모",
             "contact": "문의",
             "reply": "상담원 답변",
-            "step": "다음 조치",
+            "step": "후속 조치",
             "escalation": "상위 이관",
             "status": "상태 변경",
         },
@@ -620,6 +674,132 @@ _NAMES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+# Agent-facing texts for each stable warning code (issuenote.safety.scam's
+# codes): for a request, what the impostor asked for (it completes "they asked
+# for ..."); for a channel, why the address is not the platform's own. The
+# flag names stand in when a warning's code is unknown.
+WARNING_TEXTS: dict[str, dict[str, str]] = {
+    "password": {"en": "my password", "zh": "提供登录密码", "ko": "비밀번호 제공"},
+    "seed-phrase": {
+        "en": "my seed phrase",
+        "zh": "提供助记词",
+        "ko": "시드 문구(복구 문구) 제공",
+    },
+    "private-key": {"en": "a private key", "zh": "提供私钥", "ko": "개인 키 제공"},
+    "api-secret": {"en": "my API secret key", "zh": "提供 API 密钥", "ko": "API 시크릿 키 제공"},
+    "2fa-code": {
+        "en": "a 2FA or verification code",
+        "zh": "提供两步验证码或短信验证码",
+        "ko": "2단계 인증 코드 또는 SMS 인증 코드 제공",
+    },
+    "id-number": {
+        "en": "my ID-card or passport number in the chat",
+        "zh": "在对话中提供身份证或护照号码",
+        "ko": "대화 중 신분증 또는 여권 번호 제공",
+    },
+    "bank-details": {
+        "en": "my bank account or card details",
+        "zh": "提供银行账户或银行卡信息",
+        "ko": "은행 계좌 또는 카드 정보 제공",
+    },
+    "remote-access": {
+        "en": "remote access to my device",
+        "zh": "安装远程控制软件",
+        "ko": "원격 제어 앱 설치",
+    },
+    "verification-transfer": {
+        "en": 'a transfer to "verify" my account',
+        "zh": "转账以“验证”账户",
+        "ko": "계정 '인증'을 위한 송금",
+    },
+    "release-fee": {
+        "en": "a fee before my funds are released",
+        "zh": "先支付解冻费用才放行资金",
+        "ko": "자금 해제 전 수수료 납부",
+    },
+    "safe-wallet": {
+        "en": 'moving my funds to a "safe" wallet',
+        "zh": "把资金转入所谓的“安全钱包”",
+        "ko": "이른바 '안전 지갑'으로 자금 이동",
+    },
+    "off-platform": {
+        "en": "moving the conversation to a private messenger",
+        "zh": "转到平台以外的聊天工具沟通",
+        "ko": "플랫폼 밖 메신저로 대화 이동",
+    },
+    "wallet-link": {
+        "en": "connecting my wallet on an outside site",
+        "zh": "在外部网站连接或验证钱包",
+        "ko": "외부 사이트에서 지갑 연결 또는 인증",
+    },
+    "look-alike-link": {
+        "en": "visiting a look-alike website",
+        "zh": "访问仿冒网站",
+        "ko": "사칭 사이트 접속",
+    },
+    "scam-risk": {
+        "en": "something real support never asks for",
+        "zh": "提供正规客服从不索要的信息",
+        "ko": "정상적인 고객센터라면 요구하지 않는 사항",
+    },
+    # channels
+    "unlisted-handle": {
+        "en": "not an official {platform} account",
+        "zh": "并非 {platform} 官方账号",
+        "ko": "{platform} 공식 계정이 아님",
+    },
+    "free-mail": {
+        "en": "a free-mail address, not a {platform} domain",
+        "zh": "免费邮箱，并非 {platform} 官方域名",
+        "ko": "무료 메일 주소이며 {platform} 공식 도메인이 아님",
+    },
+    "unofficial-domain": {
+        "en": "not an official {platform} domain",
+        "zh": "并非 {platform} 官方域名",
+        "ko": "{platform} 공식 도메인이 아님",
+    },
+    "look-alike-domain": {
+        "en": "a look-alike of an official domain",
+        "zh": "仿冒官方域名",
+        "ko": "공식 도메인을 흉내 낸 주소",
+    },
+    "punycode-domain": {
+        "en": "a domain whose letters imitate a familiar name",
+        "zh": "用相似字符仿冒知名名称的域名",
+        "ko": "비슷한 문자로 유명 이름을 흉내 낸 도메인",
+    },
+    "other-platform": {
+        "en": "another platform's address",
+        "zh": "其他平台的地址",
+        "ko": "다른 플랫폼의 주소",
+    },
+    "decoy-link": {
+        "en": "a link disguised as an official one",
+        "zh": "伪装成官方地址的链接",
+        "ko": "공식 주소로 위장한 링크",
+    },
+    "unverified-channel": {
+        "en": "not an official channel",
+        "zh": "并非官方渠道",
+        "ko": "공식 채널이 아님",
+    },
+}
+# codes that describe where a message came from, not what it asked for
+CHANNEL_CODES = frozenset(
+    {
+        "unlisted-handle",
+        "free-mail",
+        "unofficial-domain",
+        "look-alike-domain",
+        "punycode-domain",
+        "other-platform",
+        "decoy-link",
+        "unverified-channel",
+    }
+)
+# without a platform name, these read as the generic channel text
+_NEEDS_PLATFORM = ("unlisted-handle", "free-mail", "unofficial-domain")
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -635,10 +815,29 @@ def _offset_text(moment: datetime) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    """Hours and minutes; seconds only when they carry information."""
-    if moment.second:
-        return f"{moment:%H:%M:%S}"
+    """Hours and minutes: human formats never show seconds (JSON keeps them)."""
     return f"{moment:%H:%M}"
+
+
+_FIELD = re.compile(r"( ?)\{(\w+)\}( ?)")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def _format_tight(template: str, fields: dict[str, object]) -> str:
+    """Chinese spacing: a template's space beside a field stays only where the
+    field's text meets it with a Latin letter or digit (``升级至 Tier 2`` but
+    ``升级至风控二线团队``)."""
+
+    def fill(match: re.Match[str]) -> str:
+        before, name, after = match.groups()
+        value = str(fields[name])
+        if before and (not value or _CJK.match(value[0])):
+            before = ""
+        if after and (not value or _CJK.match(value[-1])):
+            after = ""
+        return f"{before}{value}{after}"
+
+    return _FIELD.sub(fill, template)
 
 
 class Translator:
@@ -650,7 +849,23 @@ class Translator:
 
     def __call__(self, key: str, **fields: object) -> str:
         template = self._strings[key]
-        return template.format(**fields) if fields else template
+        if not fields:
+            return template
+        if self.lang == "zh":
+            return _format_tight(template, fields)
+        return template.format(**fields)
+
+    def warning(self, code: str, platform: str | None) -> str:
+        """The agent-facing text of a warning code, in this language."""
+        texts = WARNING_TEXTS.get(code) or WARNING_TEXTS["unverified-channel"]
+        if "{platform}" in texts["en"] and not platform:
+            texts = WARNING_TEXTS["unverified-channel"]
+        template = texts[self.lang]
+        if "{platform}" not in template:
+            return template
+        if self.lang == "zh":
+            return _format_tight(template, {"platform": platform})
+        return template.format(platform=platform)
 
     def name(self, table: str, value: str | None) -> str:
         """The translated name of an enumeration value, or the value itself."""
@@ -681,6 +896,10 @@ class Translator:
             return f"{moment.year}년 {day}" if with_year else day
         return f"{moment:%Y-%m-%d}"
 
+    def date(self, moment: datetime) -> str:
+        """The day alone, without the year: ``Nov 30``, ``11月30日``, ``11월 30일``."""
+        return self._date(moment, with_year=False)
+
     def time(self, moment: datetime, *, with_year: bool = True) -> str:
         """Local time with its explicit UTC offset: ``2026-11-20 14:03 UTC+08:00``.
 
@@ -709,7 +928,7 @@ class Translator:
             utc_text = f"{self._date(utc, with_year=with_year)} {_clock(utc)}"
         stamp = f"{self._date(moment)} {_clock(moment)}"
         if self.lang == "zh":
-            return f"{stamp}（UTC{offset}，即 UTC {utc_text}）"
+            return f"{stamp}（UTC{offset}，即 UTC 时间 {utc_text}）"
         if self.lang == "ko":
             return f"{stamp} (UTC{offset}, UTC 기준 {utc_text})"
         return f"{stamp} UTC{offset} ({utc_text} UTC)"

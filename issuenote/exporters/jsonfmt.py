@@ -18,6 +18,7 @@ from issuenote.exporters.common import (
     as_list,
     as_record,
     build_view,
+    id_type,
     parse_time,
     visible_entries,
 )
@@ -39,6 +40,7 @@ CASE_KEYS = (
     "language",
     "tags",
     "description",
+    "request",
     "occurred_at",
     "jurisdiction",
     "created_at",
@@ -53,9 +55,16 @@ CASE_KEYS = (
 )
 ENTRY_KEYS = ("id", "uuid", "number", *ENTRY_FIELDS, "deleted_at", "revisions")
 REVISION_KEYS = ("revision", "change", "made_at", *ENTRY_FIELDS)
-TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_missing")
+TRANSACTION_KEYS = (
+    "id",
+    "uuid",
+    "id_type",
+    *TRANSACTION_FIELDS,
+    "explorer_url",
+    "memo_missing",
+)
 TICKET_KEYS = ("ticket", "channel", "first_seen")
-AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
+AGENT_KEYS = ("name", "agent_id", "channel", "first_seen", "flags")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
 ENTRY_TIME_KEYS = ("at", "due", "done_at", "promised_by", "deleted_at")
 REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at", "promised_by")
@@ -90,13 +99,13 @@ def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
     return (0, instant, id_key)
 
 
-def _entry(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+def _entry(record: dict[str, Any], tz: tzinfo | None, platform: str | None) -> dict[str, Any]:
     # An entry's attachments are listed once, case-wide, under "attachments" (entry_id).
     out = _ordered({k: v for k, v in record.items() if k != "attachments"}, ENTRY_KEYS)
     for key in ENTRY_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])
-    out["warnings"] = list(out["warnings"] or [])
+    out["warnings"] = _coded_warnings(record, platform)
     out["private"] = bool(out["private"])
     out["revisions"] = [_revision(r, tz) for r in as_list(out["revisions"], "revisions")]
     return out
@@ -111,6 +120,38 @@ def _revision(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
     out["warnings"] = list(out["warnings"] or [])
     out["private"] = bool(out["private"])
     return out
+
+
+def _coded_warnings(record: dict[str, Any], platform: str | None) -> list[dict[str, str]]:
+    """Each warning as ``{"code", "text"}``: the stable code of the rule that
+    fired beside the sentence the user saw (already coded ones pass through)."""
+    warnings = list(record.get("warnings") or [])
+    if not warnings:
+        return []
+    if all(isinstance(w, dict) for w in warnings):
+        return [{"code": str(w.get("code")), "text": str(w.get("text"))} for w in warnings]
+    from issuenote.exporters.common import _entry as view_entry
+
+    entry = view_entry(record, "entry", None, platform)
+    codes = list(entry.codes)
+    from issuenote.safety import scam
+
+    out = []
+    for index, text in enumerate(str(w) for w in warnings):
+        code = _code_of(text, entry, platform, scam) or (
+            codes[min(index, len(codes) - 1)] if codes else "unverified-channel"
+        )
+        out.append({"code": code, "text": text})
+    return out
+
+
+def _code_of(text: str, entry: Any, platform: str | None, scam: Any) -> str | None:
+    """The code of the rule whose sentence this is, if the rules still give it."""
+    signals = scam.channel_signals(platform, entry.via, channel=entry.channel)
+    if entry.kind == "reply":
+        said = "\n".join(t for t in (entry.text, entry.suggests) if t)
+        signals = scam.scam_signals(said) + signals
+    return next((signal.code for signal in signals if signal.reason == text), None)
 
 
 def _with_first_seen(
@@ -142,10 +183,12 @@ def case_json(
     build_view(doc, lang="en", tz=tz, redact=redact, include_private=include_private)
     all_entries = list(doc.get("entries") or [])
     shown = visible_entries(all_entries, include_private)
-    entries = [_entry(e, tz) for e in sorted(shown, key=lambda e: _sort_key(e, "at"))]
+    platform = doc.get("platform")
+    entries = [_entry(e, tz, platform) for e in sorted(shown, key=lambda e: _sort_key(e, "at"))]
     transactions = []
     for record in sorted(doc.get("transactions") or [], key=lambda t: _sort_key(t, "at")):
         transaction = _ordered(record, TRANSACTION_KEYS)
+        transaction["id_type"] = id_type(record)
         transaction["at"] = _moved(transaction["at"], tz)
         transaction["memo_missing"] = bool(transaction["memo_missing"])
         transactions.append(transaction)
@@ -161,7 +204,9 @@ def case_json(
     out["entries"] = entries
     # Tombstones carry the history (export --all, import); summaries leave them out.
     deleted = visible_entries(list(doc.get("deleted_entries") or []), include_private)
-    out["deleted_entries"] = [_entry(e, tz) for e in sorted(deleted, key=lambda e: e["number"])]
+    out["deleted_entries"] = [
+        _entry(e, tz, platform) for e in sorted(deleted, key=lambda e: e["number"])
+    ]
     out["transactions"] = transactions
     stored_tickets = [
         _with_first_seen(as_record(t, f"tickets[{i}]"), TICKET_KEYS, tz)
@@ -171,12 +216,14 @@ def case_json(
         _with_first_seen(as_record(a, f"agents[{i}]"), AGENT_KEYS, tz)
         for i, a in enumerate(as_list(doc.get("agents"), "agents"))
     ]
-    if len(shown) == len(all_entries):
+    if len(shown) == len(all_entries) and all("flags" in a for a in stored_agents):
         # Nothing left out: the store's own lists, in its order.
         out["tickets"], out["agents"] = stored_tickets, stored_agents
     else:  # rebuilt from what is shown, so a private entry's ticket does not leak
         out["tickets"] = tickets_of(entries)
         out["agents"] = agents_of(entries)
+    for agent in out["agents"]:
+        agent["flags"] = list(agent.get("flags") or [])
     out["open_steps"] = _open_steps(entries)
     # fields the store could not decrypt (a missing or wrong key)
     out["unreadable"] = [str(field) for field in as_list(doc.get("unreadable"), "unreadable")]

@@ -8,6 +8,7 @@ message (UTF-8, MIME headers, encoded subject) that opens as a draft.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -15,11 +16,18 @@ from email.utils import format_datetime, getaddresses
 from typing import TYPE_CHECKING
 
 from issuenote.errors import IssuenoteError
-from issuenote.exporters.common import CaseView, Entry, entry_lines, indented, one_line
+from issuenote.exporters.common import (
+    CaseView,
+    Entry,
+    Transaction,
+    entry_lines,
+    indented,
+    one_line,
+)
+from issuenote.exporters.text import step_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime
 
 SUBJECT_TITLE_CAP = 150
 CONTENT_LANGUAGE = {"en": "en", "zh": "zh-Hans", "ko": "ko"}
@@ -34,6 +42,10 @@ def subject(view: CaseView) -> str:
         title = title[: SUBJECT_TITLE_CAP - 1].rstrip() + "…"
     platform = one_line(view.platform) if view.platform else None
     ticket = f"{tr('ticket_word')} {view.latest_ticket}" if view.latest_ticket else None
+    if tr.lang == "ko":
+        # [입금 문의] 업비트 ETH 입금 미반영 (티켓 번호 UPB-5530012)
+        text = kind + " ".join(part for part in (platform, title) if part)
+        return f"{text} ({tr('ticket')} {view.latest_ticket})" if view.latest_ticket else text
     if tr.lang == "en":
         text = kind
         if platform:
@@ -75,7 +87,7 @@ def _status_line(view: CaseView) -> str | None:
     return None
 
 
-def email_body(view: CaseView) -> str:
+def email_body(view: CaseView, signature: str | None = None) -> str:
     tr = view.tr
     when = tr.time_with_utc
     platform = one_line(view.platform) if view.platform else None
@@ -97,16 +109,7 @@ def email_body(view: CaseView) -> str:
     if view.transactions:
         block = [_heading(view, "sec_transactions")]
         for number, transaction in enumerate(view.transactions, start=1):
-            lines = [view.tx_headline(transaction) or view.id_label(transaction)]
-            lines.append(tr.label("order_id" if transaction.is_order else "txid", transaction.txid))
-            lines += [tr.label(key, value) for key, value in transaction.extra_pairs()]
-            if transaction.memo_missing:
-                lines.append("⚠ " + tr("memo_missing"))
-            if transaction.at:
-                lines.append(tr.label("time", when(transaction.at)))
-            if transaction.explorer_url:
-                lines.append(tr.label("explorer", transaction.explorer_url))
-            block.extend(indented(f"{number}. ", lines))
+            block.extend(indented(f"{number}. ", transfer_lines(view, transaction, when)))
         sections.append(block)
 
     if view.entries:
@@ -122,20 +125,13 @@ def email_body(view: CaseView) -> str:
     if view.open_steps:
         block = [_heading(view, "sec_open_steps")]
         for step in view.open_steps:
-            due = tr("due_suffix", time=when(step.due)) if step.due else ""
-            block.extend(indented("- ", [step.text + due]))
+            block.extend(indented("- ", [step_text(view, step, when)]))
         sections.append(block)
 
-    if view.flagged:
-        block = [_heading(view, "sec_warnings")]
-        for entry in view.flagged:
-            lines = [f"{when(entry.at)} · {view.entry_head(entry)}"]
-            if entry.agent or entry.agent_id:
-                lines.append(tr.label("agent", view.agent_ref(entry.agent, entry.agent_id)))
-            if entry.flags:
-                lines.append(tr.label("flags", view.flag_names(entry)))
-            lines.extend(entry.warnings)
-            block.extend(indented("- ", lines))
+    if view.suspicious:
+        block = [_heading(view, "sec_suspicious")]
+        for contact in view.suspicious:
+            block.extend(indented("- ", [view.suspicious_sentence(contact, when)]))
         sections.append(block)
 
     sections.append([_heading(view, "sec_request"), view.request])
@@ -150,10 +146,36 @@ def email_body(view: CaseView) -> str:
         sections.append(references)
 
     sections.append([tr("closing")])
-    sections.append([tr("signoff")])
+    # the sign-off, the user's name right under it, then the masked account
+    signed = [tr("signoff")]
+    if signature and signature.strip():
+        signed.append(one_line(signature))
+    if view.account:
+        signed.append(tr.label("account", view.account))
+    sections.append(signed)
     if view.chain_line:
         sections.append([view.chain_line])
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+def transfer_lines(
+    view: CaseView, transaction: Transaction, when: Callable[[datetime], str]
+) -> list[str]:
+    """One transfer as lines: what moved, then both IDs, time, address, memo, link."""
+    tr = view.tr
+    lines = [view.tx_headline(transaction) or view.id_label(transaction)]
+    lines += [tr.label(key, value) for key, value in transaction.ids]
+    if transaction.at:
+        lines.append(tr.label("time", when(transaction.at)))
+    if transaction.address:
+        lines.append(tr.label("address", transaction.address))
+    if transaction.memo:
+        lines.append(tr.label("memo", transaction.memo))
+    if transaction.memo_missing:
+        lines.append("\u26a0 " + tr("memo_missing"))
+    if transaction.explorer_url:
+        lines.append(tr.label("explorer", transaction.explorer_url))
+    return lines
 
 
 def _suggestions_and_tries(view: CaseView, when: Callable[[datetime], str]) -> list[str]:
@@ -165,12 +187,17 @@ def _suggestions_and_tries(view: CaseView, when: Callable[[datetime], str]) -> l
         lines.extend(indented("- ", [text]))
     for step in view.done_steps:
         assert step.done_at is not None
-        lines.extend(indented("- ", [tr("done_at", time=when(step.done_at), text=step.text)]))
+        done = tr("done_at", time=tr.date(step.done_at), text=step.text)
+        lines.extend(indented("- ", [done]))
     return lines
 
 
-def render_email(view: CaseView) -> str:
-    return f"Subject: {subject(view)}\n\n{email_body(view)}"
+def render_email(
+    view: CaseView, *, signature: str | None = None, support_email: str | None = None
+) -> str:
+    recipient = choose_recipient(view, None, support_email)
+    to_line = f"To: {recipient}\n" if recipient else ""
+    return f"{to_line}Subject: {subject(view)}\n\n{email_body(view, signature)}"
 
 
 def _address(value: str, what: str) -> str:
@@ -195,23 +222,61 @@ def _looks_like_address(value: str | None) -> bool:
     return bool(at and local and "." in domain)
 
 
-def _default_to(view: CaseView) -> str | None:
-    """The support address last written to, if the case recorded one."""
+# What makes an address an impostor's even when the user names it: a domain
+# merely not on the official list (a regulator, a lawyer) may be meant.
+_IMPERSONATION = frozenset(
+    {"free-mail", "look-alike-domain", "punycode-domain", "decoy-link", "other-platform"}
+)
+
+
+def flagged_reason(view: CaseView, address: str, *, chosen: bool = False) -> str | None:
+    """Why ``address`` must not receive the e-mail: an impostor in this case
+    used it, or it imitates the platform (free-mail, look-alike); an address
+    picked automatically must be one of the platform's own. ``chosen``: the
+    user named it."""
+    from issuenote.safety import scam  # only when an address is chosen
+
+    wanted = address.strip().casefold()
+    for entry in view.entries:
+        if entry.suspicious and entry.via and wanted in entry.via.casefold():
+            return "it is the address of a contact flagged as an impostor in this case"
+    signals = scam.channel_signals(view.platform, address, channel="email")
+    if chosen:
+        signals = [signal for signal in signals if signal.code in _IMPERSONATION]
+    return signals[0].reason if signals else None
+
+
+def choose_recipient(view: CaseView, to_addr: str | None, support_email: str | None) -> str | None:
+    """``To:``: the address asked for, else the platform's official support
+    address, else the last address the user wrote to that is not flagged.
+    Never a flagged address."""
+    if to_addr is not None:
+        reason = flagged_reason(view, to_addr, chosen=True)
+        if reason:
+            raise IssuenoteError(f"refusing to address the e-mail to {to_addr}: {reason}")
+        return to_addr
+    if support_email:
+        reason = flagged_reason(view, support_email, chosen=True)
+        if reason:
+            raise IssuenoteError(f"refusing to address the e-mail to {support_email}: {reason}")
+        return support_email
     for entry in reversed(view.entries):
-        if entry.channel == "email" and _looks_like_address(entry.via):
-            return entry.via
+        if entry.suspicious or entry.channel != "email" or not _looks_like_address(entry.via):
+            continue
+        assert entry.via is not None
+        if flagged_reason(view, entry.via) is None:
+            return entry.via.strip()
     return None
 
 
-def _message_date(view: CaseView) -> datetime | None:
-    """The case's last change, so the same case always gives the same message."""
-    candidates = [view.updated_at, view.created_at]
-    candidates += [entry.at for entry in reversed(view.entries)]
-    candidates.append(view.occurred_at)
-    return next((moment for moment in candidates if moment is not None), None)
-
-
-def render_message(view: CaseView, *, from_addr: str | None, to_addr: str | None) -> bytes:
+def render_message(
+    view: CaseView,
+    *,
+    from_addr: str | None,
+    to_addr: str | None,
+    support_email: str | None = None,
+    signature: str | None = None,
+) -> bytes:
     """The e-mail as a draft ``.eml`` (CRLF line ends, as RFC 5322 has them).
 
     ``X-Unsent: 1`` makes Outlook open it ready to send; other clients open
@@ -225,15 +290,14 @@ def render_message(view: CaseView, *, from_addr: str | None, to_addr: str | None
         sender = view.account
     if sender is not None:
         message["From"] = _address(sender, "sender")
-    recipient = to_addr if to_addr is not None else _default_to(view)
+    recipient = choose_recipient(view, to_addr, support_email)
     if recipient is not None:
         message["To"] = _address(recipient, "recipient")
     message["Subject"] = subject(view)
-    moment = _message_date(view)
-    if moment is not None:
-        message["Date"] = format_datetime(moment)
+    # the time of export: a draft is dated when it is written
+    message["Date"] = format_datetime(view.now or datetime.now(UTC))
     message["X-Unsent"] = "1"
-    message.set_content(email_body(view), subtype="plain", charset="utf-8")
+    message.set_content(email_body(view, signature), subtype="plain", charset="utf-8")
     # after set_content, which replaces every Content-* header
     message["Content-Language"] = CONTENT_LANGUAGE[view.tr.lang]
     return message.as_bytes()

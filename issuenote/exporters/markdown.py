@@ -1,6 +1,7 @@
 """The markdown export: the full case report for GitHub, a wiki or a notes app.
 
-Output is CommonMark plus GitHub's table extension. Every piece of user text
+Output is GitHub-flavoured Markdown (GFM): CommonMark plus GitHub's pipe
+tables, and the file's first line says so in an HTML comment. Every piece of user text
 is escaped, so a ``|`` in a note cannot break a table and a ``*`` in an
 account mask cannot turn into emphasis.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from issuenote.exporters.common import CaseView, Entry
-from issuenote.exporters.text import summary_pairs
+from issuenote.exporters.text import step_text, summary_pairs
 
 # ASCII punctuation that means something inline in CommonMark or GitHub's
 # dialect ($ is GitHub math, ~ strikethrough, | tables, & entities).
@@ -18,6 +19,8 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$!])")
 # What makes a line start a block: list markers, headings, quotes, breaks.
 _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
 DASH = "—"
+# First line of every file: tells a reader and a renderer which dialect this is.
+GFM_COMMENT = "<!-- GitHub-flavoured Markdown (GFM): pipe tables need a GFM renderer -->"
 
 
 def escape(text: str, *, block: bool = True) -> str:
@@ -86,24 +89,11 @@ def _details(view: CaseView, entry: Entry) -> str:
 def render_markdown(view: CaseView) -> str:
     tr = view.tr
     when = tr.time_with_utc
-    out: list[str] = []
+    out: list[str] = [GFM_COMMENT, ""]
     title = tr("report_title", id=view.id, title=view.title).replace("\n", " ")
     out += [f"# {escape(title)}", ""]
     rows = [[escape(label), cell(value)] for label, value in summary_pairs(view)]
     out += [*_table([tr("field"), tr("value")], ["left", "left"], rows), ""]
-
-    if view.flagged:
-        out += [f"## {escape(tr('sec_warnings'))}", ""]
-        for entry in view.flagged:
-            lines = [f"**{escape(when(entry.at))} · {escape(view.entry_head(entry))}**"]
-            if entry.agent or entry.agent_id:
-                agent = view.agent_ref(entry.agent, entry.agent_id)
-                lines.append(escape(tr.label("agent", agent)))
-            if entry.flags:
-                lines.append(f"\u26a0 {escape(tr.label('flags', view.flag_names(entry)))}")
-            lines.extend(escape(warning) for warning in entry.warnings)
-            out += _list_item(lines)
-        out.append("")
 
     if view.description:
         out += [f"## {escape(tr('sec_description'))}", "", paragraphs(view.description), ""]
@@ -123,6 +113,15 @@ def render_markdown(view: CaseView) -> str:
         aligns = ["right", "left", "left", "left", "right", "left", "left", "left"]
         rows = []
         for number, transaction in enumerate(view.transactions, start=1):
+            ids = "<br>".join(
+                f"{escape(label)}{tr('colon')}{cell(value)}"
+                for label, value in view.id_pairs(transaction)
+            )
+            for key, value in (("address", transaction.address), ("memo", transaction.memo)):
+                if value:
+                    ids += f"<br>{escape(tr(key))}{tr('colon')}{cell(value)}"
+            if transaction.memo_missing:
+                ids += f"<br>\u26a0 {escape(tr('memo_missing'))}"
             link = (
                 f"[{escape(tr('explorer_link'))}](<{transaction.explorer_url}>)"
                 if transaction.explorer_url
@@ -131,14 +130,8 @@ def render_markdown(view: CaseView) -> str:
             rows.append(
                 [
                     str(number),
-                    cell(
-                        " · ".join(
-                            [transaction.txid]
-                            + [f"{tr(key)} {value}" for key, value in transaction.extra_pairs()]
-                            + (["⚠ " + tr("memo_missing")] if transaction.memo_missing else [])
-                        )
-                    ),
-                    cell(view.chain_name(transaction)) if transaction.chain else DASH,
+                    ids,
+                    cell(view.network_name(transaction)) or DASH,
                     cell(transaction.asset or DASH),
                     cell(transaction.amount or DASH),
                     cell(tr.name("tx_kind", transaction.kind) or DASH),
@@ -165,11 +158,13 @@ def render_markdown(view: CaseView) -> str:
         aligns = ["right", "left", "left", "left", "left", "left", "left"]
         rows = []
         for number, entry in enumerate(view.entries, start=1):
-            event = tr.name("kind", entry.kind)
+            event = view.kind_name(entry)
             if entry.private:
                 event += f" ({tr('private')})"
             agent = (
-                view.agent_ref(entry.agent, entry.agent_id) if entry.agent or entry.agent_id else ""
+                view.agent_ref(entry.agent, entry.agent_id)
+                if (entry.agent or entry.agent_id) and not entry.suspicious
+                else ""  # an impostor is not an agent: their name is in the details
             )
             rows.append(
                 [
@@ -187,11 +182,17 @@ def render_markdown(view: CaseView) -> str:
         out.append(escape(tr("no_entries")))
     out.append("")
 
+    if view.suspicious:
+        out += [f"## \u26a0 {escape(tr('sec_suspicious'))}", ""]
+        for contact in view.suspicious:
+            out += _list_item([escape(view.suspicious_sentence(contact, when))])
+        out.append("")
+
     out += [f"## {escape(tr('sec_open_steps'))}", ""]
     if view.open_steps:
         for step in view.open_steps:
-            due = tr("due_suffix", time=when(step.due)) if step.due else ""
-            out += _list_item([escape(line) for line in (step.text + due).split("\n")])
+            text = step_text(view, step, when)
+            out += _list_item([escape(line) for line in text.split("\n")])
     else:
         out.append(escape(tr("no_open_steps")))
     out.append("")

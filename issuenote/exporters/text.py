@@ -7,8 +7,10 @@ labels are aligned by display width, so Chinese and Korean line up too.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from datetime import datetime
 
-from issuenote.exporters.common import CaseView, entry_lines, indented
+from issuenote.exporters.common import CaseView, Entry, entry_lines, indented
 
 
 def display_width(text: str) -> int:
@@ -52,6 +54,16 @@ def _bulleted(text: str) -> list[str]:
     return [f"- {first}".rstrip(), *(f"  {line}".rstrip() for line in rest)]
 
 
+def step_text(view: CaseView, step: Entry, when: Callable[[datetime], str]) -> str:
+    """``[overdue] Follow up — due 2026-11-25 10:00 UTC+08:00`` for an open step."""
+    text = step.text
+    if view.overdue(step):
+        text = view.tr("overdue_mark") + text
+    if step.due:
+        text += view.tr("due_suffix", time=when(step.due))
+    return text
+
+
 def summary_pairs(view: CaseView) -> list[tuple[str, str]]:
     """The case's key facts as (label, value), shared by the report formats."""
     tr = view.tr
@@ -88,18 +100,6 @@ def render_text(view: CaseView) -> str:
     title = tr("report_title", id=view.id, title=view.title).replace("\n", " ")
     sections.append([*_heading(title, "="), "", *aligned(summary_pairs(view))])
 
-    if view.flagged:
-        block = _heading(tr("sec_warnings"))
-        for entry in view.flagged:
-            lines = [f"{when(entry.at)} · {view.entry_head(entry)}"]
-            if entry.agent or entry.agent_id:
-                lines.append(tr.label("agent", view.agent_ref(entry.agent, entry.agent_id)))
-            if entry.flags:
-                lines.append(tr.label("flags", view.flag_names(entry)))
-            lines.extend(entry.warnings)
-            block.extend(_bulleted("\n".join(lines)))
-        sections.append(block)
-
     if view.description:
         sections.append([*_heading(tr("sec_description")), view.description])
 
@@ -107,12 +107,15 @@ def render_text(view: CaseView) -> str:
     if not view.transactions:
         block.append(tr("no_transactions"))
     for number, transaction in enumerate(view.transactions, start=1):
-        pairs = [(view.id_label(transaction), transaction.txid)]
-        pairs += [(tr(key), value) for key, value in transaction.extra_pairs()]
-        if transaction.memo_missing:
-            pairs.append(("⚠", tr("memo_missing")))
+        pairs = view.id_pairs(transaction)
         if transaction.at:
             pairs.append((tr("time"), when(transaction.at)))
+        if transaction.address:
+            pairs.append((tr("address"), transaction.address))
+        if transaction.memo:
+            pairs.append((tr("memo"), transaction.memo))
+        if transaction.memo_missing:
+            pairs.append(("\u26a0", tr("memo_missing")))
         if transaction.explorer_url:
             pairs.append((tr("explorer"), transaction.explorer_url))
         headline = view.tx_headline(transaction) or view.id_label(transaction)
@@ -126,12 +129,17 @@ def render_text(view: CaseView) -> str:
         block.extend(_numbered(number, entry_lines(view, entry)))
     sections.append(block)
 
+    if view.suspicious:
+        block = _heading(tr("sec_suspicious"))
+        for contact in view.suspicious:
+            block.extend(_bulleted(view.suspicious_sentence(contact, when)))
+        sections.append(block)
+
     block = _heading(tr("sec_open_steps"))
     if not view.open_steps:
         block.append(tr("no_open_steps"))
     for step in view.open_steps:
-        due = tr("due_suffix", time=when(step.due)) if step.due else ""
-        block.extend(_bulleted(step.text + due))
+        block.extend(_bulleted(step_text(view, step, when)))
     sections.append(block)
 
     sections.append([*_heading(tr("sec_request")), view.request])

@@ -73,6 +73,8 @@ class Signal:
 # ---------------------------------------------------------------------------
 
 _OVERRIDE_KEYS = frozenset({"domains", "emails", "handles", "aliases", "verify", "replace"})
+# Keys of the same tables that the exporters read (issuenote.exporters.presets).
+_EXPORT_KEYS = frozenset({"support_email", "chat_max_chars", "chat_max_bytes"})
 
 
 @cache
@@ -197,11 +199,12 @@ def load_registry(overrides: Mapping[str, Any] | None = None) -> Registry:
             raise IssuenoteError("config.toml: a [channels] table has an empty platform name")
         if not isinstance(table, Mapping):
             raise IssuenoteError(f"{where} must be a table (domains, emails, handles)")
-        unknown = sorted(str(key) for key in table if key not in _OVERRIDE_KEYS)
+        unknown = sorted(str(key) for key in table if key not in _OVERRIDE_KEYS | _EXPORT_KEYS)
         if unknown:
             raise IssuenoteError(
                 f"{where}: unknown key {unknown[0]!r}; expected one of "
-                "domains, emails, handles, aliases, verify, replace"
+                "domains, emails, handles, aliases, verify, replace, "
+                "support_email, chat_max_chars, chat_max_bytes"
             )
         replace = table.get("replace", False)
         if not isinstance(replace, bool):

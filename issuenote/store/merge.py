@@ -51,7 +51,15 @@ if TYPE_CHECKING:
     )
 
 # Compared one to one; status, account, flags, warnings and done_at have rules of their own.
-_CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
+_CASE_COMPARED = (
+    "title",
+    "platform",
+    "category",
+    "language",
+    "description",
+    "request",
+    "occurred_at",
+)
 _ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
 _TX_COMPARED = ("order_id", "chain", "network", "asset", "amount", "kind", "address", "memo", "at")
 # Warnings are a JSON list, sealed as text: compared and merged apart (see merge_entry).

@@ -541,6 +541,12 @@ def m006_sync(db: Database) -> None:
     )
 
 
+@migrations(name="m008_request")
+def m008_request(db: Database) -> None:
+    """The user's own request to support (what they want done), shown in every export."""
+    db.execute("ALTER TABLE cases ADD COLUMN request TEXT")
+
+
 def apply(db: Database) -> None:
     """Apply what is pending; the caller holds the write lock."""
     registered = len(migrations._migrations)

@@ -853,6 +853,7 @@ class Store(EvidenceQueries):
             "language": case["language"],
             "tags": self.case_tags(case_id),
             "description": case["description"],
+            "request": case["request"],
             "occurred_at": when(case["occurred_at"]),
             "jurisdiction": case["jurisdiction"],
             "created_at": when(case["created_at"]),
