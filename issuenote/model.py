@@ -48,7 +48,19 @@ ENTRY_FIELDS = (
     "warnings",
     "private",
 )
-TRANSACTION_FIELDS = ("txid", "chain", "asset", "amount", "kind", "at")
+# A transfer: its on-chain TxID and/or the exchange's order ID, and where it went.
+TRANSACTION_FIELDS = (
+    "txid",
+    "order_id",
+    "chain",
+    "network",
+    "asset",
+    "amount",
+    "kind",
+    "address",
+    "memo",
+    "at",
+)
 
 # Statuses that mean "nothing left to do"; `list` hides them unless asked.
 FINISHED_STATUSES = ("resolved", "closed")

@@ -89,7 +89,13 @@ def _due(step: dict[str, Any], now: datetime) -> Text:
     return Text(f"{label} ({timeparse.humanize_delta(due, now)})")
 
 
-def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None = None) -> Group:
+def case_view(
+    doc: dict[str, Any],
+    *,
+    full: bool = False,
+    history: bool = False,
+    now: datetime | None = None,
+) -> Group:
     """Header, timeline, transactions and open steps of one case, as whole lines.
 
     No tables and no padding: every line is printed as it is (see `print_lines`),
@@ -142,11 +148,22 @@ def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None =
 
     parts.append(Text(""))
     if doc["entries"]:
-        parts.extend(timeline_view(doc["entries"], limit=limit).renderables)
+        parts.extend(timeline_view(doc["entries"], limit=limit, history=history).renderables)
     else:
         parts.append(
             Text("No timeline entries yet: `issuenote note CASE TEXT` adds one.", style="dim")
         )
+
+    deleted = doc.get("deleted_entries") or []
+    if history and deleted:
+        parts.append(Text(""))
+        parts.extend(deleted_view(deleted, limit=limit).renderables)
+    elif deleted:
+        numbers = ", ".join(str(e["number"]) for e in deleted)
+        what = f"entry {numbers}: `show --history` shows it"
+        if len(deleted) > 1:
+            what = f"entries {numbers}: `show --history` shows them"
+        parts.append(Text(f"Deleted {what}.", "dim"))
 
     if doc["transactions"]:
         parts.append(Text(""))
@@ -156,7 +173,7 @@ def case_view(doc: dict[str, Any], *, full: bool = False, now: datetime | None =
         parts.append(Text(""))
         parts.append(Text("Next steps", style="bold"))
         for step in doc["open_steps"]:
-            line = Text(f"{step['id']:>4}  ", style="bold")
+            line = Text(f"{step['number']:>4}  ", style="bold")
             line.append_text(_due(step, now))
             parts.append(line)
             parts.extend(_indented(_t(step["text"], limit=limit)))
@@ -249,7 +266,9 @@ def _indented(text: Text, indent: int = 6) -> list[Text]:
     return [Text(" " * indent) + line for line in _lines(text)]
 
 
-def timeline_view(entries: list[dict[str, Any]], *, limit: int | None) -> Group:
+def timeline_view(
+    entries: list[dict[str, Any]], *, limit: int | None, history: bool = False
+) -> Group:
     """One block per entry: a facts line, then the text indented under it.
 
     A log reads better than a wide table on an 80-column terminal, and long
@@ -257,10 +276,12 @@ def timeline_view(entries: list[dict[str, Any]], *, limit: int | None) -> Group:
     """
     blocks: list[Text] = [Text("Timeline", style="bold")]
     for entry in entries:
-        line = Text(f"{entry['id']:>4}  ", style="bold")
+        line = Text(f"{entry['number']:>4}  ", style="bold")
         line.append(_when(entry["at"]))
         line.append("  ")
         line.append(entry["kind"], style=KIND_STYLE.get(entry["kind"], "") or "bold")
+        if entry.get("revisions"):
+            line.append(" (edited)", style="dim")
         facts = [entry["channel"]]
         agent = " ".join(
             p
@@ -277,6 +298,40 @@ def timeline_view(entries: list[dict[str, Any]], *, limit: int | None) -> Group:
         body = _entry_text(entry, limit)
         if len(body):
             blocks.extend(_indented(body))
+        if history:
+            for revision in entry.get("revisions") or []:
+                blocks.extend(_indented(_revision_text(revision, limit)))
+    return Group(*blocks)
+
+
+def _revision_text(revision: dict[str, Any], limit: int | None) -> Text:
+    """One earlier version: when it was replaced (or deleted), and what it said."""
+    verb = "deleted" if revision["change"] == "delete" else "replaced"
+    text = Text(f"revision {revision['revision']}, {verb} {_when(revision['made_at'])}: ", "dim")
+    facts = [_when(revision["at"]), revision["channel"]]
+    agent = " ".join(
+        p
+        for p in (revision["agent"], f"({revision['agent_id']})" if revision["agent_id"] else None)
+        if p
+    )
+    facts += [agent or None, f"ticket {revision['ticket']}" if revision["ticket"] else None]
+    facts += [f"due {_when(revision['due'])}" if revision["due"] else None]
+    text.append_text(_t(" · ".join(f for f in facts if f), "dim", single_line=True))
+    if revision["text"]:
+        text.append("\n")
+        text.append_text(_t(revision["text"], "dim", limit=limit))
+    return text
+
+
+def deleted_view(entries: list[dict[str, Any]], *, limit: int | None) -> Group:
+    """Tombstones, for `show --history`: what was deleted, and when."""
+    blocks: list[Text] = [Text("Deleted entries", style="bold")]
+    for entry in entries:
+        line = Text(f"{entry['number']:>4}  ", style="bold")
+        line.append(f"{entry['kind']} deleted {_when(entry['deleted_at'])}", style="dim")
+        blocks.append(line)
+        for revision in entry.get("revisions") or []:
+            blocks.extend(_indented(_revision_text(revision, limit)))
     return Group(*blocks)
 
 
@@ -328,14 +383,30 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
             )
         elif tx["asset"]:
             facts.append(tx["asset"])
-        facts.append(tx["chain"] or "exchange order ID")
+        facts.append(tx["chain"] or ("chain unknown" if tx["txid"] else None))
+        facts.append(tx.get("network"))
         facts.append(_when(tx["at"]) if tx["at"] else None)
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
-        # The hash and its link each on a line of their own, whole, to copy.
-        blocks.extend(_indented(_t(tx["txid"], "cyan", single_line=True)))
-        if tx["explorer_url"]:
-            blocks.extend(_indented(_t(tx["explorer_url"], "dim", single_line=True)))
+        # The hash, order ID, address and link each on a line of their own, whole, to copy.
+        rows = [
+            ("TxID ", tx["txid"], "cyan"),
+            ("order ", tx.get("order_id"), "cyan"),
+            ("to ", tx.get("address"), ""),
+            ("memo ", tx.get("memo"), ""),
+            ("", tx["explorer_url"], "dim"),
+        ]
+        for label, value, style in rows:
+            if value:
+                blocks.extend(
+                    _indented(Text(label, style="dim") + _t(value, style, single_line=True))
+                )
+        if tx.get("memo_missing"):
+            blocks.extend(
+                _indented(
+                    Text("⚠ no memo/tag recorded: this chain needs one for deposits", "bold red")
+                )
+            )
     return Group(*blocks)
 
 

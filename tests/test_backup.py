@@ -118,7 +118,7 @@ def test_backup_writes_a_checked_archive_in_the_current_directory(
     files = members(archive)
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "issuenote-backup" and manifest["format_version"] == 1
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert (
         manifest["notebook"]
         == sqlite3.connect(running_example / "notebook.db")

@@ -326,6 +326,8 @@ def check_stored(cli: Callable[..., Any], home: Path, call: Call, created: Any) 
     if call.argv[0] == "rm":
         assert cli(home, "show", "1").exit_code == 1  # gone
         return
+    if call.argv[0] == "undo":  # what it reverted is checked in test_corrections
+        return
     shown = cli(home, "show", case_ref, "--json")
     assert shown.exit_code == 0, shown.stderr
     doc = json.loads(shown.stdout)
@@ -337,9 +339,14 @@ def check_stored(cli: Callable[..., Any], home: Path, call: Call, created: Any) 
     elif call.argv[0] == "done":
         (record,) = [e for e in doc["entries"] if e["id"] == 2]
         assert record["done_at"] is not None
+    elif call.argv[0] == "amend":
+        (record,) = [e for e in doc["entries"] if str(e["number"]) == call.positionals[-1]]
+        assert record["revisions"], "an amended entry keeps its earlier version"
     else:
         record = doc
     for name, expected in call.checks:
+        if name == "txid":  # an order ID is kept as one, a hash as the TxID
+            record = {**record, "txid": record["txid"] or record["order_id"]}
         assert record[name] == expected, (
             short(call.argv),
             name,
@@ -518,6 +525,21 @@ def calls(draw: st.DrawFn, command: str) -> Call:
     elif command == "rm":
         call.argv += ["--yes", case]
         call.positionals.append(case)
+    elif command == "amend":
+        entry = draw(mostly("1", 70))  # entry 1 of the template is a note
+        call.argv += [case, entry]
+        call.positionals += [case, entry]
+        draw(options(call, {"--text": "text", "--at": None}))
+        if draw(st.booleans()):
+            call.argv[1:1] = ["--agent", draw(value())]  # a note has no agent: refused
+    elif command == "undo":
+        call.argv += draw(st.sampled_from([["--yes"], ["--list"], ["--list", "--json"]]))
+        if "--list" in call.argv:
+            call.reads_only = True
+        elif draw(st.booleans()):
+            change = draw(mostly(["1", "3", "5"], 60))
+            call.argv.append(change)
+            call.positionals.append(change)
     elif command == "show":
         call.argv += [case, *draw(st.sampled_from([[], ["--json"], ["--full"], ["--reveal"]]))]
         call.positionals.append(case)
@@ -574,6 +596,8 @@ FUZZED = [
         "tx",
         "edit",
         "rm",
+        "amend",
+        "undo",
         "show",
         "list",
         "export",

@@ -106,7 +106,7 @@ def imported(cli: Cli, path: Path, *options: str, home: Path | None = None) -> A
 def test_whole_export_says_what_it_is(cli: Cli, running_example: str) -> None:
     data = export_all(cli)
     assert data["format"] == "issuenote-notebook"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["includes_private"] is False
     assert data["cases"][0]["account"] == "a***n@gmail.com"
     assert data["cases"][0]["redacted"] is True
@@ -282,12 +282,13 @@ def test_a_transaction_edited_on_both_sides_keeps_both(cli: Cli, tmp_path: Path)
     cli("new", "Order stuck")
     cli("tx", "1", "ORDER-1", "--amount", "10")
     data = complete_export(cli)
-    data["cases"][0]["transactions"][0]["txid"] = "ORDER-2"
+    assert data["cases"][0]["transactions"][0]["txid"] is None  # an order ID is no TxID
+    data["cases"][0]["transactions"][0]["order_id"] = "ORDER-2"
     data["cases"][0]["transactions"][0]["amount"] = "10.5"
     result = imported(cli, save(tmp_path / "x.json", data))
-    assert "transaction ORDER-1 txid, transaction ORDER-1 amount" in result.stdout
+    assert "transaction ORDER-1 order_id, transaction ORDER-1 amount" in result.stdout
     case = json.loads(cli("show", "1", "--json").stdout)
-    assert [t["txid"] for t in case["transactions"]] == ["ORDER-1"]
+    assert [t["order_id"] for t in case["transactions"]] == ["ORDER-1"]
     assert '"ORDER-2"' in case["entries"][-1]["text"]
     assert '"10.5"' in case["entries"][-1]["text"]
 

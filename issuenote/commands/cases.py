@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -238,6 +238,10 @@ def show(
         ),
     ] = "last",
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Also show earlier versions and deleted entries."),
+    ] = False,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
     ] = False,
@@ -279,7 +283,7 @@ def show(
 
     configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
     pager = render.choose_pager(os.environ, configured, disabled=no_pager)
-    render.show_paged(render.case_view(doc, full=full), pager=pager)
+    render.show_paged(render.case_view(doc, full=full, history=history), pager=pager)
 
 
 def edit(
@@ -340,21 +344,56 @@ def edit(
 def rm(
     ctx: typer.Context,
     case: CaseArgument,
+    entry: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[N]",
+            help="Delete only this entry of the case (it is kept as a tombstone).",
+            show_default=False,
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a case and everything recorded on it.
+    """Delete a case and everything recorded on it, or one entry of it.
+
+    A deleted entry keeps its number and its history (a tombstone); exports
+    leave it out. `issuenote undo` brings either back.
 
     \b
     Examples:
       issuenote rm 3 --yes
+      issuenote rm 1 4             # entry 4 of case 1
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
+        if entry is not None:
+            row = store.entry_row(case_id, entry)
+            _confirm_entry_delete(store, case_id, row, yes)
+            actions.delete_entry(store, str(case_id), str(row["number"]))
+            say(f"Deleted entry {row['number']} of case {case_id} (`issuenote undo` restores it).")
+            return
         _confirm_delete(store, case_id, yes)
         actions.delete_case(store, case_id)
     say(f"Deleted case {case_id}.")
+
+
+def _confirm_entry_delete(store: Store, case_id: int, row: dict[str, Any], yes: bool) -> None:
+    if yes:
+        return
+    number = row["number"]
+    if not sys.stdin.isatty():
+        raise IssuenoteError(
+            f"not deleting entry {number} of case {case_id} without confirmation; add --yes"
+        )
+    from issuenote.textsafe import printable
+
+    document = store.entry_document(row["id"])
+    text = printable(document["text"] or "", single_line=True)
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if not typer.confirm(f"Delete {row['kind']} {number} of case {case_id} {shown!r}?"):
+        raise IssuenoteError("not deleted")
 
 
 def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
@@ -368,7 +407,7 @@ def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
     entries = len(store.entry_rows(case_id))
     question = (
         f"Delete case {case_id} {printable(row['title'], single_line=True)!r} "
-        f"and its {entries} entries? This cannot be undone"
+        f"and its {entries} entries? (`issuenote undo` brings it back)"
     )
     if not typer.confirm(question, default=False):
         raise IssuenoteError("not deleted")

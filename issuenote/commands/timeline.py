@@ -23,6 +23,7 @@ from issuenote.commands._common import (
     open_store,
     read_text,
     say,
+    warn,
 )
 from issuenote.errors import IssuenoteError
 from issuenote.model import FINISHED_STATUSES
@@ -89,7 +90,7 @@ def note(
             return actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
 
     entry = _written(ctx, "note", case, text, edit=edit, resume=resume, record=record)
-    _report(entry, as_json, f"Added note {entry['id']} to case {entry['case_id']}.")
+    _report(entry, as_json, f"Added note {entry['number']} to case {entry['case_id']}.")
 
 
 def contact(
@@ -144,7 +145,7 @@ def contact(
     _report(
         entry,
         as_json,
-        f"Logged {entry['channel']} contact {entry['id']} on case {entry['case_id']}.",
+        f"Logged {entry['channel']} contact {entry['number']} on case {entry['case_id']}.",
     )
 
 
@@ -226,7 +227,8 @@ def reply(
 
     entry = _written(ctx, "reply", case, text, edit=edit, resume=resume, record=record)
     who = entry["agent"] or entry["agent_id"] or "support"
-    _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
+    summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}."
+    _report(entry, as_json, summary)
 
 
 def step(
@@ -261,10 +263,13 @@ def step(
         )
     due_text = ""
     if entry["due"]:
-        from issuenote.parse.timeparse import format_local
+        from issuenote.parse import timeparse
 
-        due_text = f", due {format_local(entry['due'])}"
-    _report(entry, as_json, f"Added step {entry['id']} to case {entry['case_id']}{due_text}.")
+        due_text = f", due {timeparse.format_local(entry['due'])}"
+        # Logged late (--at in the past), a past due date is expected; logged now, it is a slip.
+        if at is None and timeparse.parse_time(entry["due"]) < timeparse.utc_now():
+            warn(f"the due time {timeparse.format_local(entry['due'])} is already past")
+    _report(entry, as_json, f"Added step {entry['number']} to case {entry['case_id']}{due_text}.")
 
 
 def done(
@@ -284,7 +289,7 @@ def done(
     """
     with open_store(ctx) as store:
         record = actions.mark_done(store, case, entry, at=at)
-    _report(record, as_json, f"Step {record['id']} on case {record['case_id']} is done.")
+    _report(record, as_json, f"Step {record['number']} on case {record['case_id']} is done.")
 
 
 def escalate(
@@ -315,7 +320,7 @@ def escalate(
     with open_store(ctx) as store:
         entry = actions.escalate(store, case, body, to=to, at=at, redact=redact, private=private)
     target = f" to {entry['escalated_to']}" if entry["escalated_to"] else ""
-    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['id']}).")
+    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['number']}).")
 
 
 def status(
