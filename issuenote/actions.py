@@ -299,7 +299,11 @@ def _flag_fake_support(store: Store, case_id: int, fields: dict[str, Any]) -> No
         platform, fields["via"], channel=fields["channel"], registry=registry
     )
     fields["flags"] = sorted({signal.flag for signal in signals})
-    fields["warnings"] = list(dict.fromkeys(signal.reason for signal in signals))
+    warnings = [signal.reason for signal in signals]
+    notice = scam.unchecked_channel_notice(platform, fields["via"], registry=registry)
+    if notice:
+        warnings.append(notice)
+    fields["warnings"] = list(dict.fromkeys(warnings))
 
 
 def add_note(

@@ -48,6 +48,19 @@ ENTRY_FIELDS = (
     "warnings",
     "private",
 )
+# What a --private entry keeps sealed in the database: every field that says
+# who, where or what (its kind, times, channel and flags stay in clear so
+# the timeline, reminders and statistics still work without the key).
+PRIVATE_ENTRY_COLUMNS = (
+    "text",
+    "suggests",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "escalated_to",
+    "warnings",
+)
 # A transfer: its on-chain TxID and/or the exchange's order ID, and where it went.
 TRANSACTION_FIELDS = (
     "txid",
@@ -135,6 +148,8 @@ def tickets_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every distinct ticket number in these entries, first seen first."""
     seen: dict[str, dict[str, Any]] = {}
     for entry in entries:
+        if entry.get("private"):
+            continue  # a private entry's ticket stays out of the case's header
         ticket = entry.get("ticket")
         if ticket and ticket not in seen:
             seen[ticket] = {
@@ -150,8 +165,8 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     agents: list[dict[str, Any]] = []
     for entry in entries:
         name, agent_id = entry.get("agent"), entry.get("agent_id")
-        if not name and not agent_id:
-            continue
+        if (not name and not agent_id) or entry.get("private"):
+            continue  # nobody named, or a private entry: it stays out of the header
         match = next(
             (
                 a

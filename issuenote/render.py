@@ -388,7 +388,8 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
         facts.append(_when(tx["at"]) if tx["at"] else None)
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
-        # The hash, order ID, address and link each on a line of their own, whole, to copy.
+        # The hash, the order ID, the address and the link each on a line of
+        # their own, whole, to copy.
         rows = [
             ("TxID ", tx["txid"], "cyan"),
             ("order ", tx.get("order_id"), "cyan"),
@@ -398,15 +399,12 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
         ]
         for label, value, style in rows:
             if value:
-                blocks.extend(
-                    _indented(Text(label, style="dim") + _t(value, style, single_line=True))
-                )
+                line = Text(label, style="dim")
+                line.append_text(_t(value, style, single_line=True))
+                blocks.extend(_indented(line))
         if tx.get("memo_missing"):
-            blocks.extend(
-                _indented(
-                    Text("⚠ no memo/tag recorded: this chain needs one for deposits", "bold red")
-                )
-            )
+            warning = Text("⚠ no memo/tag recorded: this chain needs one for deposits", "bold red")
+            blocks.extend(_indented(warning))
     return Group(*blocks)
 
 

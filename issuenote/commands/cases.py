@@ -362,7 +362,7 @@ def rm(
     \b
     Examples:
       issuenote rm 3 --yes
-      issuenote rm 1 4             # entry 4 of case 1
+      issuenote rm 1 4          # only entry 4 of case 1
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))

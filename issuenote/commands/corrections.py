@@ -55,8 +55,8 @@ def amend(
 
     \b
     Examples:
-      issuenote amend 1 3 --agent-id CS-4471
-      issuenote amend last 5 --text "Agent said 48 hours, not 24" --at "yesterday 14:10"
+      issuenote amend 1 4 --agent-id CS-4417
+      issuenote amend last 2 --text "Agent asked me to wait 48 hours, not 24"
     """
     if text == "-":
         text = read_text(text, what="text")
@@ -104,8 +104,9 @@ def undo(
 
     \b
     Examples:
-      issuenote undo --list
-      issuenote undo --yes
+      issuenote undo             # says what it reverts, then asks
+      issuenote undo --list      # the last 20 changes
+      issuenote undo 12 --yes    # back to before change 12
     """
     if not notebook_exists(ctx):
         raise IssuenoteError("nothing to undo: the notebook is empty")

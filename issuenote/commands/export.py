@@ -115,7 +115,10 @@ def export(
                 data = data.rstrip("\n") + "\n" + settings["name"] + "\n"
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
-    _deliver(data, output=output, force=force, copy=copy, private=all_cases)
+    # A file holding the whole notebook, private entries or the account in full is
+    # readable by its owner only (0600), like a backup.
+    sensitive = all_cases or include_private or no_redact
+    _deliver(data, output=output, force=force, copy=copy, private=sensitive)
 
 
 def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) -> str:
