@@ -197,6 +197,7 @@ def edit_case(
     occurred: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    jurisdiction: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     redact: bool = False,
@@ -218,6 +219,10 @@ def edit_case(
         )
     if language is not None:
         changes["language"] = choose("language", language)
+    if jurisdiction is not None:
+        from issuenote.followup.clock import check_jurisdiction
+
+        changes["jurisdiction"] = check_jurisdiction(jurisdiction, escalation_rules(store)) or None
     added, removed = clean_tags(add_tags, redact=redact), clean_tags(remove_tags)
     if not changes and not added and not removed:
         raise IssuenoteError("nothing to change; give at least one option (see --help)")
@@ -367,10 +372,16 @@ def add_reply(
     channel: str | None = None,
     via: str | None = None,
     suggests: str | None = None,
+    promised: str | None = None,
     at: str | None = None,
     redact: bool = False,
     private: bool = False,
 ) -> dict[str, Any]:
+    reply_at = past_time(at, "reply time")
+    promised_by = None
+    if promised is not None:
+        since = timeparse.from_storage(reply_at)
+        promised_by = timeparse.to_storage(timeparse.parse_promise(promised, since=since))
     fields = {
         "kind": "reply",
         "private": private,
@@ -381,7 +392,8 @@ def add_reply(
         "channel": choose("channel", channel) if channel else None,
         "via": clean_field(via, "via address", redact=redact),
         "suggests": clean_text(suggests, "suggestion", required=False, redact=redact),
-        "at": past_time(at, "reply time"),
+        "promised_by": promised_by,
+        "at": reply_at,
     }
     with store.recording("reply") as change:
         case_id = store.resolve_case(case_ref)
@@ -761,3 +773,180 @@ def _filled_in(existing: dict[str, Any], fields: dict[str, Any], case_id: int) -
                 f"{here!r}, not {value!r}; nothing changed"
             )
     return updates
+
+
+# -- search ------------------------------------------------------------------
+
+SEARCH_KINDS = ("case", "transaction")
+_KIND_ALIASES = {"tx": "transaction", "transactions": "transaction", "cases": "case"}
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    raw: bool = False,
+    case_ref: str | None = None,
+    platform: str | None = None,
+    since: str | None = None,
+    kinds: Iterable[str] = (),
+    limit: int = 200,
+    rank: bool = False,
+) -> list[dict[str, Any]]:
+    """Hits for a query, each with a `snippet` around the match; checked input only."""
+    from issuenote.parse.searchquery import parse_query, snippet
+    from issuenote.store.search import Filters
+
+    terms = parse_query(query)
+    raw_query = None
+    if raw:
+        raw_query = clean_field(query, "search text", required=True)
+    if limit < 1:
+        raise IssuenoteError("--limit must be at least 1")
+    filters = Filters(
+        case_id=store.resolve_case(case_ref) if case_ref is not None else None,
+        platform=clean_field(platform, "platform"),
+        since=past_time(since, "--since time") if since is not None else None,
+        kinds=frozenset(_search_kind(kind) for kind in kinds),
+    )
+    hits = store.search(
+        None if raw else terms, raw=raw_query, filters=filters, limit=limit, rank=rank
+    )
+    for hit in hits:
+        body = " · ".join(hit.pop("body"))
+        hit["snippet"] = snippet(body, terms)
+        hit["marked"] = snippet(body, terms, mark=("\x02", "\x03"))
+    return hits
+
+
+def _search_kind(value: str) -> str:
+    word = value.strip().lower()
+    word = _KIND_ALIASES.get(word, word)
+    if word in SEARCH_KINDS:
+        return word
+    try:
+        return choose("kind", word)
+    except IssuenoteError:
+        from issuenote.model import ENTRY_KINDS
+
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        choices = ", ".join((*ENTRY_KINDS, *SEARCH_KINDS))
+        raise IssuenoteError(f"unknown kind {shown!r}; choose one of: {choices}") from None
+
+
+# -- follow-up -------------------------------------------------------------------
+
+
+def escalation_rules(store: Store) -> dict[str, Any]:
+    from issuenote.config import load_config
+    from issuenote.followup.clock import load_rules
+
+    extra = load_config(store.home).get("escalation")
+    if extra is not None and not isinstance(extra, dict):
+        raise IssuenoteError("config.toml: [escalation] must hold tables such as [escalation.sg]")
+    return load_rules(extra)
+
+
+def complaint_clocks(
+    store: Store, *, case_id: int | None = None, now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """Each case's complaint clock: time since first contact, and its rule's deadline."""
+    from issuenote.followup.clock import clock
+
+    now = now or timeparse.utc_now()
+    rows = store.first_contacts(case_id=case_id)
+    rules = escalation_rules(store) if any(r["jurisdiction"] for r in rows.values()) else {}
+    clocks = {}
+    for number, row in rows.items():
+        first = row["first_contact"]
+        start = timeparse.from_storage(first) if first else None
+        facts = clock(rules.get(row["jurisdiction"] or ""), start, now)
+        if facts is not None:
+            clocks[number] = {**facts, "case_id": number, "title": row["title"], **_status(row)}
+    return clocks
+
+
+def _status(row: dict[str, Any]) -> dict[str, Any]:
+    from issuenote.model import FINISHED_STATUSES
+
+    return {"status": row["status"], "finished": row["status"] in FINISHED_STATUSES}
+
+
+def due_report(
+    store: Store, *, days: int = 7, now: datetime | None = None, decrypt: bool = True
+) -> dict[str, Any]:
+    """Open steps (overdue, today, upcoming, undated), open promises, escalation dates."""
+    from issuenote.followup import due
+
+    if not 0 <= days <= 3650:
+        raise IssuenoteError("--days must be between 0 and 3650")
+    now = now or timeparse.utc_now()
+    horizon = now + timedelta(days=days)
+    # Only steps due within the horizon are read; undated ones are counted.
+    dated = store.open_steps(until=timeparse.to_storage(horizon), decrypt=decrypt)
+    groups = due.classify_steps(dated, now, days=days)
+    groups["undated"] = store.count_undated_steps()
+    promises = due.open_promises(store.promises(), now)
+    escalations = [
+        c
+        for c in complaint_clocks(store, now=now).values()
+        if "deadline" in c and not c["finished"] and c["deadline"] < horizon
+    ]
+    escalations.sort(key=lambda c: c["deadline"])
+    return {"now": now, "days": days, **groups, "promises": promises, "escalations": escalations}
+
+
+def agenda(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the bare `issuenote` shows: due now, broken promises, waiting and recent cases."""
+    from issuenote.followup import due
+
+    now = now or timeparse.utc_now()
+    tonight = due.end_of_local_day(now)
+    steps = store.open_steps(until=timeparse.to_storage(tonight))
+    groups = due.classify_steps(steps, now, days=1)
+    promises = [p for p in due.open_promises(store.promises(), now) if p["state"] == "overdue"]
+    waiting = store.waiting_cases()
+    clocks = complaint_clocks(store, now=now)
+    return {
+        "now": now,
+        "cases": store.count("cases"),
+        "overdue": groups["overdue"],
+        "today": groups["today"],
+        "promises": promises,
+        "escalations": [c for c in clocks.values() if c.get("may_escalate") and not c["finished"]],
+        "waiting": waiting[:5],
+        "waiting_total": len(waiting),
+        "recent": store.recent_cases(3),
+    }
+
+
+def stats(
+    store: Store, *, platform: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Reply and resolution times from the user's own history (see issuenote.followup.stats)."""
+    from issuenote.followup import stats as figures
+
+    now = now or timeparse.utc_now()
+    platform = clean_field(platform, "platform")
+    if store.case_count(platform=platform) == 0:
+        if platform:
+            raise IssuenoteError(
+                f"no cases on platform {platform!r}; `issuenote list --all` shows the platforms"
+            )
+        raise IssuenoteError("no cases yet: stats need contacts and replies to count")
+    rows = store.contact_rows(platform=platform)
+    open_cases = store.unfinished_cases(platform=platform)
+    return {"platform": platform, **figures.compute(rows, open_cases, now)}
+
+
+def case_follow_up(store: Store, case_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+    """One case's complaint clock and its agents' promises (kept, broken, open)."""
+    from issuenote.followup import due
+
+    now = now or timeparse.utc_now()
+    promises = []
+    for promise in store.promises(case_id=case_id):
+        state = due.promise_state(promise, now)
+        promises.append({**promise, "state": state, "line": due.promise_line(promise, now)})
+    clock = complaint_clocks(store, case_id=case_id, now=now).get(case_id)
+    return {"now": now, "clock": clock, "promises": promises}

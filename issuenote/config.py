@@ -9,6 +9,9 @@
     emails = ["okx.com"]
     handles = ["@okx"]
 
+    [escalation.sg]              # add a complaint-clock rule (see escalation_rules.toml)
+    name = "..."
+
 Every key is one entry in SETTINGS: its type, valid values, default and help.
 Adding a setting is adding an entry there; `config list|get|set|unset`, the
 checks on a hand-edited file and `docs/commands.md` all follow it.
@@ -183,6 +186,12 @@ SETTINGS: tuple[Setting, ...] = (
         default=9,
         minimum=0,
         maximum=23,
+    ),
+    Setting(
+        "escalation",
+        "Complaint-clock rules to add, per jurisdiction: [escalation.CODE].",
+        "table",
+        default_label="the shipped rules only",
     ),
     Setting(
         "channels",

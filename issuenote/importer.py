@@ -58,6 +58,7 @@ _TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url"
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
     "due": ("step",),
+    "promised_by": ("reply",),
     "done_at": ("step",),
     "suggests": ("reply",),
     "agent": ("reply",),
@@ -502,6 +503,11 @@ class _Checker:
             "language": self.choice(path, record, "language", "language"),
             "description": self.long_text(path, record, "description", "description"),
             "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
+            "jurisdiction": self.checked(
+                (*path, "jurisdiction"),
+                _jurisdiction,
+                self.text_value(path, record, "jurisdiction"),
+            ),
         }
         account, masked = self.account(path, record)
         fields["account"] = account
@@ -640,6 +646,7 @@ class _Checker:
             "new_status": self.choice(path, record, "new_status", "status"),
             "due": self.time((*path, "due"), record.get("due"), past=False),
             "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
+            "promised_by": self.time((*path, "promised_by"), record.get("promised_by"), past=False),
             "flags": self.flags(path, record),
             "warnings": self.warnings(path, record),
             "private": private,
@@ -838,6 +845,14 @@ class _Checker:
                         f"the case has transfer {value} twice",
                     )
                 seen.add(key)
+
+
+def _jurisdiction(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from issuenote.followup.clock import check_jurisdiction
+
+    return check_jurisdiction(value)
 
 
 def _is_int(value: Any) -> bool:

@@ -29,6 +29,7 @@ CASE_FIELDS = (
     "language",
     "description",
     "occurred_at",
+    "jurisdiction",
 )
 ENTRY_FIELDS = (
     "kind",
@@ -44,6 +45,7 @@ ENTRY_FIELDS = (
     "new_status",
     "due",
     "done_at",
+    "promised_by",
     "flags",
     "warnings",
     "private",

@@ -28,6 +28,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("rm", "cases", "rm"),
     ("undo", "corrections", "undo"),
     ("search", "search", "search"),
+    ("due", "followup", "due"),
+    ("stats", "followup", "stats"),
     ("export", "export", "export"),
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),

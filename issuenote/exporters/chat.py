@@ -206,6 +206,8 @@ def _compose(view: CaseView, style: _Style, entry_lines: list[str], plan: _Plan)
     request = [tr.label("sec_request", view.request_core)]
     if plan.follow_up and view.request_follow_up:
         request.append(view.request_follow_up)  # its own line: lines stay short
+    if plan.follow_up and view.promise_note:
+        request.append(view.promise_note)
     blocks.append(request)
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 

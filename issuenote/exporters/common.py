@@ -65,6 +65,7 @@ class Entry:
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
     private: bool
+    promised_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class CaseView:
     latest_ticket: str | None
     request_core: str
     request_follow_up: str | None
+    # A polite line for the next agent when a promised reply never came.
+    promise_note: str | None = None
 
     @property
     def request(self) -> str:
@@ -320,6 +323,7 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
             neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
         ),
         private=bool(record.get("private", False)),
+        promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
     )
 
 
@@ -431,8 +435,12 @@ def build_view(
     tz: tzinfo | None,
     redact: bool,
     include_private: bool,
+    now: datetime | None = None,
 ) -> CaseView:
-    """Check the case document and turn it into what the formats lay out."""
+    """Check the case document and turn it into what the formats lay out.
+
+    `now` (default: the clock) decides whether an agent's promise is past.
+    """
     if not isinstance(doc, dict):
         raise IssuenoteError(
             f"case document is malformed: expected an object, not {type(doc).__name__}"
@@ -495,7 +503,31 @@ def build_view(
         latest_ticket=latest_ticket,
         request_core=request_core,
         request_follow_up=request_follow_up,
+        promise_note=_promise_note(tr, entries, now),
     )
+
+
+def _promise_note(tr: Translator, entries: tuple[Entry, ...], now: datetime | None) -> str | None:
+    """The last reply's promise, if its time has passed and no reply came after it."""
+    replies = [entry for entry in entries if entry.kind == "reply"]
+    if not replies or replies[-1].promised_by is None:
+        return None
+    last = replies[-1]
+    assert last.promised_by is not None
+    from issuenote.parse.timeparse import utc_now
+
+    moment = now or utc_now()
+    if last.promised_by >= moment:
+        return None
+    if last.agent or last.agent_id:
+        who = (
+            tr("agent_with_id", name=last.agent, agent_id=last.agent_id)
+            if (last.agent and last.agent_id)
+            else (last.agent or tr("agent_id_only", agent_id=last.agent_id))
+        )
+    else:
+        who = tr("promise_support")
+    return tr("promise_overdue", agent=who, time=tr.time(last.promised_by))
 
 
 def entry_lines(view: CaseView, entry: Entry) -> list[str]:

@@ -91,6 +91,9 @@ _EN: dict[str, str] = {
     "agent_short": "{name} (ID {agent_id})",
     "agent_id_only": "agent ID {agent_id}",
     "agent_unknown": "an agent",
+    "promise_support": "Support",
+    "promise_overdue": "{agent} promised me a reply by {time}, and I have not heard back yet. "
+    "Could you please check on it?",
     # section headings
     "sec_summary": "Summary",
     "sec_description": "What happened",
@@ -210,6 +213,9 @@ _ZH: dict[str, str] = {
     "agent_short": "{name}（工号 {agent_id}）",
     "agent_id_only": "客服（工号 {agent_id}）",
     "agent_unknown": "客服",
+    "promise_support": "客服",
+    "promise_overdue": "{agent}曾承诺在 {time} 之前回复我，"
+    "但我至今还没有收到回复，麻烦您帮忙跟进一下，谢谢。",
     "sec_summary": "概要",
     "sec_description": "问题经过",
     "sec_transactions": "相关交易",
@@ -312,6 +318,9 @@ _KO: dict[str, str] = {
     "agent_short": "{name}(ID: {agent_id})",
     "agent_id_only": "상담원(ID: {agent_id})",
     "agent_unknown": "상담원",
+    "promise_support": "고객센터",
+    "promise_overdue": "{agent}께서 {time}까지 답변을 주시기로 하셨는데 "
+    "아직 답변을 받지 못했습니다. 확인 부탁드립니다.",
     "sec_summary": "요약",
     "sec_description": "문제 경위",
     "sec_transactions": "관련 거래",

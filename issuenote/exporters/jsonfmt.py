@@ -40,6 +40,7 @@ CASE_KEYS = (
     "tags",
     "description",
     "occurred_at",
+    "jurisdiction",
     "created_at",
     "updated_at",
     "entries",
@@ -56,8 +57,8 @@ TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_mis
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
-ENTRY_TIME_KEYS = ("at", "due", "done_at", "deleted_at")
-REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at", "promised_by", "deleted_at")
+REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at", "promised_by")
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from issuenote.model import CATEGORIES, CHANNELS, ENTRY_KINDS, STATUSES, TX_KINDS
-from issuenote.store.schema import SCHEMA_VERSION
+from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION
 
 migrations = Migrations("issuenote")
 
@@ -224,6 +224,157 @@ def _rebuild_transactions(db: Database) -> None:
     db.execute(
         "CREATE UNIQUE INDEX transactions_case_order ON transactions (case_id, order_id) "
         "WHERE order_id IS NOT NULL"
+    )
+
+
+# What full-text search indexes, per table. Private entries' text and
+# suggestion are stored encrypted: they are left out of the index (NULL), so
+# nothing private is ever searchable or stored in clear in the index.
+ENTRY_SEARCH_COLUMNS = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
+PRIVATE_ENTRY_COLUMNS = ("text", "suggests")
+CASE_SEARCH_COLUMNS = ("title", "description", "platform", "tags")
+TRANSACTION_SEARCH_COLUMNS = ("txid", "order_id", "chain", "network", "asset", "address", "memo")
+# Every indexed value ends with two spaces, so that each occurrence of a one- or
+# two-character word starts a trigram: short CJK words (小时, 입금) are then
+# found through the index's vocabulary instead of a scan of every row.
+INDEX_PAD = "'  '"
+
+
+def _indexed(row: str, column: str) -> str:
+    value = f"{row}.{column} || {INDEX_PAD}"
+    if column in PRIVATE_ENTRY_COLUMNS:
+        return f"CASE WHEN {row}.private THEN NULL ELSE {value} END"
+    return value
+
+
+def entry_key(row: str) -> str:
+    """SQL for an entry's key in its index: minutes since 1970, then the entry id.
+
+    The index's rowid sorts by time, so "newest first" streams straight from
+    the index and stops after --limit hits, however common the word (sorting
+    every hit of a common word by time took seconds at a million entries).
+    """
+    minutes = f"coalesce(CAST(strftime('%s', {row}.at) AS INTEGER), 0) / 60"
+    return f"(({minutes}) << {ENTRY_ID_BITS}) | {row}.id"
+
+
+def create_entry_index(db: Database) -> None:
+    """The entries' full-text index, its triggers, and its content for existing rows.
+
+    Contentless (the text stays in `entries` only): a hit's snippet is cut from
+    the entry itself, so a private entry's ciphertext is never read for it.
+    """
+    entry_columns = ", ".join(ENTRY_SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE entry_search USING fts5({entry_columns}, "
+        "content='', tokenize='trigram')"
+    )
+    new_values = ", ".join(_indexed("new", c) for c in ENTRY_SEARCH_COLUMNS)
+    old_values = ", ".join(_indexed("old", c) for c in ENTRY_SEARCH_COLUMNS)
+    add_new = (
+        f"INSERT INTO entry_search (rowid, {entry_columns}) "
+        f"VALUES ({entry_key('new')}, {new_values});"
+    )
+    drop_old = (
+        f"INSERT INTO entry_search (entry_search, rowid, {entry_columns}) "
+        f"VALUES ('delete', {entry_key('old')}, {old_values});"
+    )
+    watched = ", ".join((*ENTRY_SEARCH_COLUMNS, "private", "at", "id"))
+    db.execute(f"CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN {add_new} END")
+    db.execute(f"CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN {drop_old} END")
+    db.execute(
+        f"CREATE TRIGGER entries_search_update AFTER UPDATE OF {watched} ON entries "
+        f"BEGIN {drop_old} {add_new} END"
+    )
+    backfill = ", ".join(_indexed("entries", c) for c in ENTRY_SEARCH_COLUMNS)
+    db.execute(
+        f"INSERT INTO entry_search (rowid, {entry_columns}) "
+        f"SELECT {entry_key('entries')}, {backfill} FROM entries"
+    )
+
+
+def _case_tags(case_id: str) -> str:
+    return (
+        f"(SELECT group_concat(tag, ' ') FROM case_tags WHERE case_id = {case_id}) || {INDEX_PAD}"
+    )
+
+
+@migrations(name="m003_follow_up")
+def m003_follow_up(db: Database) -> None:
+    """Full-text search (FTS5, trigram: finds CJK), promises and jurisdictions.
+
+    The indexes are kept in step by triggers, so whatever changes a row (a
+    command, an import, a merge, a later migration) keeps search right.
+    """
+    db.execute("ALTER TABLE entries ADD COLUMN promised_by TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN jurisdiction TEXT")
+    # A search for a very short, very common term scans rows newest first with it.
+    db.execute("CREATE INDEX entries_at ON entries (at, id)")
+    db.execute(
+        "CREATE INDEX entries_open_steps ON entries (due) WHERE kind = 'step' AND done_at IS NULL"
+    )
+    db.execute(
+        "CREATE INDEX entries_promised ON entries (promised_by) WHERE promised_by IS NOT NULL"
+    )
+
+    create_entry_index(db)
+
+    tx_columns = ", ".join(TRANSACTION_SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE transaction_search USING fts5({tx_columns}, "
+        "content='transactions', content_rowid='id', tokenize='trigram')"
+    )
+    new_tx = ", ".join(_indexed("new", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    old_tx = ", ".join(_indexed("old", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    add_tx = f"INSERT INTO transaction_search (rowid, {tx_columns}) VALUES (new.id, {new_tx});"
+    drop_tx = (
+        f"INSERT INTO transaction_search (transaction_search, rowid, {tx_columns}) "
+        f"VALUES ('delete', old.id, {old_tx});"
+    )
+    db.execute(
+        f"CREATE TRIGGER transactions_search_insert AFTER INSERT ON transactions BEGIN {add_tx} END"
+    )
+    db.execute(
+        "CREATE TRIGGER transactions_search_delete AFTER DELETE ON transactions "
+        f"BEGIN {drop_tx} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER transactions_search_update AFTER UPDATE OF {tx_columns}, id "
+        f"ON transactions BEGIN {drop_tx} {add_tx} END"
+    )
+    tx_backfill = ", ".join(_indexed("transactions", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    db.execute(
+        f"INSERT INTO transaction_search (rowid, {tx_columns}) "
+        f"SELECT id, {tx_backfill} FROM transactions"
+    )
+
+    # Cases are few and their tags live in another table: a self-contained index.
+    case_columns = ", ".join(CASE_SEARCH_COLUMNS)
+    db.execute(f"CREATE VIRTUAL TABLE case_search USING fts5({case_columns}, tokenize='trigram')")
+    case_values = ", ".join(
+        [*(_indexed("new", c) for c in CASE_SEARCH_COLUMNS[:-1]), _case_tags("new.id")]
+    )
+    add_case = f"INSERT INTO case_search (rowid, {case_columns}) VALUES (new.id, {case_values});"
+    db.execute(f"CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN {add_case} END")
+    db.execute(
+        "CREATE TRIGGER cases_search_delete AFTER DELETE ON cases "
+        "BEGIN DELETE FROM case_search WHERE rowid = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER cases_search_update AFTER UPDATE OF title, description, platform, id "
+        f"ON cases BEGIN DELETE FROM case_search WHERE rowid = old.id; {add_case} END"
+    )
+    for event, row in (("INSERT", "new"), ("DELETE", "old")):
+        db.execute(
+            f"CREATE TRIGGER case_tags_search_{event.lower()} AFTER {event} ON case_tags "
+            f"BEGIN UPDATE case_search SET tags = {_case_tags(f'{row}.case_id')} "
+            f"WHERE rowid = {row}.case_id; END"
+        )
+    case_backfill = ", ".join(
+        [*(_indexed("cases", c) for c in CASE_SEARCH_COLUMNS[:-1]), _case_tags("cases.id")]
+    )
+    db.execute(
+        f"INSERT INTO case_search (rowid, {case_columns}) SELECT id, {case_backfill} FROM cases"
     )
 
 
