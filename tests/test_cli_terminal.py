@@ -135,7 +135,7 @@ def test_show_never_splits_or_pads_what_people_copy(
     ):
         assert any(whole in line for line in lines), whole
     assert [line for line in lines if line != line.rstrip()] == []
-    assert any(line.strip() == TXID for line in lines)  # the hash on a line of its own
+    assert any(line.strip() in (TXID, f"TxID {TXID}") for line in lines)  # a line of its own
 
 
 def test_choose_pager_order() -> None:
