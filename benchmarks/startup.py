@@ -87,6 +87,9 @@ def main() -> None:
         "show": [str(issuenote), "show", "1"],
         # Runs right after `note` in each round: reverts that note through the journal.
         "undo": [str(issuenote), "undo", "--yes"],
+        "list": [str(issuenote), "list"],
+        "export": [str(issuenote), "export", "1"],
+        "config get": [str(issuenote), "config", "get", "language"],
         # `issuenote` with no command: the agenda (issue 8), a whole command of its own.
         "agenda": [str(issuenote)],
     }

@@ -122,6 +122,16 @@ def any_time(value: str | None, *, now: datetime | None = None) -> str | None:
     return timeparse.to_storage(timeparse.parse_time(value, now=now))
 
 
+def due_time(store: Store, value: str | None, *, now: datetime | None = None) -> str | None:
+    """A due time; a day without a clock (`tomorrow`, `friday`) means the configured hour."""
+    if value is None:
+        return None
+    from issuenote.config import SETTINGS_BY_KEY, load_config
+
+    hour = load_config(store.home).get("due_hour", SETTINGS_BY_KEY["due_hour"].default)
+    return timeparse.to_storage(timeparse.parse_time(value, now=now, day_hour=hour))
+
+
 # -- cases -------------------------------------------------------------------
 
 
@@ -151,6 +161,28 @@ def create_case(
     with store.recording("new") as change:
         case_id = store.add_case(fields, clean)
         change.summary = f"opened case {case_id} {_quoted(fields['title'])}"
+    return case_id
+
+
+def record_intake(store: Store, answers: dict[str, Any]) -> int:
+    """Write what the intake interview gathered: the case, its IDs and notes, all or nothing."""
+    from issuenote.intake import questions
+
+    with store.writing():
+        case_id = create_case(
+            store,
+            title=answers.get("title") or "Problem with my account",
+            platform=answers.get("platform"),
+            category=answers.get("category"),
+            account=answers.get("account"),
+            occurred=answers.get("occurred"),
+        )
+        for txid in answers.get("transactions") or []:
+            add_transaction(store, str(case_id), txid, at=answers.get("occurred"))
+        for question in questions():
+            if question.note and answers.get(question.field):
+                text = question.note.format(answer=answers[question.field])
+                add_note(store, str(case_id), text)
     return case_id
 
 
@@ -272,7 +304,11 @@ def _flag_fake_support(store: Store, case_id: int, fields: dict[str, Any]) -> No
         platform, fields["via"], channel=fields["channel"], registry=registry
     )
     fields["flags"] = sorted({signal.flag for signal in signals})
-    fields["warnings"] = list(dict.fromkeys(signal.reason for signal in signals))
+    warnings = [signal.reason for signal in signals]
+    notice = scam.unchecked_channel_notice(platform, fields["via"], registry=registry)
+    if notice:
+        warnings.append(notice)
+    fields["warnings"] = list(dict.fromkeys(warnings))
 
 
 def add_note(
@@ -388,7 +424,7 @@ def add_step(
             "kind": "step",
             "private": private,
             "text": clean_text(text, "next step", redact=redact),
-            "due": any_time(due),
+            "due": due_time(store, due),
             "at": past_time(at, "step time"),
         },
         "step",

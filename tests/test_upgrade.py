@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURE_DB = DATA / "notebook_schema1.db"
 FIXTURE_KEY = DATA / "notebook_schema1.key"
+# The expected values were recorded in Shanghai, so every test here runs there,
+# whatever zone the run as a whole uses (ISSUENOTE_TEST_TZ).
+pytestmark = pytest.mark.usefixtures("shanghai_zone")
+
 EXPECTED = json.loads((DATA / "notebook_schema1.expected.json").read_text(encoding="utf-8"))
 # (table, old column) -> (table, new column), for a migration that moves data on purpose.
 MOVED_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {}
@@ -177,7 +181,7 @@ def test_fixture_was_written_by_schema_1_and_holds_every_kind_of_record(tmp_path
 
 
 def test_show_json_of_every_case_keeps_every_fact(cli: Callable[..., Any], old_home: Path) -> None:
-    assert EXPECTED["tz"] == "Asia/Shanghai"  # the zone conftest sets
+    assert EXPECTED["tz"] == "Asia/Shanghai"  # the zone shanghai_zone sets
     for expected in EXPECTED["cases"]:
         result = cli("show", str(expected["id"]), "--json")
         assert result.exit_code == 0, result.stderr

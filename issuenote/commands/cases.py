@@ -13,6 +13,8 @@ from issuenote.commands._common import (
     JsonOption,
     RedactOption,
     emit_json,
+    home_of,
+    no_notebook_message,
     notebook_exists,
     open_store,
     read_text,
@@ -71,7 +73,14 @@ LangOption = Annotated[
 
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title; - reads stdin.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TITLE]",
+            help="A short title; - reads stdin. Left out on a terminal: a guided interview.",
+            show_default=False,
+        ),
+    ] = None,
     platform: PlatformOption = None,
     category: CategoryOption = None,
     account: AccountOption = None,
@@ -85,10 +94,28 @@ def new(
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Open a new case."""
+    """Open a new case.
+
+    With no TITLE on a terminal, a short interview follows the support guide:
+    the help-centre article you read, what happened and when, platform and
+    category, account reference, transaction IDs, what you tried and what you
+    want support to do. Every question can be skipped; Ctrl-C records nothing.
+
+    \b
+    Examples:
+      issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+      issuenote new                # at a terminal: a guided interview
+    """
+    if title is None:
+        _interview(ctx, as_json=as_json)
+        return
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
+    if platform is None:
+        from issuenote import config
+
+        platform = config.load_config(home_of(ctx)).get("platform")
     with open_store(ctx) as store:
         case_id = actions.create_case(
             store,
@@ -107,6 +134,40 @@ def new(
         emit_json(doc)
     else:
         say(f"Opened case {case_id}: {doc['title']}")
+
+
+def _interview(ctx: typer.Context, *, as_json: bool) -> None:
+    from issuenote.commands import interview
+
+    if not interview.at_a_terminal():
+        raise IssuenoteError(
+            "missing TITLE: give a short title (or run `issuenote new` at a terminal "
+            "for a guided interview)"
+        )
+    from issuenote import config
+
+    answers = interview.run_interview(
+        default_platform=config.load_config(home_of(ctx)).get("platform")
+    )
+    with open_store(ctx) as store:
+        case_id = actions.record_intake(store, answers)
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+        return
+    from issuenote import render
+
+    typer.echo("")
+    if doc["account"]:
+        from issuenote.exporters import mask_account
+
+        doc["account"] = mask_account(doc["account"])
+    render.print_lines(render.console(), render.case_view(doc))
+    typer.echo(
+        f"\nOpened case {case_id}. Next, when you contact support:\n"
+        f'  issuenote contact {case_id} --channel chat "Asked about ..."\n'
+        f"  issuenote export {case_id}          # the summary to paste"
+    )
 
 
 def list_cases(
@@ -130,6 +191,11 @@ def list_cases(
     """List cases, most recently active first.
 
     Resolved and closed cases are hidden unless --all or --status asks for them.
+
+    \b
+    Examples:
+      issuenote list
+      issuenote list --all --platform OKX
     """
     from issuenote.model import choose
 
@@ -163,7 +229,14 @@ def list_cases(
 
 def show(
     ctx: typer.Context,
-    case: CaseArgument,
+    case: Annotated[
+        str,
+        typer.Argument(
+            metavar="[CASE]",
+            help="Case number, or `last` (the default): the most recently active case.",
+            show_default=False,
+        ),
+    ] = "last",
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
     history: Annotated[
         bool,
@@ -172,15 +245,27 @@ def show(
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page a long case on a terminal.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show one case: header, timeline, transactions, next steps.
 
     The account reference is masked (safe while sharing your screen with
-    support) unless --reveal; --json always carries it in full.
+    support) unless --reveal; --json always carries it in full. A case longer
+    than the screen goes through a pager on a terminal (ISSUENOTE_PAGER, the
+    `pager` setting, PAGER, else less), header first; piped output never does.
+    Lines are never wrapped by issuenote, so hashes and links copy whole.
+
+    \b
+    Examples:
+      issuenote show 1
+      issuenote show                # the most recently active case
+      issuenote show last --json
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
         follow_up = actions.case_follow_up(store, doc["id"])
@@ -195,12 +280,19 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    out = render.console()
-    out.print(render.case_view(doc, full=full, history=history))
+    import os
+
+    from rich.console import Group
+
+    from issuenote import config
     from issuenote.followup.lines import follow_up_lines
 
-    for line in follow_up_lines(follow_up):
-        out.print(line, markup=False)
+    configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
+    pager = render.choose_pager(os.environ, configured, disabled=no_pager)
+    view = render.case_view(doc, full=full, history=history)
+    # The complaint clock and the agents' promises, under the case.
+    extra = [render.plain_block(line) for line in follow_up_lines(follow_up)]
+    render.show_paged(Group(*view.renderables, *extra), pager=pager)
 
 
 def edit(
@@ -238,8 +330,13 @@ def edit(
     """Change a case's fields or tags.
 
     Title, platform, category, account, time, description, language,
-    jurisdiction; --tag adds a tag and --untag removes one.
-    Example: issuenote edit 3 --jurisdiction uk
+    jurisdiction (the complaint clock's rule); --tag adds a tag and --untag
+    removes one.
+
+    \b
+    Examples:
+      issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
+      issuenote edit 1 --jurisdiction uk
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -283,9 +380,14 @@ def rm(
 
     A deleted entry keeps its number and its history (a tombstone); exports
     leave it out. `issuenote undo` brings either back.
+
+    \b
+    Examples:
+      issuenote rm 3 --yes
+      issuenote rm 1 4          # only entry 4 of case 1
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         if entry is not None:

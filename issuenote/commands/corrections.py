@@ -52,6 +52,11 @@ def amend(
 
     Give only the fields to change; an empty value ("") clears an optional
     field. `issuenote undo` takes the correction back.
+
+    \b
+    Examples:
+      issuenote amend 1 4 --agent-id CS-4417
+      issuenote amend last 2 --text "Agent asked me to wait 48 hours, not 24"
     """
     if text == "-":
         text = read_text(text, what="text")
@@ -95,7 +100,14 @@ def undo(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Revert the last change a recording command made (an undo can be undone too)."""
+    """Revert the last change a recording command made (an undo can be undone too).
+
+    \b
+    Examples:
+      issuenote undo             # says what it reverts, then asks
+      issuenote undo --list      # the last 20 changes
+      issuenote undo 12 --yes    # back to before change 12
+    """
     if not notebook_exists(ctx):
         raise IssuenoteError("nothing to undo: the notebook is empty")
     with open_store(ctx, create=False) as store:

@@ -20,6 +20,10 @@ def doctor(
 
     Integrity, schema, file modes (--fix repairs them), where the key is and
     which keyring is in use, size and counts. Exit 1 when something is wrong.
+
+    \b
+    Examples:
+      issuenote doctor --fix
     """
     from issuenote.doctor import examine
 

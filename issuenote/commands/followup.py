@@ -19,9 +19,14 @@ def due(
     ] = 7,
     as_json: JsonOption = False,
 ) -> None:
-    """Open steps and promises across all cases: overdue first, then today, then upcoming.
+    """Open steps and promises across cases: overdue first, then today, then later.
 
-    Example: issuenote due --days 14
+    Also when a case with a jurisdiction may be escalated outside the company.
+
+    \b
+    Examples:
+      issuenote due
+      issuenote due --days 14 --json
     """
     from issuenote import actions
     from issuenote.errors import IssuenoteError
@@ -175,7 +180,12 @@ def stats(
     """How fast support answered you, by platform, channel and hour of the week.
 
     Every figure says how many data points it rests on; below three it says
-    "not enough data". Example: issuenote stats --platform OKX
+    "not enough data".
+
+    \b
+    Examples:
+      issuenote stats
+      issuenote stats --platform OKX --json
     """
     from issuenote import actions
     from issuenote.errors import IssuenoteError

@@ -56,9 +56,15 @@ def search(
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N hits.")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Search titles, descriptions, tags, entries, agents, tickets and TxIDs, in any language.
+    """Find words, tickets, agent IDs and TxIDs across all cases, in any language.
 
-    Newest first. Example: issuenote search "BG-1029" --kind reply
+    Several words mean all of them; "words in quotes" are one phrase; newest first.
+
+    \b
+    Examples:
+      issuenote search TK-88412907
+      issuenote search "Mina wallet" --kind reply
+      issuenote search 提币 --platform OKX --since "30d ago"
     """
     from issuenote import actions
     from issuenote.parse import timeparse

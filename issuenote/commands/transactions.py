@@ -70,6 +70,11 @@ def tx(
 
     Giving the order ID first and the TxID later (with --order-id) fills in
     the same transfer.
+
+    \b
+    Examples:
+      issuenote tx 1 W2026112314030012345 --asset USDT --amount 1250.00 --kind withdrawal
+      issuenote tx last "$(pbpaste)"       # a hash or explorer link you copied
     """
     with open_store(ctx) as store:
         record = actions.add_transaction(

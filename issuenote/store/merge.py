@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
-from issuenote.model import ENTRY_FIELDS
+from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
 from issuenote.store.queries import Store, new_uuid
 
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 _CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
 _ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
 _TX_COMPARED = ("order_id", "chain", "network", "asset", "amount", "kind", "address", "memo", "at")
-_SEALED_ENTRY_COLUMNS = ("text", "suggests")
+# Warnings are a JSON list, sealed as text: compared and merged apart (see merge_entry).
+_SEALED_ENTRY_COLUMNS = tuple(c for c in PRIVATE_ENTRY_COLUMNS if c != "warnings")
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,8 @@ class _Merger:
         record["deleted_at"] = entry.deleted_at
         record["flags"] = json.dumps(sorted(set(fields["flags"])))
         record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
+        if private:
+            record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
         record["private"] = 1 if private else 0
         record["created_at"] = self.now
         self.report.entries_added += 1
@@ -482,10 +485,17 @@ class _Merger:
         flags = sorted(set(json.loads(row["flags"] or "[]")) | set(entry.fields["flags"]))
         if flags != json.loads(row["flags"] or "[]"):
             changes["flags"] = json.dumps(flags)
-        warnings_here = json.loads(row["warnings"] or "[]")
-        warnings = list(dict.fromkeys([*warnings_here, *entry.fields["warnings"]]))
-        if warnings != warnings_here:
-            changes["warnings"] = json.dumps(warnings, ensure_ascii=False)
+        stored_warnings = row["warnings"]
+        if private:
+            stored_warnings = self.unseal(stored_warnings, "entries", "warnings", entry.uuid)
+        if stored_warnings is not _UNREADABLE:
+            warnings_here = json.loads(stored_warnings or "[]")
+            warnings = list(dict.fromkeys([*warnings_here, *entry.fields["warnings"]]))
+            if warnings != warnings_here:
+                dumped = json.dumps(warnings, ensure_ascii=False)
+                if private:
+                    dumped = self.seal(dumped, "entries", "warnings", entry.uuid)
+                changes["warnings"] = dumped
         if not changes:
             return revised
         self.update("entries", int(row["id"]), changes)

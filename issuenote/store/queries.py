@@ -20,6 +20,7 @@ from issuenote.model import (
     CASE_FIELDS,
     ENTRY_FIELDS,
     FINISHED_STATUSES,
+    PRIVATE_ENTRY_COLUMNS,
     TRANSACTION_FIELDS,
     agents_of,
     tickets_of,
@@ -41,8 +42,9 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
-# Entry columns a private entry keeps encrypted, and those holding times.
-SEALED_ENTRY_COLUMNS = ("text", "suggests")
+# Entry columns a private entry keeps encrypted (all that say who, where or what),
+# and those holding times.
+SEALED_ENTRY_COLUMNS = PRIVATE_ENTRY_COLUMNS
 ENTRY_TIME_COLUMNS = ("at", "due", "done_at")
 
 
@@ -130,9 +132,13 @@ class Store:
     # -- cases ---------------------------------------------------------------
 
     def resolve_case(self, ref: str | int) -> int:
-        """Turn a case number or UUID into the case id, or refuse it."""
+        """Turn a case number, UUID or `last` into the case id, or refuse it."""
         text = str(ref).strip()
         row = None
+        if text.lower() == "last":
+            return self.last_active_case()
+        if text.startswith("#"):
+            text = text[1:]
         if text.isascii() and text.isdigit() and len(text) < 19:
             row = self._one("SELECT id FROM cases WHERE id = ?", [int(text)])
         elif len(text) == 36 and text.isascii():
@@ -140,6 +146,23 @@ class Store:
         if row is None:
             shown = text if len(text) <= 40 else text[:40] + "…"
             raise IssuenoteError(f"unknown case {shown!r}; `issuenote list --all` shows the cases")
+        return int(row["id"])
+
+    def last_active_case(self) -> int:
+        """The most recently active case: the first row `list --all` shows."""
+        row = self._one(
+            """
+            SELECT c.id FROM cases c
+            ORDER BY max(c.updated_at, coalesce(
+                         (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id), '')) DESC,
+                     coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = c.id), 0) DESC,
+                     c.id DESC
+            LIMIT 1
+            """,
+            [],
+        )
+        if row is None:
+            raise IssuenoteError("no cases yet, so no `last` case; record one with `issuenote new`")
         return int(row["id"])
 
     def add_case(self, fields: dict[str, Any], tags: Iterable[str] = ()) -> int:
@@ -494,7 +517,7 @@ class Store:
         record["private"] = 1 if fields.get("private") else 0
         entry_uuid = fields.get("uuid") or new_uuid()
         if record["private"]:
-            for column in SEALED_ENTRY_COLUMNS:
+            for column in PRIVATE_ENTRY_COLUMNS:
                 if record[column] is not None:
                     record[column] = self._seal(record[column], "entries", column, entry_uuid)
         record = {
@@ -550,7 +573,9 @@ class Store:
 
         fields = {column: row[column] for column in ENTRY_FIELDS}
         fields["flags"] = _load_list(row["flags"])
-        fields["warnings"] = _load_list(row["warnings"])
+        # A private entry's warnings are sealed text: kept sealed, as the row has them.
+        sealed = bool(row["private"]) and is_encrypted(row["warnings"] or "")
+        fields["warnings"] = row["warnings"] if sealed else _load_list(row["warnings"])
         fields["private"] = bool(row["private"])
         latest = self._one(
             "SELECT coalesce(max(revision), 0) FROM entry_revisions WHERE entry_uuid = ?",
@@ -579,13 +604,13 @@ class Store:
         current = dict(row)
         self._keep_revision(current, "edit")
         values = dict(changes)
+        for column in ("flags", "warnings"):
+            if column in values:
+                values[column] = _dump_list(list(values[column] or []))
         if current["private"]:
             for column in SEALED_ENTRY_COLUMNS:
                 if values.get(column) is not None:
                     values[column] = self._seal(values[column], "entries", column, row["uuid"])
-        for column in ("flags", "warnings"):
-            if column in values:
-                values[column] = _dump_list(list(values[column] or []))
         assignments = ", ".join(f"{column} = ?" for column in values)
         self.conn.execute(
             f"UPDATE entries SET {assignments} WHERE id = ?", (*values.values(), entry_id)
@@ -638,7 +663,7 @@ class Store:
         revisions: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         if row["private"]:
-            for column in SEALED_ENTRY_COLUMNS:
+            for column in PRIVATE_ENTRY_COLUMNS:  # older rows kept some in clear: left as they are
                 row[column] = self._unseal(row[column], "entries", column, row["uuid"], errors)
         document = entry_document(row, when)
         document["revisions"] = [
@@ -662,6 +687,8 @@ class Store:
                 fields[column] = self._unseal(
                     fields.get(column), "entries", column, entry_uuid, errors
                 )
+            if isinstance(fields.get("warnings"), str):
+                fields["warnings"] = _load_list(fields["warnings"])
         document: dict[str, Any] = {
             "revision": revision["revision"],
             "change": revision["change"],
