@@ -188,17 +188,16 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=23,
     ),
     Setting(
+        "escalation",
+        "Complaint-clock rules to add, per jurisdiction: [escalation.CODE].",
+        "table",
+        default_label="the shipped rules only",
+    ),
+    Setting(
         "channels",
         "Official channels to add, per platform: [channels.NAME] domains, emails, handles.",
         "table",
         default_label="the shipped list only",
-    ),
-    Setting(
-        "escalation",
-        "Complaint-clock rules to add: [escalation.CODE] name, rule, days or business_days, "
-        "escalate_to, escalate_url, source (see escalation_rules.toml).",
-        "table",
-        default_label="the shipped rules only",
     ),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}

@@ -389,9 +389,9 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
         # The hash, the order ID, the address and the link each on a line of
-        # their own, whole, to copy.
+        # their own, whole, to copy; the hash alone, so a triple-click takes it.
         rows = [
-            ("TxID ", tx["txid"], "cyan"),
+            ("", tx["txid"], "cyan"),
             ("order ", tx.get("order_id"), "cyan"),
             ("to ", tx.get("address"), ""),
             ("memo ", tx.get("memo"), ""),

@@ -282,17 +282,16 @@ def show(
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
     import os
 
-    from rich.console import Group
+    from rich.text import Text
 
     from issuenote import config
     from issuenote.followup.lines import follow_up_lines
 
+    view = render.case_view(doc, full=full, history=history)
+    view.renderables.extend(Text(line) for line in follow_up_lines(follow_up))
     configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
     pager = render.choose_pager(os.environ, configured, disabled=no_pager)
-    view = render.case_view(doc, full=full, history=history)
-    # The complaint clock and the agents' promises, under the case.
-    extra = [render.plain_block(line) for line in follow_up_lines(follow_up)]
-    render.show_paged(Group(*view.renderables, *extra), pager=pager)
+    render.show_paged(view, pager=pager)
 
 
 def edit(
@@ -330,13 +329,12 @@ def edit(
     """Change a case's fields or tags.
 
     Title, platform, category, account, time, description, language,
-    jurisdiction (the complaint clock's rule); --tag adds a tag and --untag
-    removes one.
+    jurisdiction; --tag adds a tag and --untag removes one.
 
     \b
     Examples:
       issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
-      issuenote edit 1 --jurisdiction uk
+      issuenote edit 3 --jurisdiction uk
     """
     if description == "-":
         description = read_text(description, what="description")

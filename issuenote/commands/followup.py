@@ -19,9 +19,9 @@ def due(
     ] = 7,
     as_json: JsonOption = False,
 ) -> None:
-    """Open steps and promises across cases: overdue first, then today, then later.
+    """Open steps and broken promises across cases, overdue first.
 
-    Also when a case with a jurisdiction may be escalated outside the company.
+    Then due today, then upcoming (the next 7 days unless --days).
 
     \b
     Examples:
