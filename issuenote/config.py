@@ -194,6 +194,14 @@ SETTINGS: tuple[Setting, ...] = (
         default_label="the shipped rules only",
     ),
     Setting(
+        "attachment_limit",
+        "Largest file, in MB, that `attach` and `ingest` take.",
+        "integer",
+        default=100,
+        minimum=1,
+        maximum=100_000,
+    ),
+    Setting(
         "channels",
         "Official channels to add, per platform: [channels.NAME] domains, emails, handles.",
         "table",
@@ -373,3 +381,8 @@ def _is_time_zone(name: str) -> bool:
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def attachment_limit(home: Path) -> int:
+    """The largest file an attachment may be, in bytes (the setting is in MB; default 100)."""
+    return int(get(home, "attachment_limit")) * 1024 * 1024

@@ -96,7 +96,8 @@ def test_the_interview_records_a_whole_case(cli_json, notebook_home: Path) -> No
     assert doc["title"] == "USDT withdrawal stuck"
     assert (doc["platform"], doc["category"]) == ("OKX", "withdrawal")
     assert doc["account"] == "alice.chen@gmail.com"
-    assert [tx["txid"] for tx in doc["transactions"]] == [TXID, "W2026113008060012345"]
+    ids = [tx["txid"] or tx["order_id"] for tx in doc["transactions"]]
+    assert ids == [TXID, "W2026113008060012345"]
     assert [entry["text"] for entry in doc["entries"]] == [
         "Checked the help centre first: Why is my withdrawal delayed?",
         "Already tried: Asked live chat",

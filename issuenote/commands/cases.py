@@ -373,19 +373,38 @@ def rm(
         ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    attachment: Annotated[
+        str | None,
+        typer.Option(
+            "--attachment",
+            metavar="A",
+            help="Only detach this attachment (`undo` brings it back).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Delete a case and everything recorded on it, or one entry of it.
+    """Delete a case, one entry of it, or detach one attachment.
 
     A deleted entry keeps its number and its history (a tombstone); exports
-    leave it out. `issuenote undo` brings either back.
+    leave it out. `issuenote undo` brings either back. --attachment A detaches
+    one attachment instead.
 
     \b
     Examples:
       issuenote rm 3 --yes
       issuenote rm 1 4          # only entry 4 of case 1
+      issuenote rm 1 --attachment 2
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
+    if attachment is not None:
+        with open_store(ctx) as store:
+            gone = actions.detach(store, case, attachment)
+        say(
+            f"Detached attachment {gone['number']} ({gone['name'] or 'private'}); its file is "
+            "kept for `issuenote undo` (`issuenote doctor --fix` removes unused files)."
+        )
+        return
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         if entry is not None:

@@ -62,6 +62,13 @@ def export(
     include_private: Annotated[
         bool, typer.Option("--include-private", help="Include entries recorded with --private.")
     ] = False,
+    with_attachments: Annotated[
+        bool,
+        typer.Option(
+            "--with-attachments",
+            help="With --all: write a ZIP of the JSON and every attachment file (needs --output).",
+        ),
+    ] = False,
 ) -> None:
     """Export a case summary for support.
 
@@ -87,10 +94,16 @@ def export(
     if all_cases and fmt != "json":
         raise IssuenoteError("--all exports the whole notebook as JSON; add --format json")
 
+    if with_attachments and (not all_cases or output is None):
+        raise IssuenoteError("--with-attachments goes with --all --format json --output FILE.zip")
     if all_cases:
         data: str | bytes = _whole_notebook(
             ctx, redact=not no_redact, include_private=include_private
         )
+        if with_attachments:
+            assert output is not None
+            _write_with_attachments(ctx, str(data), output, force=force)
+            return
     else:
         with open_store(ctx, create=False) as store:
             doc = store.case_document(store.resolve_case(case or ""))
@@ -171,6 +184,38 @@ def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) 
         "cases": cases,
     }
     return json.dumps(notebook, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _write_with_attachments(
+    ctx: typer.Context, notebook: str, output: Path, *, force: bool
+) -> None:
+    """The whole-notebook JSON and the files its attachment lists name, in one ZIP."""
+    import json
+
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.archive import write_archive
+
+    carried: dict[str, Path | bytes] = {}
+    with open_store(ctx, create=False) as store:
+        for case in json.loads(notebook)["cases"]:
+            case_id = store.resolve_case(case["uuid"])
+            for item in case.get("attachments", []):
+                row = store.attachment_row(case_id, str(item["number"]))
+                path = files.blob_path(store.home, row["blob"])
+                problem = files.check_blob(store.home, row["blob"])
+                if problem:
+                    raise IssuenoteError(
+                        f"the file of attachment {row['number']} of case {case_id} {problem}; "
+                        "`issuenote verify` says more"
+                    )
+                if row["private"]:
+                    carried[row["sha256"]] = store.vault.decrypt_file(
+                        path.read_bytes(), record_uuid=row["uuid"]
+                    )
+                else:
+                    carried[row["sha256"]] = path
+    size = write_archive(output, notebook, carried, force=force)
+    say(f"Wrote {output} ({size:,} bytes): the notebook and {len(carried)} attachment files.")
 
 
 def _deliver(

@@ -66,6 +66,8 @@ class Entry:
     warnings: tuple[str, ...]
     private: bool
     promised_by: datetime | None = None
+    # "03 · wallet-history.png · sha256 2b5198ef1ec5": the files this entry carries.
+    exhibits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,12 @@ class CaseView:
     request_follow_up: str | None
     # A polite line for the next agent when a promised reply never came.
     promise_note: str | None = None
+    # The tamper-evident chain's head, short form: a printed summary can be checked later.
+    chain_head: str | None = None
+
+    @property
+    def chain_line(self) -> str | None:
+        return self.tr("chain_line", head=self.chain_head) if self.chain_head else None
 
     @property
     def request(self) -> str:
@@ -207,6 +215,7 @@ class CaseView:
         if entry.flags:
             fields.append(("flags", self.flag_names(entry)))
         fields.extend(("warnings", warning) for warning in entry.warnings)
+        fields.extend(("exhibit", exhibit) for exhibit in entry.exhibits)
         return fields
 
     def flag_names(self, entry: Entry) -> str:
@@ -324,7 +333,22 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
         ),
         private=bool(record.get("private", False)),
         promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
+        exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
     )
+
+
+def _shared(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attachments an export may name: a private one stays out, like a private entry."""
+    items = as_list(record.get("attachments"), "attachments")
+    return [a for a in items if isinstance(a, dict) and not a.get("private")]
+
+
+def _exhibit(item: dict[str, Any], where: str) -> str:
+    number = item.get("number")
+    name = neutralize(_text(item.get("name"), f"{where}.name") or "")
+    digest = _text(item.get("sha256"), f"{where}.sha256") or ""
+    label = f"{number:02d}" if isinstance(number, int) else "?"
+    return f"{label} · {name} · sha256 {digest[:12]}"
 
 
 def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, int | None]:
@@ -504,6 +528,7 @@ def build_view(
         request_core=request_core,
         request_follow_up=request_follow_up,
         promise_note=_promise_note(tr, entries, now),
+        chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
     )
 
 

@@ -13,10 +13,13 @@ import uuid
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from issuenote.model import CATEGORIES, CHANNELS, ENTRY_KINDS, STATUSES, TX_KINDS
+from issuenote.model import CATEGORIES, CHANNELS, STATUSES, TX_KINDS
 from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION
 
 migrations = Migrations("issuenote")
+
+# The entry kinds as m001 wrote them; later kinds arrive through their own migration.
+_M001_ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status")
 
 
 def _in(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
@@ -70,7 +73,7 @@ def m001_initial(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             uuid TEXT NOT NULL UNIQUE,
             case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL CHECK {_in("kind", ENTRY_KINDS)},
+            kind TEXT NOT NULL CHECK {_in("kind", _M001_ENTRY_KINDS)},
             text TEXT,
             at TEXT NOT NULL,
             channel TEXT CHECK {_in("channel", CHANNELS, nullable=True)},
@@ -231,7 +234,9 @@ def _rebuild_transactions(db: Database) -> None:
 # suggestion are stored encrypted: they are left out of the index (NULL), so
 # nothing private is ever searchable or stored in clear in the index.
 ENTRY_SEARCH_COLUMNS = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
-PRIVATE_ENTRY_COLUMNS = ("text", "suggests")
+# A private entry keeps every one of these sealed (agent, ticket and via too),
+# so none of its columns is indexed.
+PRIVATE_ENTRY_COLUMNS = ENTRY_SEARCH_COLUMNS
 CASE_SEARCH_COLUMNS = ("title", "description", "platform", "tags")
 TRANSACTION_SEARCH_COLUMNS = ("txid", "order_id", "chain", "network", "asset", "address", "memo")
 # Every indexed value ends with two spaces, so that each occurrence of a one- or
@@ -376,6 +381,113 @@ def m003_follow_up(db: Database) -> None:
     db.execute(
         f"INSERT INTO case_search (rowid, {case_columns}) SELECT id, {case_backfill} FROM cases"
     )
+
+
+@migrations(name="m004_evidence")
+def m004_evidence(db: Database) -> None:
+    """Attachments, the attachment entry kind, and the tamper-evident chain of each case."""
+    _allow_attachment_entries(db)
+    db.execute(
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            about_entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            media_type TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            original_sha256 TEXT,
+            blob TEXT NOT NULL CHECK (length(blob) = 64),
+            caption TEXT,
+            private INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'attach',
+            message_id TEXT,
+            findings TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, number)
+        )
+        """
+    )
+    db.execute("CREATE INDEX attachments_entry ON attachments (entry_id)")
+    db.execute("CREATE INDEX attachments_blob ON attachments (blob)")
+    db.execute(
+        "CREATE INDEX attachments_message ON attachments (case_id, message_id) "
+        "WHERE message_id IS NOT NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE chain (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            record_uuid TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, seq)
+        )
+        """
+    )
+    _chain_existing_entries(db)
+
+
+def _allow_attachment_entries(db: Database) -> None:
+    """Widen the CHECK on entries.kind in place.
+
+    SQLite cannot alter a CHECK constraint, and rebuilding `entries` would
+    fire the ON DELETE actions of the tables that refer to it. Rewriting the
+    constraint's text is the documented way for a change every stored row
+    already satisfies (https://sqlite.org/lang_altertable.html, "otheralter").
+    """
+    import re
+
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entries'")
+    current = sql.fetchone()[0]
+    pattern = re.compile(r"kind IN \(([^)]*)\)")
+    match = pattern.search(current)
+    if match is None:
+        raise RuntimeError("entries.kind has no CHECK (kind IN (...)) to widen")
+    if "'attachment'" in match.group(1):
+        return
+    widened = pattern.sub(lambda m: f"kind IN ({m.group(1)}, 'attachment')", current, count=1)
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'entries'",
+            [widened],
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+
+
+def _chain_existing_entries(db: Database) -> None:
+    """Start every case's chain with the entries it already has, in the order they were made."""
+    from issuenote.evidence.chain import entry_digest, genesis, link_hash
+
+    now = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").fetchone()[0]
+    cases = db.execute("SELECT id, uuid FROM cases ORDER BY id").fetchall()
+    for case_id, case_uuid in cases:
+        cursor = db.execute("SELECT * FROM entries WHERE case_id = ? ORDER BY id", [case_id])
+        columns = [column[0] for column in cursor.description]
+        previous = genesis(case_uuid)
+        for seq, values in enumerate(cursor.fetchall(), start=1):
+            row = dict(zip(columns, values, strict=True))
+            content = entry_digest(row)
+            link = link_hash(case_uuid, seq, "upgrade", row["uuid"], content, previous)
+            db.execute(
+                "INSERT INTO chain (case_id, seq, event, record_uuid, content_hash, prev_hash, "
+                "hash, created_at) VALUES (?, ?, 'upgrade', ?, ?, ?, ?, ?)",
+                [case_id, seq, row["uuid"], content, previous, link, now],
+            )
+            previous = link
 
 
 def apply(db: Database) -> None:

@@ -30,6 +30,7 @@ from issuenote.safety.fieldcrypt import is_encrypted
 from issuenote.safety.vault import Vault
 from issuenote.store import journal
 from issuenote.store.connection import open_connection, write_transaction
+from issuenote.store.evidence import EvidenceQueries
 from issuenote.store.journal import Change
 from issuenote.store.schema import SCHEMA_VERSION
 
@@ -52,7 +53,7 @@ def _now() -> str:
     return timeparse.to_storage(timeparse.utc_now())
 
 
-class Store:
+class Store(EvidenceQueries):
     """One open notebook. Create with `Store.open`; use `with store.writing():` to write."""
 
     def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
@@ -510,7 +511,12 @@ class Store:
 
     # -- entries -------------------------------------------------------------
 
-    def add_entry(self, case_id: int, fields: dict[str, Any]) -> int:
+    def add_entry(self, case_id: int, fields: dict[str, Any], *, chain: bool = True) -> int:
+        """Insert an entry and link it into the case's chain.
+
+        chain=False when the caller adds attachments to it first (attach,
+        ingest) and links it once they are in: the link covers them.
+        """
         record = {column: fields.get(column) for column in ENTRY_FIELDS}
         record["flags"] = _dump_list(sorted(set(fields.get("flags") or [])))
         record["warnings"] = _dump_list(list(fields.get("warnings") or []))
@@ -532,8 +538,11 @@ class Store:
         cursor = self.conn.execute(
             f"INSERT INTO entries ({columns}) VALUES ({marks})", tuple(record.values())
         )
+        entry_id = int(cursor.lastrowid or 0)
+        if chain:
+            self.chain_entry(entry_id, "add")
         self.touch_case(case_id)
-        return int(cursor.lastrowid or 0)
+        return entry_id
 
     def next_entry_number(self, case_id: int) -> int:
         """One past the case's highest number; a deleted entry keeps its number (tombstone)."""
@@ -564,6 +573,7 @@ class Store:
     def set_entry_done(self, entry_id: int, done_at: str | None) -> None:
         row = self._one("SELECT case_id FROM entries WHERE id = ?", [entry_id])
         self.conn.execute("UPDATE entries SET done_at = ? WHERE id = ?", (done_at, entry_id))
+        self.chain_entry(entry_id, "done")
         if row is not None:
             self.touch_case(int(row["case_id"]))
 
@@ -615,6 +625,7 @@ class Store:
         self.conn.execute(
             f"UPDATE entries SET {assignments} WHERE id = ?", (*values.values(), entry_id)
         )
+        self.chain_entry(entry_id, "revise")
         self.touch_case(int(current["case_id"]))
 
     def delete_entry(self, entry_id: int) -> None:
@@ -624,6 +635,7 @@ class Store:
             raise IssuenoteError(f"unknown entry {entry_id}")
         self._keep_revision(dict(row), "delete")
         self.conn.execute("UPDATE entries SET deleted_at = ? WHERE id = ?", (_now(), entry_id))
+        self.chain_entry(entry_id, "delete")
         self.touch_case(int(row["case_id"]))
 
     def revision_rows(self, entry_uuid: str) -> list[dict[str, Any]]:
@@ -723,7 +735,10 @@ class Store:
         return journal.plan_undo(self.conn, back_to)
 
     def revert_changes(self, planned: list[dict[str, Any]], undo: Change) -> None:
+        touched = journal.touched_entries(self.conn, planned)
         journal.revert(self.conn, planned, undo)
+        # The chain is never rewound: what the undo did is appended, entry by entry.
+        self.chain_undone(touched)
 
     def recent_changes(self, limit: int = 20) -> list[dict[str, Any]]:
         return journal.changes_in_effect(self.conn)[:limit]
@@ -804,6 +819,9 @@ class Store:
             self._entry(row, when, errors, revisions.get(row["uuid"]))
             for row in self.entry_rows(case_id, deleted=True)
         ]
+        attachments = self.attachment_documents(case_id, tz=tz)
+        for entry in entries + deleted:
+            entry["attachments"] = [a for a in attachments if a["entry_id"] == entry["id"]]
         transactions = [transaction_document(row, when) for row in self.transaction_rows(case_id)]
         stored_due = {row["id"]: row["due"] for row in rows}
         open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
@@ -833,6 +851,9 @@ class Store:
             "tickets": tickets_of(entries),
             "agents": agents_of(entries),
             "open_steps": open_steps,
+            "attachments": attachments,
+            # The tamper-evident chain's head: `issuenote verify` checks it later.
+            "chain_head": self.chain_head(case_id),
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
