@@ -182,6 +182,14 @@ def test_people_output_highlights_only_on_a_terminal(cli, notebook) -> None:
     assert "TK-88412907" in out and "\x1b" not in out and "\x02" not in out
 
 
+def test_a_private_entry_is_never_found_even_by_a_one_letter_scan(cli, cli_json) -> None:
+    cli("new", "x")
+    cli("reply", "1", "secret reply", "--agent", "Zed", "--ticket", "TK-1", "--private")
+    assert cli_json("search", "Zed") == []
+    assert cli_json("search", "TK-1") == []
+    assert all(h["kind"] != "entry" for h in cli_json("search", "e"))  # sealed text is 'enc1:...'
+
+
 def test_private_text_is_never_indexed_in_clear(cli, cli_json, notebook, notebook_home) -> None:
     assert cli_json("search", "zqxjvk") == []
     assert cli_json("search", "zqxjvk", "--fts") == []

@@ -56,15 +56,15 @@ def search(
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N hits.")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Search cases, entries, agents, tickets and TxIDs, in any language.
+    """Find words, tickets, agent IDs and TxIDs across all cases, in any language.
 
-    Several words must all match; "an exact phrase" in quotes. Newest first.
+    Several words mean all of them; "words in quotes" are one phrase; newest first.
 
     \b
     Examples:
       issuenote search TK-88412907
-      issuenote search "BG-1029" --kind reply
-      issuenote search 提币 --platform OKX
+      issuenote search "Mina wallet" --kind reply
+      issuenote search 提币 --platform OKX --since "30d ago"
     """
     from issuenote import actions
     from issuenote.parse import timeparse
@@ -107,31 +107,23 @@ def _public(hit: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_hits(hits: list[dict[str, Any]]) -> None:
-    from rich.table import Table
+    """One whole line per hit (never wrapped or padded: a copied ID stays whole)."""
     from rich.text import Text
 
     from issuenote import render
     from issuenote.parse import timeparse
     from issuenote.textsafe import printable
 
-    table = Table(show_edge=False)
-    for column, options in (
-        ("Case", {"justify": "right", "no_wrap": True}),
-        ("Where", {"no_wrap": True}),
-        ("When", {"no_wrap": True}),
-        ("Match", {"overflow": "fold", "ratio": 1}),
-    ):
-        table.add_column(column, **options)
+    out = render.console()
     for hit in hits:
         if hit["kind"] == "entry":
             where = f"{hit['entry_kind']} {hit['id']}"
         elif hit["kind"] == "transaction":
-            where = f"tx {hit['id']}"
+            where = "transfer"
         else:
             where = "case"
-        match = Text()
-        # \x02 and \x03 bracket each match: highlighted (bold) where styles show.
+        line = Text(f"case {hit['case_id']}  {where}  {timeparse.format_local(hit['at'])}  ")
+        # \x02 and \x03 bracket each match: highlighted where the terminal shows styles.
         for number, part in enumerate(hit["marked"].replace("\x03", "\x02").split("\x02")):
-            match.append(printable(part, single_line=True), "bold yellow" if number % 2 else "")
-        table.add_row(str(hit["case_id"]), where, timeparse.format_local(hit["at"]) or "", match)
-    render.console().print(table)
+            line.append(printable(part, single_line=True), "bold yellow" if number % 2 else "")
+        out.print(line, soft_wrap=True)

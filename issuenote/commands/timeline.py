@@ -216,6 +216,7 @@ def reply(
     Examples:
       issuenote reply 1 "Waiting for confirmations" --agent Kevin --ticket TK-88412907
       issuenote reply last "Under review" --suggests "Wait 24 hours"
+      issuenote reply 1 "We will check" --agent Lily --promised "3 business days"
     """
 
     def record(body: str | None) -> dict[str, Any]:

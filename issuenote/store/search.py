@@ -1,9 +1,10 @@
 """Full-text search over the notebook's FTS5 (trigram) indexes.
 
 Three indexes, built and kept in step by migration m003's triggers: entries
-(text, suggestion, via, agent, agent ID, ticket, escalation target; private
-entries' text and suggestion left out; deleted entries stay indexed but are
-never returned), transactions (TxID, order ID, chain, network, asset, address),
+(text, suggestion, via, agent, agent ID, ticket, escalation target; a private
+entry, every field of it sealed, is left out whole; deleted entries stay
+indexed but are never returned), transactions (TxID, order ID, chain, network,
+asset, address, memo),
 and cases (title, description, platform, tags).
 
 The trigram tokenizer finds any substring of three characters or more, in any
@@ -145,8 +146,8 @@ def _reverse(text: str) -> tuple[int, ...]:
 
 
 def _readable(hit: dict[str, Any], column: str) -> str | None:
-    if hit.get("private") and column in ("text", "suggests"):
-        return None  # stored encrypted: never shown in a search hit
+    if hit.get("private"):
+        return None  # every field of a private entry is stored sealed: never shown
     value = hit.get(column)
     return value.rstrip() if isinstance(value, str) else None
 
@@ -267,7 +268,7 @@ def _filter_clauses(source: Source, filters: Filters) -> tuple[list[str], dict[s
 
 def _haystack(source: Source) -> str:
     def column(name: str) -> str:
-        if source.kind == "entry" and name in ("text", "suggests"):
+        if source.kind == "entry":  # a private entry's fields are sealed: nothing to find
             return f"CASE WHEN r.private THEN '' ELSE coalesce(r.{name}, '') END"
         return f"coalesce(r.{name}, '')"
 
