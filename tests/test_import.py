@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from issuenote.cli import app
 from issuenote.demo import demo_commands
 from issuenote.parse import timeparse
+from issuenote.store.schema import SCHEMA_VERSION
 
 Cli = Callable[..., Any]
 
@@ -106,7 +107,7 @@ def imported(cli: Cli, path: Path, *options: str, home: Path | None = None) -> A
 def test_whole_export_says_what_it_is(cli: Cli, running_example: str) -> None:
     data = export_all(cli)
     assert data["format"] == "issuenote-notebook"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["includes_private"] is False
     assert data["cases"][0]["account"] == "a***n@gmail.com"
     assert data["cases"][0]["redacted"] is True

@@ -435,6 +435,34 @@ class Store:
 
     # -- the case document ----------------------------------------------------
 
+    def unreadable_fields(self, *, entries: bool, accounts: bool) -> list[tuple[int, str]]:
+        """(case id, "table.column") of every encrypted value this key cannot open.
+
+        Reads only the encrypted values (private entries, sealed accounts), so
+        a whole-notebook export can refuse before it writes its first byte.
+        """
+        lost: list[tuple[int, str]] = []
+        errors: list[str] = []
+        if accounts:
+            for row in self.conn.execute(
+                "SELECT id, uuid, account FROM cases WHERE account IS NOT NULL ORDER BY id"
+            ):
+                if self._unseal(row["account"], "cases", "account", row["uuid"], errors) is None:
+                    lost.append((int(row["id"]), "cases.account"))
+        if entries:
+            for row in self.conn.execute(
+                "SELECT case_id, uuid, text, suggests FROM entries WHERE private = 1 "
+                "ORDER BY case_id, at, id"
+            ):
+                for column in ("text", "suggests"):
+                    value = row[column]
+                    if value is not None and (
+                        self._unseal(value, "entries", column, row["uuid"], errors) is None
+                    ):
+                        lost.append((int(row["case_id"]), f"entries.{column}"))
+        # in case order, a case's account before its entries (as its document lists them)
+        return sorted(lost, key=lambda item: (item[0], item[1] != "cases.account"))
+
     def case_document(self, case_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
         """The whole case as docs/case-document.md describes it."""
         case = self.case_row(case_id)
