@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from issuenote.cli import app
 from issuenote.demo import demo_commands
 from issuenote.parse import timeparse
+from issuenote.store.schema import SCHEMA_VERSION
 
 Cli = Callable[..., Any]
 
@@ -118,7 +119,7 @@ def test_backup_writes_a_checked_archive_in_the_current_directory(
     files = members(archive)
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "issuenote-backup" and manifest["format_version"] == 1
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == SCHEMA_VERSION
     assert (
         manifest["notebook"]
         == sqlite3.connect(running_example / "notebook.db")

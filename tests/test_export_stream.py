@@ -194,3 +194,99 @@ def test_export_all_to_a_file_says_its_size(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert f"({target.stat().st_size:,} bytes)" in result.stdout
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+# -- import reads the file case by case ----------------------------------------------
+
+
+def _export_file(cli: Callable[..., Any], tmp_path: Path, cases: int = 3) -> Path:
+    for number in range(cases):
+        cli("new", f"Case {number}", "--platform", "OKX")
+        cli("reply", str(number + 1), "We are checking", "--agent", "Mina", "--ticket", "T-1")
+    target = tmp_path / "notebook.json"
+    assert cli("export", "--all", "--format", "json", "-o", str(target)).exit_code == 0
+    return target
+
+
+def test_a_notebook_export_has_no_size_cap(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from issuenote import importer
+
+    target = _export_file(cli, tmp_path)
+    monkeypatch.setattr(importer, "MAX_IMPORT_BYTES", 100)
+    fresh = tmp_path / "fresh"
+    result = cli("--home", str(fresh), "import", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert "3 new cases" in result.stdout
+
+
+def test_streamed_import_reads_cases_back_from_a_spool(cli, tmp_path: Path) -> None:
+    from issuenote import importer
+
+    target = _export_file(cli, tmp_path)
+    export = importer.check_export_file(str(target), source="x")
+    assert isinstance(export.cases, importer._CaseSpool)
+    first = [case.uuid for case in export.cases]
+    assert len(first) == 3 and [case.uuid for case in export.cases] == first
+    export.cases.close()
+
+
+def test_a_big_file_is_refused_by_path_without_reading_it_whole(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snapshot
+) -> None:
+    from issuenote import importer
+
+    target = _export_file(cli, tmp_path)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["cases"][2]["entries"][0]["channel"] = "carrier pigeon"
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    monkeypatch.setattr(importer, "LINE_LOOKUP_BYTES", 10)
+    fresh = tmp_path / "fresh"
+    result = cli("--home", str(fresh), "import", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"issuenote: cannot import {target}: cases[2].entries[0]")
+    assert "nothing was imported" in result.stderr
+    assert not (fresh / "notebook.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda text: text[: len(text) * 2 // 3], "not valid JSON"),
+        (lambda text: text.replace('"kind"', '"kind": "note", "kind"', 1), "appears twice"),
+    ],
+)
+def test_a_big_broken_file_is_refused_in_one_line(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage, reason: str
+) -> None:
+    from issuenote import importer
+
+    target = _export_file(cli, tmp_path)
+    target.write_text(damage(target.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(importer, "LINE_LOOKUP_BYTES", 10)
+    fresh = tmp_path / "fresh"
+    result = cli("--home", str(fresh), "import", str(target))
+    assert result.exit_code == 1
+    assert reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (fresh / "notebook.db").exists()
+
+
+def test_a_uuid_reused_in_another_case_is_refused(cli, tmp_path: Path) -> None:
+    target = _export_file(cli, tmp_path)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["cases"][2]["entries"][0]["uuid"] = data["cases"][0]["entries"][0]["uuid"]
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = cli("--home", str(tmp_path / "fresh"), "import", str(target))
+    assert result.exit_code == 1
+    assert "(cases[2].entries[0].uuid)" in result.stderr
+    assert "is also used by cases[0].entries[0]" in result.stderr
+
+
+def test_import_from_stdin_streams_too(cli, tmp_path: Path) -> None:
+    target = _export_file(cli, tmp_path)
+    fresh = tmp_path / "fresh"
+    result = cli("--home", str(fresh), "import", "-", input=target.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.stderr
+    assert "<stdin>" in result.stdout and "3 new cases" in result.stdout

@@ -157,13 +157,21 @@ def import_(
     notebook's values and gets a note with the imported ones. A malformed or
     truncated file is refused as a whole, with its line.
     """
-    from issuenote.importer import parse_export, read_export_file
+    from issuenote.importer import check_export_file
 
     if file == "-":
-        source, data = "<stdin>", sys.stdin.buffer.read()
+        # Spooled to a private temporary file: the check reads it once, the merge again.
+        import shutil
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(prefix="issuenote-import-") as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+            spool.flush()
+            source = "<stdin>"
+            export = check_export_file(spool.name, source=source)
     else:
-        source, data = file, read_export_file(file)
-    export = parse_export(data, source=source)
+        source = file
+        export = check_export_file(file, source=source)
     report = _merge(ctx, export, dry_run=dry_run)
     if as_json:
         emit_json({"source": source, "notebook": export.notebook_id, **report.as_dict()})
@@ -242,7 +250,7 @@ def _import_warnings(export: ExportFile, report: MergeReport) -> list[str]:
             "private entries were left out of this export (export with --include-private "
             "to carry them)"
         )
-    unreadable = sum(len(case.unreadable) for case in export.cases)
+    unreadable = export.unreadable_count
     if unreadable:
         messages.append(
             f"{_plural(unreadable, 'encrypted field')} could not be read where the file was "
