@@ -216,11 +216,12 @@ def build(size: str, issuenote: Path) -> Path:
     home = BENCH / size
     done = home / ".built"
     if done.exists():
+        home.chmod(0o700)  # doctor fails a notebook others can read
         return home
     from rich.progress import Progress
 
     shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, mode=0o700)
     cases, entries = SIZES[size]
     total = LONG_CASE_ENTRIES + (cases - 1) * entries
     env = _env(home)
