@@ -95,3 +95,18 @@ def test_doctor_quick_still_finds_a_damaged_page(cli, notebook, notebook_home: P
     db.write_bytes(bytes(data))
     result = cli("doctor", "--quick")
     assert result.exit_code == 1
+
+
+def test_piped_show_keeps_every_timeline_line_whole(cli) -> None:
+    """The flat timeline (one text, not a renderable per entry) neither crops nor pads."""
+    long_line = "Support says " + "the withdrawal is still under review, " * 6 + "END"
+    cli("new", "Long notes")
+    for number in range(30):
+        assert cli("note", "1", f"{number}: {long_line}").exit_code == 0
+    out = cli("show", "1").stdout
+    lines = out.splitlines()
+    timeline = lines[lines.index("Timeline") + 1 :]
+    bodies = [line for line in timeline if line.startswith("      ") and "END" in line]
+    assert len(bodies) == 30
+    assert all(line.endswith(long_line) for line in bodies)
+    assert all(line == line.rstrip() for line in timeline)

@@ -227,7 +227,8 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    render.console().print(render.case_view(doc, full=full))
+    out = render.console()
+    out.print(render.case_view(doc, full=full, flat=out.soft_wrap))
 
 
 def edit(
