@@ -991,7 +991,9 @@ class _Checker:
                 f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
                 "like 2026-11-20T14:03:00+08:00",
             )
-        instant = self.checked(path, timeparse.parse_time, value, now=self.now)
+        instant = timeparse.parse_exported(value) or self.checked(
+            path, timeparse.parse_time, value, now=self.now
+        )
         if past:
             from issuenote.actions import FUTURE_SLACK
 

@@ -290,3 +290,46 @@ def test_import_from_stdin_streams_too(cli, tmp_path: Path) -> None:
     result = cli("--home", str(fresh), "import", "-", input=target.read_text(encoding="utf-8"))
     assert result.exit_code == 0, result.stderr
     assert "<stdin>" in result.stdout and "3 new cases" in result.stdout
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=__import__("datetime").datetime(1960, 1, 1),
+        max_value=__import__("datetime").datetime(9999, 12, 30),
+    ),
+    minutes=st.integers(min_value=-15 * 60, max_value=15 * 60),
+    zulu=st.booleans(),
+)
+def test_the_exported_time_fast_path_agrees_with_parse_time(moment, minutes, zulu) -> None:
+    from issuenote.errors import IssuenoteError
+    from issuenote.parse import timeparse
+
+    sign = "-" if minutes < 0 else "+"
+    offset = "Z" if zulu else f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    fast = timeparse.parse_exported(text)
+    try:
+        slow = timeparse.parse_time(text)
+    except IssuenoteError:
+        slow = None
+    if fast is not None:
+        assert fast == slow
+        assert timeparse.to_storage(fast) == timeparse.to_storage(slow)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-02-30T00:00:00+00:00",
+        "2025-01-01T00:00:00+14:30",
+        "1969-12-31T00:00:00Z",
+        "2025-01-01 00:00:00+00:00",
+        "2025-01-01T00:00:00.5+00:00",
+        "２０２５-01-01T00:00:00Z",
+    ],
+)
+def test_the_fast_path_leaves_odd_times_to_parse_time(text: str) -> None:
+    from issuenote.parse import timeparse
+
+    assert timeparse.parse_exported(text) is None
