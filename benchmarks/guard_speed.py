@@ -7,6 +7,12 @@ a logging command, and a 1 MB paste must be scanned well under a second.
     python benchmarks/guard_speed.py            # 15 rounds of each
     python benchmarks/guard_speed.py --rounds 40 --check   # exit 1 over a target
 
+Every detector must be linear: the last table scans 2 MB of adversarial
+input of each kind ("seed " * 400000, "key\n" * 500000, walls of BIP39
+words in several languages, digits, hex, base58, labels without values) and
+must finish each in under 2 s. It reports CPU time (what the scan costs,
+whatever else runs on a shared machine) beside wall time.
+
 Import times are measured in fresh interpreters with a bytecode cache (as an
 installed package has), median of the rounds. "In the CLI" pre-imports what a
 logging command already holds (typer, the issuenote package) so the figure
@@ -38,6 +44,7 @@ TARGETS_MS = {
     "1 MB mixed text": 500.0,
     "1 MB hostile text (worst of 6)": 1000.0,
 }
+ADVERSARIAL_TARGET_S = 2.0
 
 _PROBE = """
 import sys, time
@@ -130,6 +137,52 @@ def hostile_megabytes() -> dict[str, str]:
     }
 
 
+def adversarial_two_megabytes() -> dict[str, str]:
+    """2 MB of each input that once made a detector quadratic, or could."""
+    from mnemonic import Mnemonic
+
+    rng = random.Random(13)
+    size = 2_000_000
+
+    def fill(unit: str) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+
+    def words(language: str, joiner: str) -> str:
+        wordlist = Mnemonic(language).wordlist
+        return joiner.join(rng.choice(wordlist) for _ in range(size // 3))[:size]
+
+    base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    return {
+        '"seed " * 400000': fill("seed "),
+        '"key\\n" * 500000': fill("key\n"),
+        "English BIP39 words": words("english", " "),
+        "Spanish BIP39 words": words("spanish", " "),
+        "Japanese BIP39 words": words("japanese", "\u3000"),
+        "Korean BIP39 words": words("korean", " "),
+        "Chinese BIP39 characters, unspaced": words("chinese_simplified", ""),
+        "Chinese BIP39 characters, spaced": words("chinese_traditional", " "),
+        "digits": fill("7"),
+        "hex": fill("0123456789abcdef"),
+        "base58": "".join(rng.choice(base58) for _ in range(size)),
+        "password: labels": fill("password: "),
+        "银行 labels": fill("银行 "),
+        "IBAN-like groups": fill("DE89 "),
+        "[1, 2, ... byte arrays": fill("[" + ",".join(["255"] * 64) + "] "),
+    }
+
+
+def adversarial_times() -> dict[str, tuple[float, float]]:
+    """(CPU seconds, wall seconds) to scan each 2 MB adversarial input once."""
+    from issuenote.safety.guard import find_secrets
+
+    times = {}
+    for name, text in adversarial_two_megabytes().items():
+        wall, cpu = time.perf_counter(), time.process_time()
+        find_secrets(text)
+        times[name] = (time.process_time() - cpu, time.perf_counter() - wall)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -169,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in hostile.items():
         print(f"  1 MB of {name:<31} {value:8.2f} ms")
     print(f"  1 MB mixed text held {len(find_secrets(mixed))} findings")
+    print(f"2 MB adversarial inputs (target < {ADVERSARIAL_TARGET_S:g} s of CPU each):")
+    for name, (cpu, wall) in adversarial_times().items():
+        verdict = "ok" if cpu < ADVERSARIAL_TARGET_S else "OVER"
+        if cpu >= ADVERSARIAL_TARGET_S:
+            missed.append(name)
+        print(f"  {name:<38} cpu {cpu:6.2f} s   wall {wall:6.2f} s   {verdict}")
     return 1 if options.check and missed else 0
 
 

@@ -18,6 +18,11 @@ from typer.core import TyperGroup
 from issuenote import __version__
 from issuenote.errors import IssuenoteError
 
+try:  # typer 0.28 carries its own copy of click; earlier ones use click itself
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click.exceptions import UsageError  # type: ignore[assignment]
+
 
 class State:
     """Options of the top-level callback, shared with every command via ctx.obj."""
@@ -27,12 +32,50 @@ class State:
         self.debug = debug
 
 
+def _one_line_usage_error(error: UsageError, fallback: str = "issuenote") -> UsageError:
+    """A usage error in the one-line style of every other error, with the --help hint.
+
+    click prints the usage synopsis, a hint and then the error over four lines;
+    ours is `issuenote: note: missing argument CASE (see issuenote note --help)`,
+    exit 2 as before.
+    """
+    if isinstance(error, OneLineUsageError) or type(error).__name__ == "NoArgsIsHelpError":
+        return error  # a group run bare shows its help, as asked
+    command = fallback
+    if error.ctx is not None and error.ctx.command_path != "issuenote":
+        command = error.ctx.command_path
+    message = error.format_message().strip().rstrip(".")
+    message = message.replace("{", "").replace("}", "").replace("'", "")
+    message = message[:1].lower() + message[1:]
+    message = message.replace(". Did you mean", "; did you mean")
+    where = command.removeprefix("issuenote").strip()
+    prefix = f"{where}: " if where else ""
+    return OneLineUsageError(f"{prefix}{message} (see `{command} --help`)", error.ctx)
+
+
+class OneLineUsageError(UsageError):
+    def show(self, file: Any = None) -> None:
+        from issuenote.textsafe import printable
+
+        typer.echo(f"issuenote: {printable(self.message, single_line=True)}", err=True)
+
+
 class IssuenoteGroup(TyperGroup):
     """Turns a user error raised anywhere below into the one-line report."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as error:
+            raise _one_line_usage_error(error) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as error:
+            named = ctx.invoked_subcommand
+            fallback = f"issuenote {named}" if named in self.commands else "issuenote"
+            raise _one_line_usage_error(error, fallback) from None
         except IssuenoteError as error:
             state = ctx.obj if isinstance(ctx.obj, State) else None
             if (state and state.debug) or os.environ.get("ISSUENOTE_DEBUG"):
@@ -75,7 +118,19 @@ def main_options(
         ),
     ] = False,
 ) -> None:
+    if home is not None and not home.strip():
+        # An empty --home usually means an unset shell variable (--home "$DIR").
+        raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
     ctx.obj = State(home=home, debug=debug)
+    if not ctx.resilient_parsing:
+        from issuenote.paths import notebook_home
+
+        notebook = notebook_home(home)
+        # A stat on every run; the settings module only when there is a file to read.
+        if (notebook / "config.toml").is_file():
+            from issuenote.config import apply_time_zone
+
+            apply_time_zone(notebook)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -91,7 +146,12 @@ def build_app(only: str | None = None) -> typer.Typer:
         cls=IssuenoteGroup,
         name="issuenote",
         help="Keep your own record of a problem with an online service, and hand support "
-        "a clean summary of it.",
+        "a clean summary of it.\n\n"
+        "\b\nExamples:\n"
+        '  issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal\n'
+        '  issuenote reply last "Waiting for confirmations" --agent Kevin --ticket TK-884\n'
+        "  issuenote export last --lang zh\n\n"
+        "CASE is a case number or `last`, the most recently active case.",
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_show_locals=False,

@@ -47,11 +47,21 @@ _CASE_DERIVED = frozenset(
     {"schema_version", "id", "redacted", "tickets", "agents", "open_steps", "unreadable"}
 )
 _CASE_KEYS = frozenset(
-    {"uuid", *CASE_FIELDS, "tags", "created_at", "updated_at", "entries", "transactions"}
+    {
+        "uuid",
+        *CASE_FIELDS,
+        "tags",
+        "created_at",
+        "updated_at",
+        "entries",
+        "deleted_entries",
+        "transactions",
+    }
     | _CASE_DERIVED
 )
-_ENTRY_KEYS = frozenset({"id", "uuid", *ENTRY_FIELDS})
-_TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url"})
+_ENTRY_KEYS = frozenset({"id", "uuid", "number", "deleted_at", "revisions", *ENTRY_FIELDS})
+_REVISION_KEYS = frozenset({"revision", "change", "made_at", *ENTRY_FIELDS})
+_TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_missing"})
 
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
@@ -75,11 +85,25 @@ Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
+class ImportedRevision:
+    """An earlier version of an entry: `fields` as they were, in storage form."""
+
+    revision: int
+    change: str
+    made_at: str
+    fields: dict[str, Any]
+    where: str
+
+
+@dataclass(frozen=True)
 class ImportedEntry:
     uuid: str
     id: int | None
     fields: dict[str, Any]
     where: str
+    number: int | None = None
+    deleted_at: str | None = None
+    revisions: tuple[ImportedRevision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -766,6 +790,18 @@ class _Checker:
         updated_at = self.time((*path, "updated_at"), record.get("updated_at"), past=False) or now
         tags = self.tags(path, record)
         entries = self.list_of(path, record, "entries", self.entry)
+        tombstones = self.list_of(path, record, "deleted_entries", self.entry)
+        for index, tombstone in enumerate(tombstones):
+            if tombstone.deleted_at is None:
+                self.fail((*path, "deleted_entries", index, "deleted_at"), "is missing")
+        for index, entry in enumerate(entries):
+            if entry.deleted_at is not None:
+                self.fail(
+                    (*path, "entries", index, "deleted_at"),
+                    "a deleted entry belongs in deleted_entries",
+                )
+        entries += tombstones
+        self.unique_numbers(path, entries)
         transactions = self.list_of(path, record, "transactions", self.transaction)
         self.unique_txids(path, transactions)
         unreadable = record.get("unreadable") or []
@@ -823,6 +859,46 @@ class _Checker:
     def entry(self, path: Path_, value: Any) -> ImportedEntry:
         record = self.record(path, value, _ENTRY_KEYS, required=("uuid", "kind", "at"))
         entry_uuid = self.record_uuid(path, record)
+        fields = self.entry_fields(path, record)
+        revisions = self.list_of(path, record, "revisions", self.revision)
+        for index, revision in enumerate(revisions):
+            if revision.revision != index + 1:
+                self.fail(
+                    (*path, "revisions", index, "revision"),
+                    f"revisions are numbered 1, 2, 3... in order; expected {index + 1}",
+                )
+        number = record.get("number")
+        if number is not None and (not _is_int(number) or not 1 <= number < 2**63):
+            self.fail((*path, "number"), "must be a whole number from 1")
+        return ImportedEntry(
+            uuid=entry_uuid,
+            id=self.local_id(path, record),
+            fields=fields,
+            where=path_text(path),
+            number=number,
+            deleted_at=self.time((*path, "deleted_at"), record.get("deleted_at"), past=True),
+            revisions=tuple(revisions),
+        )
+
+    def revision(self, path: Path_, value: Any) -> ImportedRevision:
+        record = self.record(
+            path, value, _REVISION_KEYS, required=("revision", "change", "made_at", "kind", "at")
+        )
+        number = record["revision"]
+        if not _is_int(number) or not 1 <= number < 2**31:
+            self.fail((*path, "revision"), "must be a whole number from 1")
+        if record["change"] not in ("edit", "delete"):
+            self.fail((*path, "change"), "must be 'edit' or 'delete'")
+        return ImportedRevision(
+            revision=int(number),
+            change=record["change"],
+            made_at=self.time((*path, "made_at"), record["made_at"], past=True) or "",
+            fields=self.entry_fields(path, record),
+            where=path_text(path),
+        )
+
+    def entry_fields(self, path: Path_, record: dict[str, Any]) -> dict[str, Any]:
+        """The checked ENTRY_FIELDS of an entry or of one of its revisions."""
         kind = self.choice(path, record, "kind", "kind")
         private = record.get("private", False)
         if not isinstance(private, bool):
@@ -853,21 +929,31 @@ class _Checker:
         for name, kinds in _ONLY_ON.items():
             if fields[name] is not None and kind not in kinds:
                 self.fail((*path, name), f"a {kind} entry has no {name} (only {', '.join(kinds)})")
-        return ImportedEntry(
-            uuid=entry_uuid, id=self.local_id(path, record), fields=fields, where=path_text(path)
-        )
+        return fields
 
     def transaction(self, path: Path_, value: Any) -> ImportedTransaction:
+        from issuenote.parse import txid as txids
         from issuenote.parse.amounts import format_amount, parse_amount
-        from issuenote.parse.txid import recognize
 
-        record = self.record(path, value, _TRANSACTION_KEYS, required=("uuid", "txid"))
+        record = self.record(path, value, _TRANSACTION_KEYS, required=("uuid",))
         tx_uuid = self.record_uuid(path, record)
         asset = self.short_text(path, record, "asset", "asset")
         asset = asset.upper() if asset else None
-        txid = self.text_value(path, record, "txid") or ""
+        txid = self.text_value(path, record, "txid")
+        order = self.short_text(path, record, "order_id", "order ID")
         chain = self.text_value(path, record, "chain")
-        info = self.checked((*path, "txid"), recognize, txid, chain=chain, asset=asset)
+        if txid is not None:
+            info = self.checked((*path, "txid"), txids.recognize, txid, chain=chain, asset=asset)
+            txid, chain = info.txid, info.chain
+            if not info.is_onchain and chain != "lightning":
+                # Schema 1 kept an exchange order ID in txid.
+                if order is not None and order != txid:
+                    self.fail((*path, "txid"), "is not a transaction hash")
+                txid, order = None, info.txid
+        elif chain is not None:
+            chain = self.checked((*path, "chain"), txids.normalize_chain, chain)
+        if txid is None and order is None:
+            self.fail(path, "a transfer needs its txid or its order_id")
         amount = record.get("amount")
         if amount is not None:
             if not isinstance(amount, str):
@@ -878,11 +964,15 @@ class _Checker:
                 )
             amount = format_amount(self.checked((*path, "amount"), parse_amount, amount))
         fields = {
-            "txid": info.txid,
-            "chain": info.chain,
+            "txid": txid,
+            "order_id": order,
+            "chain": chain,
+            "network": self.short_text(path, record, "network", "network"),
             "asset": asset,
             "amount": amount,
             "kind": self.choice(path, record, "kind", "transaction kind"),
+            "address": self.short_text(path, record, "address", "address"),
+            "memo": self.short_text(path, record, "memo", "memo"),
             "at": self.time((*path, "at"), record.get("at"), past=True),
         }
         return ImportedTransaction(
@@ -1026,16 +1116,29 @@ class _Checker:
                 self.fail(where, "not valid Unicode text (lone surrogate)")
         return list(dict.fromkeys(values))
 
+    def unique_numbers(self, path: Path_, entries: list[ImportedEntry]) -> None:
+        seen: set[int] = set()
+        for entry in entries:
+            if entry.number is None:
+                continue
+            if entry.number in seen:
+                self.fail((*path, "entries"), f"two entries are numbered {entry.number}")
+            seen.add(entry.number)
+
     def unique_txids(self, path: Path_, transactions: list[ImportedTransaction]) -> None:
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for index, transaction in enumerate(transactions):
-            key = transaction.fields["txid"].casefold()
-            if key in seen:
-                self.fail(
-                    (*path, "transactions", index, "txid"),
-                    f"the case has transaction {transaction.fields['txid']} twice",
-                )
-            seen.add(key)
+            for name in ("txid", "order_id"):
+                value = transaction.fields[name]
+                if value is None:
+                    continue
+                key = (name, value.casefold() if name == "txid" else value)
+                if key in seen:
+                    self.fail(
+                        (*path, "transactions", index, name),
+                        f"the case has transfer {value} twice",
+                    )
+                seen.add(key)
 
 
 def _is_int(value: Any) -> bool:

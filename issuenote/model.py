@@ -16,6 +16,7 @@ ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status")
 CHANNELS = ("chat", "email", "social", "phone", "forum", "form", "other")
 TX_KINDS = ("deposit", "withdrawal", "trade", "transfer", "other")
 LANGUAGES = ("en", "zh", "ko")
+EXPORT_FORMATS = ("chat", "email", "markdown", "text", "json", "html")
 
 # The fields of each record, in one place: the store's columns, the importer's
 # checks and the JSON export all follow these.
@@ -47,7 +48,32 @@ ENTRY_FIELDS = (
     "warnings",
     "private",
 )
-TRANSACTION_FIELDS = ("txid", "chain", "asset", "amount", "kind", "at")
+# What a --private entry keeps sealed in the database: every field that says
+# who, where or what (its kind, times, channel and flags stay in clear so
+# the timeline, reminders and statistics still work without the key).
+PRIVATE_ENTRY_COLUMNS = (
+    "text",
+    "suggests",
+    "via",
+    "agent",
+    "agent_id",
+    "ticket",
+    "escalated_to",
+    "warnings",
+)
+# A transfer: its on-chain TxID and/or the exchange's order ID, and where it went.
+TRANSACTION_FIELDS = (
+    "txid",
+    "order_id",
+    "chain",
+    "network",
+    "asset",
+    "amount",
+    "kind",
+    "address",
+    "memo",
+    "at",
+)
 
 # Statuses that mean "nothing left to do"; `list` hides them unless asked.
 FINISHED_STATUSES = ("resolved", "closed")
@@ -71,6 +97,7 @@ _ALIASES: dict[str, dict[str, str]] = {
         "web form": "form",
     },
     "language": {"english": "en", "chinese": "zh", "zh-cn": "zh", "zh-hans": "zh", "korean": "ko"},
+    "export format": {"md": "markdown", "txt": "text", "mail": "email", "eml": "email"},
     "category": {"2fa": "security", "trade": "trading", "identity": "kyc", "verification": "kyc"},
 }
 
@@ -81,24 +108,48 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "channel": CHANNELS,
     "transaction kind": TX_KINDS,
     "language": LANGUAGES,
+    "export format": EXPORT_FORMATS,
 }
 
 
 def choose(what: str, value: str) -> str:
-    """Normalise a user's word for `what`, or refuse it with the valid choices."""
-    choices = _CHOICES[what]
+    """Normalise a user's word for `what` (any case), or refuse it with the valid choices.
+
+    A near miss (`withdrawl`) is answered with "did you mean", as git does.
+    """
+    return choose_from(what, value, _CHOICES[what], _ALIASES.get(what, {}))
+
+
+def choose_from(
+    what: str, value: str, choices: tuple[str, ...], aliases: dict[str, str] | None = None
+) -> str:
+    """`choose` over any list of words, for enumerations that live elsewhere."""
     word = value.strip().lower()
-    word = _ALIASES.get(what, {}).get(word, word)
+    word = (aliases or {}).get(word, word)
     if word in choices:
         return word
     shown = value if len(value) <= 40 else value[:40] + "…"
-    raise IssuenoteError(f"unknown {what} {shown!r}; choose one of: {', '.join(choices)}")
+    guess = did_you_mean(word, (*choices, *(aliases or {})))
+    hint = "" if guess is None else f"did you mean {(aliases or {}).get(guess, guess)!r}? "
+    raise IssuenoteError(f"unknown {what} {shown!r}; {hint}choose one of: {', '.join(choices)}")
+
+
+def did_you_mean(word: str, candidates: tuple[str, ...] | list[str]) -> str | None:
+    """The closest candidate to a mistyped word, if one is close enough."""
+    if not word or len(word) > 40:
+        return None
+    import difflib  # only on the error path
+
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    return matches[0] if matches else None
 
 
 def tickets_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every distinct ticket number in these entries, first seen first."""
     seen: dict[str, dict[str, Any]] = {}
     for entry in entries:
+        if entry.get("private"):
+            continue  # a private entry's ticket stays out of the case's header
         ticket = entry.get("ticket")
         if ticket and ticket not in seen:
             seen[ticket] = {
@@ -114,8 +165,8 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     agents: list[dict[str, Any]] = []
     for entry in entries:
         name, agent_id = entry.get("agent"), entry.get("agent_id")
-        if not name and not agent_id:
-            continue
+        if (not name and not agent_id) or entry.get("private"):
+            continue  # nobody named, or a private entry: it stays out of the header
         match = next(
             (
                 a

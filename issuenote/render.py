@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console, Group
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from issuenote.parse import timeparse
@@ -91,17 +89,22 @@ def _due(step: dict[str, Any], now: datetime) -> Text:
 
 
 def case_view(
-    doc: dict[str, Any], *, full: bool = False, now: datetime | None = None, flat: bool = False
+    doc: dict[str, Any],
+    *,
+    full: bool = False,
+    history: bool = False,
+    now: datetime | None = None,
 ) -> Group:
-    """Header, timeline, transactions and open steps of one case.
+    """Header, timeline, transactions and open steps of one case, as whole lines.
 
-    flat: for a console that never wraps (piped output), where the timeline
-    can be one indented text instead of a renderable per entry (the same
-    output, laid out in a fraction of the time for a long case).
+    No tables and no padding: every line is printed as it is (see `print_lines`),
+    so a TxID, URL, ticket number or e-mail address is never split, folded or
+    cropped, on a terminal (which wraps a long line visually and copies it whole)
+    or in a pipe; and no line ends in padding spaces.
     """
     now = now or timeparse.utc_now()
     limit = None if full else SHOW_TEXT_LIMIT
-    parts: list[Any] = []
+    parts: list[Text] = []
 
     title = Text(f"Case {doc['id']}  ", style="bold") + _t(doc["title"], "bold", single_line=True)
     parts.append(title)
@@ -118,96 +121,217 @@ def case_view(
     facts.append(f"  ·  since {_when(started)} ({_ago(age)})")
     parts.append(facts)
 
-    header = Table.grid(padding=(0, 2))
-    header.add_column(style="bold")
-    header.add_column()
+    header: list[tuple[str, Text]] = []
     if doc.get("account"):
-        header.add_row("Account", _t(doc["account"], single_line=True))
+        header.append(("Account", _t(doc["account"], single_line=True)))
     if doc["tags"]:
-        header.add_row("Tags", _t(", ".join(doc["tags"]), single_line=True))
+        header.append(("Tags", _t(", ".join(doc["tags"]), single_line=True)))
     tickets = ", ".join(t["ticket"] for t in doc["tickets"])
-    header.add_row("Tickets", _t(tickets or "none yet", "" if tickets else "dim", single_line=True))
+    header.append(
+        ("Tickets", _t(tickets or "none yet", "" if tickets else "dim", single_line=True))
+    )
     agents = ", ".join(
         " ".join(p for p in (a["name"], f"({a['agent_id']})" if a["agent_id"] else None) if p)
         for a in doc["agents"]
     )
-    header.add_row("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True))
-    header.add_row("Updated", _t(f"{_when(doc['updated_at'])}"))
-    parts.append(header)
+    header.append(("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True)))
+    header.append(("Updated", _t(f"{_when(doc['updated_at'])}")))
+    width = max(len(label) for label, _ in header)
+    for label, value in header:
+        parts.append(Text(f"{label:<{width}}  ", style="bold") + value)
     for problem in doc.get("unreadable", []):
         parts.append(_t(f"cannot decrypt {problem}", "bold red"))
     if doc["description"]:
         parts.append(Text(""))
-        parts.append(_t(doc["description"], limit=limit))
+        parts.extend(_lines(_t(doc["description"], limit=limit)))
 
     parts.append(Text(""))
     if doc["entries"]:
-        parts.append(timeline_view(doc["entries"], limit=limit, flat=flat))
+        parts.extend(timeline_view(doc["entries"], limit=limit, history=history).renderables)
     else:
         parts.append(
             Text("No timeline entries yet: `issuenote note CASE TEXT` adds one.", style="dim")
         )
 
+    deleted = doc.get("deleted_entries") or []
+    if history and deleted:
+        parts.append(Text(""))
+        parts.extend(deleted_view(deleted, limit=limit).renderables)
+    elif deleted:
+        numbers = ", ".join(str(e["number"]) for e in deleted)
+        what = f"entry {numbers}: `show --history` shows it"
+        if len(deleted) > 1:
+            what = f"entries {numbers}: `show --history` shows them"
+        parts.append(Text(f"Deleted {what}.", "dim"))
+
     if doc["transactions"]:
         parts.append(Text(""))
-        parts.append(transactions_view(doc["transactions"]))
+        parts.extend(transactions_view(doc["transactions"]).renderables)
 
     if doc["open_steps"]:
         parts.append(Text(""))
-        steps = Table(title="Next steps", title_justify="left", title_style="bold", show_edge=False)
-        steps.add_column("#", justify="right")
-        steps.add_column("Step", overflow="fold")
-        steps.add_column("Due", no_wrap=True)
+        parts.append(Text("Next steps", style="bold"))
         for step in doc["open_steps"]:
-            steps.add_row(str(step["id"]), _t(step["text"], limit=limit), _due(step, now))
-        parts.append(steps)
+            line = Text(f"{step['number']:>4}  ", style="bold")
+            line.append_text(_due(step, now))
+            parts.append(line)
+            parts.extend(_indented(_t(step["text"], limit=limit)))
     return Group(*parts)
 
 
-def timeline_view(entries: list[dict[str, Any]], *, limit: int | None, flat: bool = False) -> Group:
+def print_lines(out: Console, view: Group) -> None:
+    """Print a view line by line, never wrapped, folded or padded by the console."""
+    for line in view.renderables:
+        out.print(line, soft_wrap=True)
+
+
+def show_paged(view: Group, *, pager: str | None) -> None:
+    """Print a view; on a terminal, through the pager when it is taller than the screen.
+
+    `pager` is the command chosen by `choose_pager` (None: never page). The
+    pager starts at the top, so the case header is what shows first.
+    """
+    out = console()
+    if pager is None or not out.is_terminal:
+        print_lines(out, view)
+        return
+    with out.capture() as captured:
+        print_lines(out, view)
+    text = captured.get()
+    if text.count("\n") < out.size.height:
+        out.file.write(text)
+        out.file.flush()
+        return
+    if not _run_pager(pager, text):
+        out.file.write(text)
+        out.file.flush()
+
+
+def choose_pager(environ: Any, configured: str | None, *, disabled: bool) -> str | None:
+    """The pager command: --no-pager, then ISSUENOTE_PAGER, config `pager`, PAGER, less.
+
+    An empty value, `never` or `cat` means no pager, as with git.
+    """
+    if disabled:
+        return None
+    for value in (environ.get("ISSUENOTE_PAGER"), configured, environ.get("PAGER")):
+        if value is not None:
+            chosen = value.strip()
+            return None if chosen in ("", "never", "cat") else chosen
+    return "less"
+
+
+def _run_pager(command: str, text: str) -> bool:
+    """Feed the text to the pager; False when it cannot be started."""
+    import os
+    import shlex
+    import subprocess
+
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return False
+    if not argv:
+        return False
+    env = dict(os.environ)
+    # As git does: quit if it fits, keep colours, do not clear the screen.
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    try:
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    assert process.stdin is not None
+    try:
+        process.stdin.write(text.encode("utf-8", "replace"))
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit early (q in less): not an error
+    while True:
+        try:
+            process.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # Ctrl-C belongs to the pager (less uses it), not to us
+    return True
+
+
+def _lines(text: Text) -> list[Text]:
+    return list(text.split("\n", allow_blank=True))
+
+
+def _indented(text: Text, indent: int = 6) -> list[Text]:
+    """Each line of a block under its facts line, indented with plain spaces."""
+    return [Text(" " * indent) + line for line in _lines(text)]
+
+
+def timeline_view(
+    entries: list[dict[str, Any]], *, limit: int | None, history: bool = False
+) -> Group:
     """One block per entry: a facts line, then the text indented under it.
 
     A log reads better than a wide table on an 80-column terminal, and long
-    IDs and pasted text are never folded into a narrow column. With `flat`
-    (nothing will be wrapped) the indentation is written into one Text.
+    IDs and pasted text are never folded into a narrow column.
     """
-    blocks: list[Any] = [Text("Timeline", style="bold")]
-    if flat:
-        whole = Text("\n").join(line for entry in entries for line in _entry_lines(entry, limit))
-        return Group(blocks[0], whole)
+    blocks: list[Text] = [Text("Timeline", style="bold")]
     for entry in entries:
-        blocks.append(_facts_line(entry))
+        line = Text(f"{entry['number']:>4}  ", style="bold")
+        line.append(_when(entry["at"]))
+        line.append("  ")
+        line.append(entry["kind"], style=KIND_STYLE.get(entry["kind"], "") or "bold")
+        if entry.get("revisions"):
+            line.append(" (edited)", style="dim")
+        facts = [entry["channel"]]
+        agent = " ".join(
+            p
+            for p in (entry["agent"], f"({entry['agent_id']})" if entry["agent_id"] else None)
+            if p
+        )
+        facts.append(agent or None)
+        facts.append(f"ticket {entry['ticket']}" if entry["ticket"] else None)
+        for fact in facts:
+            if fact:
+                line.append(" · ")
+                line.append_text(_t(fact, single_line=True))
+        blocks.append(line)
         body = _entry_text(entry, limit)
         if len(body):
-            blocks.append(Padding(body, (0, 0, 0, 6), expand=False))
+            blocks.extend(_indented(body))
+        if history:
+            for revision in entry.get("revisions") or []:
+                blocks.extend(_indented(_revision_text(revision, limit)))
     return Group(*blocks)
 
 
-def _facts_line(entry: dict[str, Any]) -> Text:
-    line = Text(f"{entry['id']:>4}  ", style="bold")
-    line.append(_when(entry["at"]))
-    line.append("  ")
-    line.append(entry["kind"], style=KIND_STYLE.get(entry["kind"], "") or "bold")
-    facts = [entry["channel"]]
+def _revision_text(revision: dict[str, Any], limit: int | None) -> Text:
+    """One earlier version: when it was replaced (or deleted), and what it said."""
+    verb = "deleted" if revision["change"] == "delete" else "replaced"
+    text = Text(f"revision {revision['revision']}, {verb} {_when(revision['made_at'])}: ", "dim")
+    facts = [_when(revision["at"]), revision["channel"]]
     agent = " ".join(
-        p for p in (entry["agent"], f"({entry['agent_id']})" if entry["agent_id"] else None) if p
+        p
+        for p in (revision["agent"], f"({revision['agent_id']})" if revision["agent_id"] else None)
+        if p
     )
-    facts.append(agent or None)
-    facts.append(f"ticket {entry['ticket']}" if entry["ticket"] else None)
-    for fact in facts:
-        if fact:
-            line.append(" · ")
-            line.append_text(_t(fact, single_line=True))
-    return line
+    facts += [agent or None, f"ticket {revision['ticket']}" if revision["ticket"] else None]
+    facts += [f"due {_when(revision['due'])}" if revision["due"] else None]
+    text.append_text(_t(" · ".join(f for f in facts if f), "dim", single_line=True))
+    if revision["text"]:
+        text.append("\n")
+        text.append_text(_t(revision["text"], "dim", limit=limit))
+    return text
 
 
-def _entry_lines(entry: dict[str, Any], limit: int | None) -> list[Text]:
-    """An entry's facts line, then its text's lines indented by six spaces."""
-    lines = [_facts_line(entry)]
-    body = _entry_text(entry, limit)
-    if len(body):
-        lines += [Text("      ") + line for line in body.split("\n")]
-    return lines
+def deleted_view(entries: list[dict[str, Any]], *, limit: int | None) -> Group:
+    """Tombstones, for `show --history`: what was deleted, and when."""
+    blocks: list[Text] = [Text("Deleted entries", style="bold")]
+    for entry in entries:
+        line = Text(f"{entry['number']:>4}  ", style="bold")
+        line.append(f"{entry['kind']} deleted {_when(entry['deleted_at'])}", style="dim")
+        blocks.append(line)
+        for revision in entry.get("revisions") or []:
+            blocks.extend(_indented(_revision_text(revision, limit)))
+    return Group(*blocks)
 
 
 def _entry_text(entry: dict[str, Any], limit: int | None) -> Text:
@@ -247,7 +371,7 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
 
     from issuenote.parse.amounts import format_amount_grouped
 
-    blocks: list[Any] = [Text("Transactions", style="bold")]
+    blocks: list[Text] = [Text("Transactions", style="bold")]
     for tx in transactions:
         line = Text(f"{tx['id']:>4}  ", style="bold")
         facts = [tx["kind"]]
@@ -258,15 +382,28 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
             )
         elif tx["asset"]:
             facts.append(tx["asset"])
-        facts.append(tx["chain"] or "exchange order ID")
+        facts.append(tx["chain"] or ("chain unknown" if tx["txid"] else None))
+        facts.append(tx.get("network"))
         facts.append(_when(tx["at"]) if tx["at"] else None)
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
-        detail = _t(tx["txid"], "cyan", single_line=True)
-        if tx["explorer_url"]:
-            detail.append("\n")
-            detail.append_text(_t(tx["explorer_url"], "dim", single_line=True))
-        blocks.append(Padding(detail, (0, 0, 0, 6), expand=False))
+        # The hash, the order ID, the address and the link each on a line of
+        # their own, whole, to copy.
+        rows = [
+            ("TxID ", tx["txid"], "cyan"),
+            ("order ", tx.get("order_id"), "cyan"),
+            ("to ", tx.get("address"), ""),
+            ("memo ", tx.get("memo"), ""),
+            ("", tx["explorer_url"], "dim"),
+        ]
+        for label, value, style in rows:
+            if value:
+                line = Text(label, style="dim")
+                line.append_text(_t(value, style, single_line=True))
+                blocks.extend(_indented(line))
+        if tx.get("memo_missing"):
+            warning = Text("⚠ no memo/tag recorded: this chain needs one for deposits", "bold red")
+            blocks.extend(_indented(warning))
     return Group(*blocks)
 
 

@@ -440,7 +440,7 @@ def plan_command(rng: random.Random, snap: Snapshot, marker: str) -> Command:
         return Command("step", args, None, marker, case_id, expect={"kind": "step", "text": text})
     if name == "done":
         step = rng.choice(open_steps)
-        args = ["done", str(step["case_id"]), str(step["id"]), "--json"]
+        args = ["done", str(step["case_id"]), str(step["number"]), "--json"]
         return Command("done", args, None, marker, step["case_id"], target=step["id"])
     # edit: title, description, tags (and sometimes the encrypted account) in one go
     previous = snap.cases[case_id]["title"].split(" ", 1)
@@ -500,12 +500,13 @@ def judge(
         only(
             new_cases=None,
             tags_added=lambda v: v == {(case_id, f"t-{command.marker}"), (case_id, "common")},
-            meta_changed=kcv_only,
+            # A new case also moves the counter that keeps case numbers from being reused.
+            meta_changed=lambda v: kcv_only(v - {"last_case_id"}),
         )
         landed_id = case_id
     elif name == "tx":
         ((tx_id, tx),) = changes.new_transactions.items()
-        if (tx["txid"], tx["amount"], tx["case_id"]) != (
+        if (tx["txid"] or tx["order_id"], tx["amount"], tx["case_id"]) != (
             command.expect["txid"],
             command.expect["amount"],
             command.case_id,

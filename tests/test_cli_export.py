@@ -156,14 +156,29 @@ def test_copy_reports_how(cli, running_example, monkeypatch) -> None:
     from issuenote.exporters import deliver
 
     copied: list[str] = []
-    monkeypatch.setattr(deliver, "copy_to_clipboard", lambda text: copied.append(text) or "test")
+    monkeypatch.setattr(
+        deliver, "copy_to_clipboard", lambda text: copied.append(text) or "clipboard via test"
+    )
     result = cli("export", running_example, "--copy")
     assert result.exit_code == 0
-    assert "Copied to the clipboard (test)" in result.stdout
+    assert result.stdout == "Copied to the clipboard (clipboard via test).\n"
     assert "TK-88412907" in copied[0]
 
 
-def test_copy_without_clipboard_or_terminal_is_a_clear_error(
+def test_copy_through_the_terminal_is_not_claimed_as_done(
+    cli, running_example, monkeypatch
+) -> None:
+    from issuenote.exporters import deliver
+
+    monkeypatch.setattr(deliver, "copy_to_clipboard", lambda text: "OSC 52 terminal sequence")
+    result = cli("export", running_example, "--copy")
+    assert result.exit_code == 0
+    assert "Copied" not in result.stdout + result.stderr
+    assert "terminals do not confirm: paste to check" in result.stderr
+    assert result.stdout == cli("export", running_example).stdout  # printed as well
+
+
+def test_copy_without_clipboard_or_terminal_prints_the_text(
     cli, running_example, monkeypatch
 ) -> None:
     from issuenote.exporters import deliver
@@ -171,8 +186,10 @@ def test_copy_without_clipboard_or_terminal_is_a_clear_error(
     monkeypatch.setattr(deliver, "_system_clipboard", lambda text: None)
     monkeypatch.setattr(deliver, "_open_terminal", lambda: None)
     result = cli("export", running_example, "--copy")
-    assert result.exit_code == 1
-    assert "no clipboard available" in result.stderr
+    assert result.exit_code == 0
+    assert result.stderr.startswith("issuenote: warning: not copied: no clipboard available")
+    assert result.stderr.count("\n") == 1
+    assert "TK-88412907" in result.stdout
 
 
 def test_whole_notebook_file_is_private(cli, running_example, tmp_path: Path) -> None:

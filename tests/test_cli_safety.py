@@ -114,3 +114,46 @@ def test_wrong_key_in_environment_is_a_clear_error(cli, notebook_home, monkeypat
     doc = json.loads(cli("show", "1", "--json").stdout)
     assert doc["account"] is None
     assert "does not open" in doc["unreadable"][0]
+
+
+# ---------------------------------------------------------------- private entries
+
+
+def test_private_reply_seals_every_field_and_its_warning(cli, case, notebook_home: Path) -> None:
+    result = cli(
+        "reply", case, "they want a fee first", "--private",
+        "--agent", "Vanessa Quill", "--agent-id", "QX-90417", "--ticket", "TKT-55501234",
+        "--via", "okx-helpdesk-verify.example", "--suggests", "pay the unlock fee",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    raw = raw_notebook_bytes(notebook_home)
+    for value in ("Vanessa Quill", "QX-90417", "TKT-55501234", "okx-helpdesk-verify", "unlock fee"):
+        assert value.encode() not in raw, value
+    shown = cli("show", case)
+    assert shown.exit_code == 0, shown.stderr
+    header = shown.stdout.split("\n\n")[0]
+    assert "Vanessa" not in header and "QX-90417" not in header and "TKT-55501234" not in header
+    document = json.loads(cli("show", case, "--json").stdout)
+    assert document["tickets"] == [] and document["agents"] == []
+    entry = document["entries"][-1]
+    assert entry["private"] and entry["agent"] == "Vanessa Quill"
+    assert entry["ticket"] == "TKT-55501234" and entry["via"] == "okx-helpdesk-verify.example"
+
+
+def test_public_entries_still_fill_the_header(cli_json, case) -> None:
+    cli_json("reply", case, "checking", "--agent", "Kevin", "--agent-id", "CS-4471")
+    cli_json("reply", case, "secret side", "--agent", "Mallory", "--private")
+    document = cli_json("show", case)
+    assert [agent["name"] for agent in document["agents"]] == ["Kevin"]
+
+
+@pytest.mark.parametrize(
+    "flags", [("--include-private", "--no-redact"), ("--include-private",), ("--no-redact",)]
+)
+def test_sensitive_export_file_is_private_to_its_owner(cli, case, tmp_path: Path, flags) -> None:
+    cli("reply", case, "hidden reply", "--private", "--agent", "Mallory")
+    target = tmp_path / "full.md"
+    result = cli("export", case, "--format", "markdown", *flags, "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600

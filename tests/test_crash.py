@@ -1,8 +1,8 @@
 """Crash safety: SIGKILL the real executable mid-write; nothing confirmed is lost, nothing torn.
 
 The harness lives in scripts/crash_loop.py (its long run: `--kills 500`); here
-it runs a short loop, and its checker is shown to catch torn writes, so a
-green loop means something.
+it runs a short loop (marked slow: `python -m pytest -q -m slow`), and its
+checker is shown to catch torn writes, so a green loop means something.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def load_crash_loop() -> ModuleType:
 crash_loop = load_crash_loop()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not EXECUTABLE.exists(), reason="issuenote is not installed next to Python")
 def test_short_crash_loop_loses_and_tears_nothing(tmp_path: Path) -> None:
     seed = int(os.environ.get("ISSUENOTE_CRASH_SEED") or random.randrange(1 << 30))

@@ -39,11 +39,21 @@ def test_record_and_show(notebook_home: Path) -> None:
 
 
 def test_user_error_is_one_line_exit_1() -> None:
+    run("new", "Withdrawal stuck")
     result = run("show", "42")
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.startswith("issuenote: unknown case '42'")
     assert result.stderr.count("\n") == 1
+
+
+def test_usage_error_is_one_line_exit_2_with_the_help_hint() -> None:
+    result = run("note")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "issuenote: note: missing argument CASE (see `issuenote note --help`)\n"
+    )
 
 
 def test_piped_output_has_no_colour_codes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -204,7 +204,7 @@ def test_json_validates_against_the_shipped_schema(case: str, options: dict[str,
     data = json.loads(render(load(case), fmt="json", **options))
     errors = sorted(validator().iter_errors(data), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
 
 
 def test_json_with_nothing_hidden_is_the_whole_document() -> None:

@@ -185,7 +185,9 @@ def test_eval_script_fails_below_target(tmp_path: Path) -> None:
 
 
 def test_wordlist_is_the_official_bip39_english_list() -> None:
-    data = (ROOT / "issuenote" / "data" / "bip39_english.txt").read_bytes()
+    from importlib import resources
+
+    data = resources.files("mnemonic").joinpath("wordlist/english.txt").read_bytes()
     assert hashlib.sha256(data).hexdigest() == (
         "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda"
     )

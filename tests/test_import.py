@@ -283,12 +283,13 @@ def test_a_transaction_edited_on_both_sides_keeps_both(cli: Cli, tmp_path: Path)
     cli("new", "Order stuck")
     cli("tx", "1", "ORDER-1", "--amount", "10")
     data = complete_export(cli)
-    data["cases"][0]["transactions"][0]["txid"] = "ORDER-2"
+    assert data["cases"][0]["transactions"][0]["txid"] is None  # an order ID is no TxID
+    data["cases"][0]["transactions"][0]["order_id"] = "ORDER-2"
     data["cases"][0]["transactions"][0]["amount"] = "10.5"
     result = imported(cli, save(tmp_path / "x.json", data))
-    assert "transaction ORDER-1 txid, transaction ORDER-1 amount" in result.stdout
+    assert "transaction ORDER-1 order_id, transaction ORDER-1 amount" in result.stdout
     case = json.loads(cli("show", "1", "--json").stdout)
-    assert [t["txid"] for t in case["transactions"]] == ["ORDER-1"]
+    assert [t["order_id"] for t in case["transactions"]] == ["ORDER-1"]
     assert '"ORDER-2"' in case["entries"][-1]["text"]
     assert '"10.5"' in case["entries"][-1]["text"]
 

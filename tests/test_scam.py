@@ -716,10 +716,10 @@ def test_several_addresses_in_one_via() -> None:
 
 
 def test_unknown_platform_flags_only_look_alikes_and_punycode() -> None:
-    for platform in (None, "Bithumb", "some exchange"):
-        assert channel_signals(platform, "bithumb.com") == []
+    for platform in (None, "Coinone", "some exchange"):
+        assert channel_signals(platform, "coinone.co.kr") == []
         assert channel_signals(platform, "support@gmail.com") == []
-        assert channel_signals(platform, "@bithumb_cs") == []
+        assert channel_signals(platform, "@coinone_cs") == []
         assert channel_signals(platform, "okx.com") == []
         [look_alike] = channel_signals(platform, "okx-support.com")
         assert look_alike.code == "look-alike-domain"
@@ -748,7 +748,7 @@ def test_platform_names_are_matched_with_aliases() -> None:
     ):
         platform = registry.find(alias)
         assert platform is not None and platform.name == name, alias
-    assert registry.find("Bithumb") is None
+    assert registry.find("Coinone") is None
     assert registry.find("") is None
 
 

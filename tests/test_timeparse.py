@@ -143,6 +143,21 @@ def stored(text: str, now: datetime = NOW) -> str:
         ("２０２６－１１－２０　１４：０３", "2026-11-20T06:03:00Z"),
         ("ｙｅｓｔｅｒｄａｙ　０９：０５", "2026-11-22T01:05:00Z"),
         ("2026-11-20\u00a014:03", "2026-11-20T06:03:00Z"),  # no-break space
+        # weekdays (NOW is Monday 2026-11-23 in Shanghai) and the 12-hour clock
+        ("friday 10:00", "2026-11-27T02:00:00Z"),
+        ("Fri 10:00", "2026-11-27T02:00:00Z"),
+        ("on friday at 9:30pm", "2026-11-27T13:30:00Z"),
+        ("next monday 09:00", "2026-11-30T01:00:00Z"),
+        ("monday 09:00", "2026-11-30T01:00:00Z"),  # today is Monday: the coming one
+        ("this monday 20:00", "2026-11-23T12:00:00Z"),
+        ("last friday 10:00", "2026-11-20T02:00:00Z"),
+        ("tomorrow 9am", "2026-11-24T01:00:00Z"),
+        ("9am tomorrow", "2026-11-24T01:00:00Z"),
+        ("yesterday 9:05 a.m.", "2026-11-22T01:05:00Z"),
+        ("9:30pm", "2026-11-23T13:30:00Z"),
+        ("12am", "2026-11-22T16:00:00Z"),
+        ("12pm", "2026-11-23T04:00:00Z"),
+        ("12:30 PM", "2026-11-23T04:30:00Z"),
     ],
 )
 def test_accepted_forms_in_shanghai(text: str, expected: str) -> None:
@@ -155,6 +170,27 @@ def test_accepted_forms_in_utc() -> None:
     assert stored("2026-11-20") == "2026-11-20T00:00:00Z"
     assert stored("today") == "2026-11-23T00:00:00Z"
     assert stored("3d ago") == "2026-11-20T10:00:00Z"
+
+
+@pytest.mark.usefixtures("shanghai")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow", "2026-11-24T01:00:00Z"),  # 09:00 local, not midnight
+        ("friday", "2026-11-27T01:00:00Z"),
+        ("next monday", "2026-11-30T01:00:00Z"),
+        ("2026-12-01", "2026-12-01T01:00:00Z"),
+        ("tomorrow 14:00", "2026-11-24T06:00:00Z"),  # a clock given wins
+        ("in 2d", "2026-11-25T10:00:00Z"),
+    ],
+)
+def test_a_day_without_a_clock_takes_the_day_hour(text: str, expected: str) -> None:
+    assert to_storage(parse_time(text, now=NOW, day_hour=9)) == expected
+
+
+def test_a_day_hour_outside_the_day_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        parse_time("tomorrow", now=NOW, day_hour=24)
 
 
 def test_result_is_aware_utc_whole_seconds(shanghai: None) -> None:
@@ -323,16 +359,20 @@ def test_skipped_midnight_moves_to_the_first_instant_of_the_day() -> None:
         ("chicago", "not a time I understand"),
         ("ago", "not a time I understand"),
         ("in", "not a time I understand"),
-        ("next tuesday", "not a time I understand"),
         ("2026-11-20 14", "not a time I understand"),
         ("2026-11-20Z", "not a time I understand"),
         ("20261120", "not a time I understand"),
-        ("11/20/2026", "not a time I understand"),
+        ("11/20/2026", "write the date as YYYY-MM-DD (2026-11-20)"),
+        ("20.11.2026", "write the date as YYYY-MM-DD (2026-11-20)"),
+        ("03/04/2026 10:00", "(2026-03-04 10:00 or 2026-04-03 10:00)"),
+        ("13pm", "not a time on the 12-hour clock"),
+        ("0am", "not a time on the 12-hour clock"),
+        ("tomorrow 9", "not a time I understand"),
+        ("next", "not a time I understand"),
+        ("next week", "not a time I understand"),
+        ("fryday", "not a time I understand"),
         ("2026-11/20", "not a time I understand"),
         ("٢٠٢٦-١١-٢٠", "not a time I understand"),  # Arabic-Indic digits
-        ("2pm", "use the 24-hour clock"),
-        ("2:30 pm", "use the 24-hour clock"),
-        ("yesterday 9am", "not a time I understand"),
         ("1.5h ago", "use whole numbers"),
         ("in 2,5 days", "use whole numbers"),
         ("2h ago ago", "not a duration I understand"),
@@ -355,7 +395,8 @@ def test_refusal_message_matches_the_documented_shape() -> None:
         parse_time("2026-02-30", now=NOW)
     assert str(caught.value) == (
         "bad time '2026-02-30': day is out of range for month; use ISO 8601 "
-        "(2026-11-20 14:03), 'now', '2h ago', 'today 14:30', 'yesterday 09:05', 'in 3d'"
+        "(2026-11-20 14:03), 'now', '2h ago', 'today 14:30', 'yesterday 09:05', 'in 3d', "
+        "'friday 10:00', 'tomorrow 9am'"
     )
 
 

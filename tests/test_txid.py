@@ -59,7 +59,7 @@ def test_samples_have_the_shapes_we_think() -> None:
 @pytest.mark.parametrize(
     ("txid", "asset", "chain", "url"),
     [
-        (BTC, None, "bitcoin", f"https://mempool.space/tx/{BTC}"),
+        (BTC, None, None, None),  # 64 hex and no asset: the chain cannot be told
         (BTC, "BTC", "bitcoin", f"https://mempool.space/tx/{BTC}"),
         (TRON, "USDT", "tron", f"https://tronscan.org/#/transaction/{TRON}"),
         (TRON, "usdt", "tron", f"https://tronscan.org/#/transaction/{TRON}"),
@@ -74,10 +74,13 @@ def test_samples_have_the_shapes_we_think() -> None:
         (TRON, "USDT (TRC20)", "tron", f"https://tronscan.org/#/transaction/{TRON}"),
         (TRON, "USDT-ERC20", "ethereum", f"https://etherscan.io/tx/0x{TRON}"),
         (TRON, "USDT_TON", "ton", f"https://tonviewer.com/transaction/{TRON}"),
-        (TRON, "SHIB", "bitcoin", f"https://mempool.space/tx/{TRON}"),  # unknown asset: default
-        (XRP, None, "xrp", f"https://livenet.xrpl.org/transactions/{XRP}"),
+        (TRON, "SHIB", None, None),  # unknown asset: no guess
+        (XRP, None, None, None),  # upper case: XRP or Cosmos? no guess
         (XRP, "BTC", "bitcoin", f"https://mempool.space/tx/{XRP.lower()}"),
-        ("1" * 64, None, "bitcoin", "https://mempool.space/tx/" + "1" * 64),  # digits: not "upper"
+        (XRP, "ATOM", "cosmos", f"https://www.mintscan.io/cosmos/tx/{XRP}"),  # not Bitcoin
+        (TRON, "XLM", "stellar", f"https://stellar.expert/explorer/public/tx/{TRON}"),
+        (TRON, "EOS", "eos", f"https://bloks.io/transaction/{TRON}"),
+        ("1" * 64, None, None, None),
         (ETH, None, "ethereum", f"https://etherscan.io/tx/{ETH}"),
         (ETH, "USDT", "ethereum", f"https://etherscan.io/tx/{ETH}"),  # 0x: not tron
         (ETH, "BNB", "bsc", f"https://bscscan.com/tx/{ETH}"),
@@ -94,7 +97,9 @@ def test_samples_have_the_shapes_we_think() -> None:
         (TON_B64, None, "ton", "https://tonviewer.com/transaction/" + "fb" * 32),
     ],
 )
-def test_recognises_hashes(txid: str, asset: str | None, chain: str, url: str) -> None:
+def test_recognises_hashes(
+    txid: str, asset: str | None, chain: str | None, url: str | None
+) -> None:
     info = recognize(txid, asset=asset)
     assert info == TxidInfo(txid, chain, url, is_onchain=True)
 
@@ -109,8 +114,6 @@ def test_recognises_hashes(txid: str, asset: str | None, chain: str, url: str) -
         "TK-88412907",
         "订单20261120",
         "0x1234",  # short hex with 0x: not a hash, keep it
-        BTC[:-1],  # 63 hex digits: without a chain we keep it as given
-        BTC + "0",
         "5" * 85,  # base58 but too short for a Solana signature
         "z" * 89,
         TON_B64URL.rstrip("="),  # unpadded base64url: only with --chain ton
@@ -126,7 +129,7 @@ def test_whitespace_is_trimmed_and_case_kept() -> None:
     assert info.txid == XRP
     mixed = BTC[:10].upper() + BTC[10:]
     assert recognize(mixed).txid == mixed
-    assert recognize(mixed).explorer_url == f"https://mempool.space/tx/{BTC}"
+    assert recognize(mixed, asset="BTC").explorer_url == f"https://mempool.space/tx/{BTC}"
     assert recognize(" W2026 ").txid == "W2026"
 
 
@@ -152,8 +155,11 @@ def test_any_64_hex_hash_is_on_chain(raw: bytes, prefixed: bool) -> None:
     text = ("0x" if prefixed else "") + raw.hex()
     info = recognize(text)
     assert info.is_onchain
-    assert info.chain == ("ethereum" if prefixed else "bitcoin")
-    assert info.explorer_url is not None and info.explorer_url.endswith(raw.hex())
+    assert info.chain == ("ethereum" if prefixed else None)
+    if prefixed:
+        assert info.explorer_url is not None and info.explorer_url.endswith(raw.hex())
+    else:  # no chain, no link: a link to the wrong explorer would mislead the agent
+        assert info.explorer_url is None
 
 
 # -- a chain given --------------------------------------------------------------
@@ -207,8 +213,8 @@ def test_named_chain_wins(txid: str, chain: str, expected_chain: str, url: str) 
 
 
 def test_blank_chain_counts_as_not_given() -> None:
-    assert recognize(BTC, chain="").chain == "bitcoin"
-    assert recognize(BTC, chain="   ").chain == "bitcoin"
+    assert recognize(BTC, chain="", asset="BTC").chain == "bitcoin"
+    assert recognize(BTC, chain="   ").chain is None
 
 
 def test_unknown_chain_is_kept_without_a_link() -> None:
@@ -247,12 +253,12 @@ def test_lightning_is_off_chain() -> None:
         (BTC, "solana", "this is a 64-hex-digit hash, not a transaction on Solana"),
         (TON_B64URL, "ethereum", "this is a TON base64 hash, not a transaction on Ethereum"),
         (TON_B64URL, "bitcoin", "not a transaction on Bitcoin"),
-        (BTC[:-1], "bitcoin", "looks like a hash but has 63 hex digits"),
-        (BTC + "a", "tron", "looks like a hash but has 65 hex digits"),
-        (ETH[:-1], "ethereum", "looks like a hash but has 63 hex digits"),
-        ("0x1234", "bsc", "looks like a hash but has 4 hex digits"),
-        (SOLANA[:-5], "solana", f"looks like a hash but has {len(SOLANA) - 5} characters"),
-        ("g" * 64, "bitcoin", "looks like a hash but has 64 characters"),
+        (BTC[:-1], "bitcoin", "character missing/extra (63 hex digits)"),
+        (BTC + "a", "tron", "character missing/extra (65 hex digits)"),
+        (ETH[:-1], "ethereum", "character missing/extra (63 hex digits)"),
+        ("0x1234", "bsc", "character missing/extra (4 hex digits)"),
+        (SOLANA[:-5], "solana", f"character missing/extra ({len(SOLANA) - 5} characters)"),
+        ("g" * 64, "bitcoin", "character missing/extra (64 characters)"),
     ],
 )
 def test_contradictions_are_refused(txid: str, chain: str, words: str) -> None:
@@ -419,7 +425,8 @@ def test_explorer_url_for_every_chain_we_know() -> None:
         else:
             shown = txid if chain == "solana" else txid.lower()  # base58 is case-sensitive
             assert url is not None and url.startswith("https://")
-            assert url.endswith(shown) or (chain == "xrp" and url.endswith(txid.upper()))
+            upper = chain in ("xrp", "cosmos") and url.endswith(txid.upper())
+            assert url.endswith(shown) or upper
 
 
 def test_explorer_url_edge_cases() -> None:
@@ -449,7 +456,7 @@ def test_chain_names() -> None:
 
 
 def test_txid_info_is_frozen() -> None:
-    info = recognize(BTC)
+    info = recognize(BTC, asset="BTC")
     with pytest.raises(dataclasses.FrozenInstanceError):
         info.chain = "tron"  # type: ignore[misc]
     assert dataclasses.astuple(info) == (BTC, "bitcoin", f"https://mempool.space/tx/{BTC}", True)
@@ -463,3 +470,63 @@ def test_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("txid", "words"),
+    [
+        (BTC[:-1], "with a character missing (63 hex digits"),
+        (BTC + "0", "with a character extra (65 hex digits"),
+        (ETH[:-1], "with a character missing (63 hex digits"),
+        (ETH + "a", "with a character extra (65 hex digits"),
+        (BTC[:20] + "g" + BTC[21:], "off the alphabet ('g' at position 21"),
+        (ETH[:30] + "O" + ETH[31:], "off the alphabet ('O' at position 31"),
+    ],
+)
+def test_a_hash_with_a_slip_is_refused_not_kept_as_an_order_id(txid: str, words: str) -> None:
+    with pytest.raises(IssuenoteError, match="looks like a transaction hash") as caught:
+        recognize(txid)
+    assert words in str(caught.value)
+    assert "--order" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("link", "chain", "txid"),
+    [
+        (f"https://etherscan.io/tx/{ETH}", "ethereum", ETH),
+        (f"https://tronscan.org/#/transaction/{TRON}", "tron", TRON),
+        (f"https://solscan.io/tx/{SOLANA}?cluster=mainnet", "solana", SOLANA),
+        (f"https://mempool.space/tx/{BTC}", "bitcoin", BTC),
+        (f"https://blockchair.com/litecoin/transaction/{BTC}", "litecoin", BTC),
+        (f"https://tonviewer.com/transaction/{TRON}", "ton", TRON),
+        (f"https://xrpscan.com/tx/{XRP}", "xrp", XRP),
+        (f"https://bscscan.com/tx/{ETH}", "bsc", ETH),
+        (f"https://arbiscan.io/tx/{ETH}", "arbitrum", ETH),
+        (f"https://polygonscan.com/tx/{ETH}", "polygon", ETH),
+        (f"www.etherscan.io/tx/{ETH}", "ethereum", ETH),
+        (f"https://www.mintscan.io/cosmos/tx/{XRP}", "cosmos", XRP),
+    ],
+)
+def test_explorer_links_are_taken_apart(link: str, chain: str, txid: str) -> None:
+    info = recognize(link)
+    assert (info.txid, info.chain, info.is_onchain) == (txid, chain, True)
+    assert info.explorer_url is not None
+
+
+def test_explorer_link_problems_are_refused() -> None:
+    with pytest.raises(IssuenoteError, match="not a block explorer issuenote knows"):
+        recognize(f"https://example.com/tx/{BTC}")
+    with pytest.raises(IssuenoteError, match="without a transaction hash"):
+        recognize("https://etherscan.io/address/0x12")
+    with pytest.raises(IssuenoteError, match="--chain says"):
+        recognize(f"https://etherscan.io/tx/{ETH}", chain="tron")
+
+
+def test_memo_missing() -> None:
+    from issuenote.parse.txid import memo_missing
+
+    assert memo_missing("xrp", None, None)
+    assert memo_missing(None, "ATOM", None)
+    assert memo_missing("ton", "USDT", "")
+    assert not memo_missing("xrp", "XRP", "123456")
+    assert not memo_missing("tron", "USDT", None)

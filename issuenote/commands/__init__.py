@@ -7,8 +7,10 @@ from importlib import import_module
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
-# (command name, module, function), in the order `--help` lists them.
+# (command name, module, function), in the order `--help` lists them. The
+# function may also be a typer.Typer holding subcommands (`config set ...`).
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("new", "cases", "new"),
     ("list", "cases", "list_cases"),
@@ -22,16 +24,33 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("status", "timeline", "status"),
     ("tx", "transactions", "tx"),
     ("edit", "cases", "edit"),
+    ("amend", "corrections", "amend"),
     ("rm", "cases", "rm"),
+    ("undo", "corrections", "undo"),
     ("search", "search", "search"),
     ("export", "export", "export"),
     ("backup", "notebook", "backup"),
     ("restore", "notebook", "restore"),
     ("import", "notebook", "import_"),
+    ("config", "config", "config_app"),
     ("doctor", "doctor", "doctor"),
     ("demo", "demo", "demo"),
 )
 COMMAND_NAMES = frozenset(name for name, _, _ in COMMANDS)
+
+
+class PlainUsageCommand(TyperCommand):
+    """`Usage: issuenote note [OPTIONS] CASE [TEXT]`: typer writes {CASE}, which no
+    other tool does and which reads like a template to fill in."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_unbraced(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+def _unbraced(piece: str) -> str:
+    if piece.startswith("{") and piece.endswith("}"):
+        return piece[1:-1]
+    return piece
 
 
 def _function(module: str, function: str) -> Callable[..., Any]:
@@ -42,4 +61,8 @@ def register(app: typer.Typer, *, only: str | None = None) -> None:
     """Register every command, or only the named one (its module alone is imported)."""
     for name, module, function in COMMANDS:
         if only is None or name == only:
-            app.command(name)(_function(module, function))
+            target = _function(module, function)
+            if isinstance(target, typer.Typer):
+                app.add_typer(target, name=name)
+            else:
+                app.command(name, cls=PlainUsageCommand)(target)

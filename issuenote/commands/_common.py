@@ -22,6 +22,11 @@ def home_of(ctx: typer.Context) -> Path:
     return notebook_home(getattr(state, "home", None))
 
 
+def no_notebook_message(home: Path) -> str:
+    """Says where we looked, so a mistyped --home or ISSUENOTE_HOME shows at once."""
+    return f"no notebook at {home} yet; record a case with `issuenote new TITLE`"
+
+
 def notebook_exists(ctx: typer.Context) -> bool:
     """Reading commands check first, so that reading never creates a notebook."""
     return database_path(home_of(ctx)).exists()
@@ -33,7 +38,7 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
     home = home_of(ctx)
     store = Store.open(home, create=create)
     if store is None:
-        raise IssuenoteError(f"no notebook yet at {home}; record a case with `issuenote new TITLE`")
+        raise IssuenoteError(no_notebook_message(home))
     try:
         yield store
         for message in store.vault.warnings:
@@ -42,10 +47,20 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
         store.close()
 
 
+PASTE_HINT = "Paste the text, then press Ctrl-D on a new line (Ctrl-C cancels)."
+
+
+def read_stdin() -> str:
+    """Standard input; on a terminal, first say how to end it (people wait otherwise)."""
+    if sys.stdin.isatty():
+        typer.echo(PASTE_HINT, err=True)
+    return sys.stdin.read()
+
+
 def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None:
-    """`-` reads stdin; no text (or --edit) on a terminal opens $EDITOR."""
+    """`-` reads stdin; no text (or --edit) on a terminal opens $EDITOR (no draft kept)."""
     if value == "-":
-        return sys.stdin.read()
+        return read_stdin()
     if value is not None and not edit:
         return value
     if edit or sys.stdin.isatty():
@@ -59,6 +74,98 @@ def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None
         lines = [line for line in written.splitlines() if not line.startswith("# ")]
         return "\n".join(lines).strip()
     return None
+
+
+class DraftKept(IssuenoteError):
+    """The editor did not finish; the message already says where the draft is."""
+
+
+class Draft:
+    """Text written in $EDITOR, kept in `<home>/drafts/` until it is recorded.
+
+    Ctrl-C, a failing editor or a refused text (a secret in it) never loses
+    what was typed: the file stays, and `-e --resume` opens it again.
+    """
+
+    def __init__(self, ctx: typer.Context, command: str, case: str, what: str) -> None:
+        import re as _re
+
+        self.home = home_of(ctx)
+        self.what = what
+        self.resume_hint = f"issuenote {command} {case} -e --resume"
+        safe_case = _re.sub(r"[^A-Za-z0-9_-]", "_", case)[:40] or "case"
+        self.path = self.home / "drafts" / f"{command}-{safe_case}.txt"
+
+    def write(self, initial: str | None, *, resume: bool) -> str:
+        """Open the editor on the draft; the text written, comment lines removed."""
+        if resume and not self.path.exists():
+            raise IssuenoteError(f"no kept draft at {self.path}; leave out --resume to start one")
+        if not resume:
+            self._save(
+                (initial or "")
+                + f"\n# Write the {self.what} above. Lines starting with '# ' are ignored.\n"
+                + f"# Kept until recorded; `{self.resume_hint}` reopens it.\n"
+            )
+        self._edit()
+        written = self.path.read_text(encoding="utf-8", errors="replace")
+        lines = [line for line in written.splitlines() if not line.startswith("# ")]
+        text = "\n".join(lines).strip()
+        if not text:
+            self.discard()
+            raise IssuenoteError(f"no {self.what} written; nothing recorded")
+        return text
+
+    def kept(self, error: IssuenoteError) -> IssuenoteError:
+        """The same refusal, saying where the typed text waits."""
+        return IssuenoteError(f"{error}; your text is kept: `{self.resume_hint}` reopens it")
+
+    def discard(self) -> None:
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+    def _save(self, text: str) -> None:
+        import os
+
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as error:
+            raise IssuenoteError(f"cannot write the draft {self.path}: {error.strerror}") from None
+
+    def _edit(self) -> None:
+        import click
+
+        try:
+            click.edit(filename=str(self.path))
+        except KeyboardInterrupt:
+            raise DraftKept(
+                f"interrupted; your draft is kept: `{self.resume_hint}` reopens it"
+            ) from None
+        except click.ClickException as error:
+            raise DraftKept(
+                f"the editor failed ({error.format_message()}); your draft is kept: "
+                f"`{self.resume_hint}` reopens it"
+            ) from None
+
+
+@contextmanager
+def drafted(ctx: typer.Context, command: str, case: str, what: str) -> Iterator[Draft]:
+    # A draft exists only once the editor has opened; a refusal before that has none.
+    """A draft for one command: discarded when the block ends well, kept otherwise."""
+    draft = Draft(ctx, command, case, what)
+    try:
+        yield draft
+    except DraftKept:
+        raise
+    except IssuenoteError as error:
+        if draft.path.exists():
+            raise draft.kept(error) from None
+        raise
+    draft.discard()
 
 
 # Valid raw in JSON strings, but a terminal acts on them: C1 controls can start
@@ -116,7 +223,20 @@ AtOption = Annotated[
         show_default=False,
     ),
 ]
-CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="Case number (see `list`).")]
+CaseArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="CASE", help="Case number (see `list`), or `last` for the most recently active."
+    ),
+]
+EditOption = Annotated[bool, typer.Option("--edit", "-e", help="Write the text in $EDITOR.")]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="With -e: reopen the draft kept after Ctrl-C, a failed editor or a refusal.",
+    ),
+]
 RedactOption = Annotated[
     bool,
     typer.Option("--redact", help="Store the text with any secret masked, instead of refusing it."),

@@ -13,6 +13,8 @@ from issuenote.commands._common import (
     JsonOption,
     RedactOption,
     emit_json,
+    home_of,
+    no_notebook_message,
     notebook_exists,
     open_store,
     read_text,
@@ -74,7 +76,14 @@ LangOption = Annotated[
 
 def new(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="A short title; - reads stdin.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TITLE]",
+            help="A short title; - reads stdin. Left out on a terminal: a guided interview.",
+            show_default=False,
+        ),
+    ] = None,
     platform: PlatformOption = None,
     category: CategoryOption = None,
     account: AccountOption = None,
@@ -88,10 +97,28 @@ def new(
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Open a new case."""
+    """Open a new case.
+
+    With no TITLE on a terminal, a short interview follows the support guide:
+    the help-centre article you read, what happened and when, platform and
+    category, account reference, transaction IDs, what you tried and what you
+    want support to do. Every question can be skipped; Ctrl-C records nothing.
+
+    \b
+    Examples:
+      issuenote new "USDT withdrawal stuck" --platform OKX --category withdrawal
+      issuenote new                # at a terminal: a guided interview
+    """
+    if title is None:
+        _interview(ctx, as_json=as_json)
+        return
     title = read_text(title, what="title") or ""
     if description == "-":
         description = read_text(description, what="description")
+    if platform is None:
+        from issuenote import config
+
+        platform = config.load_config(home_of(ctx)).get("platform")
     with open_store(ctx) as store:
         case_id = actions.create_case(
             store,
@@ -110,6 +137,40 @@ def new(
         emit_json(doc)
     else:
         say(f"Opened case {case_id}: {doc['title']}")
+
+
+def _interview(ctx: typer.Context, *, as_json: bool) -> None:
+    from issuenote.commands import interview
+
+    if not interview.at_a_terminal():
+        raise IssuenoteError(
+            "missing TITLE: give a short title (or run `issuenote new` at a terminal "
+            "for a guided interview)"
+        )
+    from issuenote import config
+
+    answers = interview.run_interview(
+        default_platform=config.load_config(home_of(ctx)).get("platform")
+    )
+    with open_store(ctx) as store:
+        case_id = actions.record_intake(store, answers)
+        doc = store.case_document(case_id)
+    if as_json:
+        emit_json(doc)
+        return
+    from issuenote import render
+
+    typer.echo("")
+    if doc["account"]:
+        from issuenote.exporters import mask_account
+
+        doc["account"] = mask_account(doc["account"])
+    render.print_lines(render.console(), render.case_view(doc))
+    typer.echo(
+        f"\nOpened case {case_id}. Next, when you contact support:\n"
+        f'  issuenote contact {case_id} --channel chat "Asked about ..."\n'
+        f"  issuenote export {case_id}          # the summary to paste"
+    )
 
 
 def list_cases(
@@ -142,7 +203,11 @@ def list_cases(
     The 50 most recently active are shown (--limit N for more, --limit 0 for
     all), with a line saying how many more there are.
 
-    Example: issuenote list --all --limit 10
+    \b
+    Examples:
+      issuenote list
+      issuenote list --all --platform OKX
+      issuenote list --all --limit 10
     """
     from issuenote.model import choose
 
@@ -202,20 +267,43 @@ def _print_cases(cases: list[dict[str, Any]]) -> None:
 
 def show(
     ctx: typer.Context,
-    case: CaseArgument,
+    case: Annotated[
+        str,
+        typer.Argument(
+            metavar="[CASE]",
+            help="Case number, or `last` (the default): the most recently active case.",
+            show_default=False,
+        ),
+    ] = "last",
     full: Annotated[bool, typer.Option("--full", help="Do not shorten long texts.")] = False,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Also show earlier versions and deleted entries."),
+    ] = False,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show the account reference unmasked.")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page a long case on a terminal.")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show one case: header, timeline, transactions, next steps.
 
     The account reference is masked (safe while sharing your screen with
-    support) unless --reveal; --json always carries it in full.
+    support) unless --reveal; --json always carries it in full. A case longer
+    than the screen goes through a pager on a terminal (ISSUENOTE_PAGER, the
+    `pager` setting, PAGER, else less), header first; piped output never does.
+    Lines are never wrapped by issuenote, so hashes and links copy whole.
+
+    \b
+    Examples:
+      issuenote show 1
+      issuenote show                # the most recently active case
+      issuenote show last --json
     """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
     if as_json:
@@ -227,8 +315,13 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    out = render.console()
-    out.print(render.case_view(doc, full=full, flat=out.soft_wrap))
+    import os
+
+    from issuenote import config
+
+    configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
+    pager = render.choose_pager(os.environ, configured, disabled=no_pager)
+    render.show_paged(render.case_view(doc, full=full, history=history), pager=pager)
 
 
 def edit(
@@ -257,6 +350,10 @@ def edit(
 
     Title, platform, category, account, time, description, language; --tag adds
     a tag and --untag removes one.
+
+    \b
+    Examples:
+      issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -285,16 +382,56 @@ def edit(
 def rm(
     ctx: typer.Context,
     case: CaseArgument,
+    entry: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[N]",
+            help="Delete only this entry of the case (it is kept as a tombstone).",
+            show_default=False,
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete a case and everything recorded on it."""
+    """Delete a case and everything recorded on it, or one entry of it.
+
+    A deleted entry keeps its number and its history (a tombstone); exports
+    leave it out. `issuenote undo` brings either back.
+
+    \b
+    Examples:
+      issuenote rm 3 --yes
+      issuenote rm 1 4          # only entry 4 of case 1
+    """
     if not notebook_exists(ctx):
-        raise IssuenoteError(f"unknown case {case!r}; the notebook is empty")
+        raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
+        if entry is not None:
+            row = store.entry_row(case_id, entry)
+            _confirm_entry_delete(store, case_id, row, yes)
+            actions.delete_entry(store, str(case_id), str(row["number"]))
+            say(f"Deleted entry {row['number']} of case {case_id} (`issuenote undo` restores it).")
+            return
         _confirm_delete(store, case_id, yes)
         actions.delete_case(store, case_id)
     say(f"Deleted case {case_id}.")
+
+
+def _confirm_entry_delete(store: Store, case_id: int, row: dict[str, Any], yes: bool) -> None:
+    if yes:
+        return
+    number = row["number"]
+    if not sys.stdin.isatty():
+        raise IssuenoteError(
+            f"not deleting entry {number} of case {case_id} without confirmation; add --yes"
+        )
+    from issuenote.textsafe import printable
+
+    document = store.entry_document(row["id"])
+    text = printable(document["text"] or "", single_line=True)
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if not typer.confirm(f"Delete {row['kind']} {number} of case {case_id} {shown!r}?"):
+        raise IssuenoteError("not deleted")
 
 
 def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
@@ -308,7 +445,7 @@ def _confirm_delete(store: Store, case_id: int, yes: bool) -> None:
     entries = len(store.entry_rows(case_id))
     question = (
         f"Delete case {case_id} {printable(row['title'], single_line=True)!r} "
-        f"and its {entries} entries? This cannot be undone"
+        f"and its {entries} entries? (`issuenote undo` brings it back)"
     )
     if not typer.confirm(question, default=False):
         raise IssuenoteError("not deleted")

@@ -25,6 +25,10 @@ def demo(
     Records the running example (a USDT withdrawal stuck for three days) and shows it.
 
     Your own notebook is never touched: the demo always writes to a new temporary directory.
+
+    \b
+    Examples:
+      issuenote demo
     """
     from issuenote import render
     from issuenote.cli import build_app
@@ -52,7 +56,7 @@ def demo(
         doc = store.case_document(1)
     finally:
         store.close()
-    out.print(render.case_view(doc))
+    render.print_lines(out, render.case_view(doc))
     out.print()
     out.print("The summary to paste into a support chat ($ issuenote export 1):\n", style="bold")
     with contextlib.redirect_stdout(io.StringIO()) as summary:

@@ -28,6 +28,11 @@ def doctor(
     Integrity, schema, file modes (--fix repairs them), where the key is and
     which keyring is in use, size and counts. Exit 1 when something is wrong.
     --quick skips the slowest checks (index cross-checks, references).
+
+    \b
+    Examples:
+      issuenote doctor --fix
+      issuenote doctor --quick
     """
     from issuenote.doctor import examine
 

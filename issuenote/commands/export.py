@@ -52,8 +52,14 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     copy: Annotated[bool, typer.Option("--copy", help="Put the summary on the clipboard.")] = False,
     max_chars: Annotated[
-        int, typer.Option("--max-chars", metavar="N", help="Longest chat summary.")
-    ] = 1000,
+        int | None,
+        typer.Option(
+            "--max-chars",
+            metavar="N",
+            help="Longest chat summary (default: config chat_max_chars, else 1000).",
+            show_default=False,
+        ),
+    ] = None,
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Show the account reference in full.")
     ] = False,
@@ -66,16 +72,20 @@ def export(
     Formats: chat (default), email, markdown, text, json, html; languages en,
     zh, ko. The account reference is masked and private entries left out
     unless asked for.
+
+    \b
+    Examples:
+      issuenote export 1                     # chat summary, English
+      issuenote export last --lang zh --copy
+      issuenote export 1 --format email --output case.eml
     """
     from issuenote import exporters
     from issuenote.exporters.screen import screen_document
+    from issuenote.model import choose
 
-    if fmt not in exporters.FORMATS:
-        raise IssuenoteError(
-            f"unknown export format {fmt!r}; choose one of {', '.join(exporters.FORMATS)}"
-        )
-    if lang is not None and lang not in exporters.LANGS:
-        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    fmt = choose("export format", fmt)
+    if lang is not None:
+        lang = choose("language", lang)
     if all_cases == (case is not None):
         raise IssuenoteError("give a CASE to export, or --all for the whole notebook")
     if all_cases and fmt != "json":
@@ -93,19 +103,26 @@ def export(
     doc, masked = screen_document(doc)
     if masked:
         warn(f"{masked} secret(s) found in the case were masked in the export")
-    language = lang or doc.get("language")
-    if language is None:
-        from issuenote.config import default_language
+    from issuenote import config
 
-        language = default_language(home_of(ctx)) or "en"
+    settings = config.load_config(home_of(ctx))
+    language = lang or doc.get("language") or settings.get("language") or "en"
+    if max_chars is None:
+        max_chars = settings.get("chat_max_chars", config.SETTINGS_BY_KEY["chat_max_chars"].default)
     options = {"lang": language, "redact": not no_redact, "include_private": include_private}
     if fmt == "email" and output is not None and output.suffix.lower() == ".eml":
         data = exporters.render_eml(doc, **options)
     else:
         data = exporters.render(doc, fmt=fmt, max_chars=max_chars, **options)
+        if fmt == "email" and settings.get("name"):
+            # The e-mail ends with the sign-off ("Kind regards"); the name goes under it.
+            data = data.rstrip("\n") + "\n" + settings["name"] + "\n"
     if no_redact:
         warn("--no-redact: the account reference is shown in full; share this with care")
-    _deliver(data, output=output, force=force, copy=copy, private=all_cases)
+    # A file holding the whole notebook, private entries or the account in full is
+    # readable by its owner only (0600), like a backup.
+    sensitive = all_cases or include_private or no_redact
+    _deliver(data, output=output, force=force, copy=copy, private=sensitive)
 
 
 def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Iterator[bytes]:
@@ -177,14 +194,37 @@ def _deliver(
         say(f"Wrote {output} ({size:,} bytes).")
         if copy and not isinstance(data, str | bytes):  # the pieces are spent: read back
             data = output.expanduser().read_bytes()
+    assert isinstance(data, str | bytes)
+    shown = output is None and not copy
     if copy:
-        assert isinstance(data, str | bytes)
-        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        how = deliver.copy_to_clipboard(text)
-        say(f"Copied to the clipboard ({how}).")
-    if output is None and not copy:
+        shown = not _copy(deliver, data) and output is None
+    if shown:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             assert isinstance(data, str)
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def _copy(deliver: Any, data: str | bytes) -> bool:
+    """Copy, claiming only what happened; False when the text must be printed instead.
+
+    A system clipboard tool is read back, so its success is real. OSC 52 asks
+    the terminal, which never answers: say so, how to check, and print the
+    text as well. With no clipboard at all the text is printed, not lost.
+    """
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    try:
+        how = deliver.copy_to_clipboard(text)
+    except IssuenoteError as error:
+        warn(f"not copied: {error}; here is the text instead")
+        return False
+    if how.startswith("clipboard via"):
+        say(f"Copied to the clipboard ({how}).")
+        return True
+    warn(
+        "sent the text to your terminal's clipboard (OSC 52), which terminals do not "
+        "confirm: paste to check (tmux needs `set -g set-clipboard on`); it is printed "
+        "below as well"
+    )
+    return False

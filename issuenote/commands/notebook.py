@@ -46,6 +46,10 @@ def backup(
     attachment store, with a manifest of SHA-256 sums; it is checked after it
     is written and never replaces an existing file. The data key is left out
     unless --with-key is given.
+
+    \b
+    Examples:
+      issuenote backup ~/backups/
     """
     from issuenote.backup import key_location_hint, make_backup
 
@@ -101,6 +105,10 @@ def restore(
     The archive is checked as a whole first (manifest, SHA-256 of every file,
     the database's integrity, a schema this issuenote knows, no links or
     paths leaving the directory); a bad archive is refused and nothing changes.
+
+    \b
+    Examples:
+      issuenote restore issuenote-backup-20261203-091500.tar.gz --check
     """
     from issuenote import backup as backups
 
@@ -156,6 +164,10 @@ def import_(
     twice changes nothing. A record edited on both sides keeps this
     notebook's values and gets a note with the imported ones. A malformed or
     truncated file is refused as a whole, with its line.
+
+    \b
+    Examples:
+      issuenote import notebook.json --dry-run
     """
     from issuenote.importer import check_export_file
 

@@ -20,7 +20,12 @@ def search(
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N hits.")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Search titles, descriptions, tags, entries and transaction IDs."""
+    """Search titles, descriptions, tags, entries and transaction IDs.
+
+    \b
+    Examples:
+      issuenote search TK-88412907
+    """
     from issuenote.actions import clean_field
     from issuenote.parse import timeparse
 

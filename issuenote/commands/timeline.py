@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -10,15 +12,21 @@ from issuenote import actions
 from issuenote.commands._common import (
     AtOption,
     CaseArgument,
+    EditOption,
     JsonOption,
     PrivateOption,
     RedactOption,
+    ResumeOption,
     alarm,
+    drafted,
     emit_json,
     open_store,
     read_text,
     say,
+    warn,
 )
+from issuenote.errors import IssuenoteError
+from issuenote.model import FINISHED_STATUSES
 
 TextArgument = Annotated[
     str | None,
@@ -38,21 +46,51 @@ def _report(entry: dict[str, Any], as_json: bool, summary: str) -> None:
         say(summary)
 
 
+def _written(
+    ctx: typer.Context,
+    command: str,
+    case: str,
+    text: str | None,
+    *,
+    edit: bool,
+    resume: bool,
+    record: Callable[[str | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """Record text given, piped, or written in $EDITOR as a draft kept until it is stored."""
+    if resume and not edit:
+        raise IssuenoteError("--resume reopens a kept draft in the editor; add -e")
+    if (edit or text is None) and text != "-" and (edit or sys.stdin.isatty()):
+        with drafted(ctx, command, case, command) as draft:
+            return record(draft.write(text, resume=resume))
+    return record(read_text(text, what=command))
+
+
 def note(
     ctx: typer.Context,
     case: CaseArgument,
     text: TextArgument = None,
     at: AtOption = None,
-    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the note in $EDITOR.")] = False,
+    edit: EditOption = False,
+    resume: ResumeOption = False,
     redact: RedactOption = False,
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a note to a case's timeline."""
-    body = read_text(text, what="note", edit=edit)
-    with open_store(ctx) as store:
-        entry = actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
-    _report(entry, as_json, f"Added note {entry['id']} to case {entry['case_id']}.")
+    """Add a note to a case's timeline.
+
+    \b
+    Examples:
+      issuenote note 1 "Checked Tronscan: still unconfirmed"
+      pbpaste | issuenote note last -    # a pasted chat log
+      issuenote note 1 -e                 # write it in $EDITOR
+    """
+
+    def record(body: str | None) -> dict[str, Any]:
+        with open_store(ctx) as store:
+            return actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
+
+    entry = _written(ctx, "note", case, text, edit=edit, resume=resume, record=record)
+    _report(entry, as_json, f"Added note {entry['number']} to case {entry['case_id']}.")
 
 
 def contact(
@@ -85,7 +123,12 @@ def contact(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log that you contacted support, and how."""
+    """Log that you contacted support, and how.
+
+    \b
+    Examples:
+      issuenote contact 1 --channel chat --via "okx.com live chat" "Asked why it is stuck"
+    """
     body = read_text(text, what="contact text") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.add_contact(
@@ -102,7 +145,7 @@ def contact(
     _report(
         entry,
         as_json,
-        f"Logged {entry['channel']} contact {entry['id']} on case {entry['case_id']}.",
+        f"Logged {entry['channel']} contact {entry['number']} on case {entry['case_id']}.",
     )
 
 
@@ -151,30 +194,41 @@ def reply(
         ),
     ] = None,
     at: AtOption = None,
-    edit: Annotated[bool, typer.Option("--edit", "-e", help="Write the reply in $EDITOR.")] = False,
+    edit: EditOption = False,
+    resume: ResumeOption = False,
     redact: RedactOption = False,
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log support's answer: agent, agent ID, ticket, suggestion."""
-    body = read_text(text, what="reply", edit=edit)
-    with open_store(ctx) as store:
-        entry = actions.add_reply(
-            store,
-            case,
-            body or "",
-            agent=agent,
-            agent_id=agent_id,
-            ticket=ticket,
-            channel=channel,
-            via=via,
-            suggests=suggests,
-            at=at,
-            redact=redact,
-            private=private,
-        )
+    """Log support's answer: agent, agent ID, ticket, suggestion.
+
+    \b
+    Examples:
+      issuenote reply 1 "Waiting for confirmations" --agent Kevin --ticket TK-88412907
+      issuenote reply last "Under review" --suggests "Wait 24 hours"
+    """
+
+    def record(body: str | None) -> dict[str, Any]:
+        with open_store(ctx) as store:
+            return actions.add_reply(
+                store,
+                case,
+                body or "",
+                agent=agent,
+                agent_id=agent_id,
+                ticket=ticket,
+                channel=channel,
+                via=via,
+                suggests=suggests,
+                at=at,
+                redact=redact,
+                private=private,
+            )
+
+    entry = _written(ctx, "reply", case, text, edit=edit, resume=resume, record=record)
     who = entry["agent"] or entry["agent_id"] or "support"
-    _report(entry, as_json, f"Logged reply {entry['id']} from {who} on case {entry['case_id']}.")
+    summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}."
+    _report(entry, as_json, summary)
 
 
 def step(
@@ -195,7 +249,13 @@ def step(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a next step / follow-up, optionally with a due date."""
+    """Add a next step / follow-up, optionally with a due date.
+
+    \b
+    Examples:
+      issuenote step 1 "Email support with the TxID" --due "tomorrow 9am"
+      issuenote step last "Follow up on the ticket" --due friday
+    """
     body = read_text(text, what="next step")
     with open_store(ctx) as store:
         entry = actions.add_step(
@@ -203,10 +263,13 @@ def step(
         )
     due_text = ""
     if entry["due"]:
-        from issuenote.parse.timeparse import format_local
+        from issuenote.parse import timeparse
 
-        due_text = f", due {format_local(entry['due'])}"
-    _report(entry, as_json, f"Added step {entry['id']} to case {entry['case_id']}{due_text}.")
+        due_text = f", due {timeparse.format_local(entry['due'])}"
+        # Logged late (--at in the past), a past due date is expected; logged now, it is a slip.
+        if at is None and timeparse.parse_time(entry["due"]) < timeparse.utc_now():
+            warn(f"the due time {timeparse.format_local(entry['due'])} is already past")
+    _report(entry, as_json, f"Added step {entry['number']} to case {entry['case_id']}{due_text}.")
 
 
 def done(
@@ -218,10 +281,15 @@ def done(
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark a next step done."""
+    """Mark a next step done.
+
+    \b
+    Examples:
+      issuenote done 1 3
+    """
     with open_store(ctx) as store:
         record = actions.mark_done(store, case, entry, at=at)
-    _report(record, as_json, f"Step {record['id']} on case {record['case_id']} is done.")
+    _report(record, as_json, f"Step {record['number']} on case {record['case_id']} is done.")
 
 
 def escalate(
@@ -242,12 +310,17 @@ def escalate(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Log an escalation and mark the case escalated."""
+    """Log an escalation and mark the case escalated.
+
+    \b
+    Examples:
+      issuenote escalate 1 "Three days without funds" --to "Tier 2 wallet team"
+    """
     body = read_text(text, what="escalation text") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.escalate(store, case, body, to=to, at=at, redact=redact, private=private)
     target = f" to {entry['escalated_to']}" if entry["escalated_to"] else ""
-    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['id']}).")
+    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['number']}).")
 
 
 def status(
@@ -263,10 +336,31 @@ def status(
     private: PrivateOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Change a case's status, with an optional note why."""
+    """Change a case's status, with an optional note why.
+
+    \b
+    Examples:
+      issuenote status 1 waiting "Wallet team is reviewing"
+      issuenote status 1 resolved "Funds arrived"
+    """
     body = read_text(text, what="status note") if text == "-" else text
     with open_store(ctx) as store:
         entry = actions.set_status(
             store, case, new_status, body, at=at, redact=redact, private=private
         )
     _report(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")
+    if entry["new_status"] in FINISHED_STATUSES and not as_json:
+        _aftercare(ctx, entry["case_id"])
+
+
+def _aftercare(ctx: typer.Context, case_id: int) -> None:
+    """The guide's after-care checklist, each item offered as a next step on a terminal."""
+    from issuenote.commands import interview
+
+    chosen = interview.offer_aftercare(case_id, ask=interview.at_a_terminal())
+    if not chosen:
+        return
+    with open_store(ctx) as store, store.writing():
+        for text in chosen:
+            actions.add_step(store, str(case_id), text)
+    say(f"Added {len(chosen)} after-care step(s) to case {case_id}.")

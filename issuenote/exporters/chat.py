@@ -170,6 +170,10 @@ def _compose(view: CaseView, style: _Style, entry_lines: list[str], plan: _Plan)
             id_label = "order_id" if transaction.is_order else "txid"
             lines.append(f"- {headline}" if headline else "-")
             lines.append(f"  {tr.label(id_label, transaction.txid)}")
+            if transaction.order_id:
+                lines.append(f"  {tr.label('order_id', transaction.order_id)}")
+            if transaction.memo_missing:
+                lines.append("  ⚠ " + tr("memo_missing"))
         blocks.append(lines)
 
     if plan.description and view.description:

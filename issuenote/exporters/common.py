@@ -69,6 +69,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Transaction:
+    """One transfer, shown once: `txid` is its main ID (the TxID, else the order ID)."""
+
     txid: str
     chain: str | None
     asset: str | None
@@ -76,11 +78,18 @@ class Transaction:
     kind: str | None
     at: datetime | None
     explorer_url: str | None
+    # The exchange's order ID when the transfer also has a TxID (else it is `txid`).
+    order_id: str | None = None
+    is_order: bool = False
+    network: str | None = None
+    address: str | None = None
+    memo: str | None = None
+    memo_missing: bool = False
 
-    @property
-    def is_order(self) -> bool:
-        """An exchange order ID (no chain) rather than an on-chain hash."""
-        return self.chain is None
+    def extra_pairs(self) -> list[tuple[str, str]]:
+        """(i18n key, value) lines every format adds under the main ID."""
+        pairs = [("order_id", self.order_id), ("address", self.address), ("memo", self.memo)]
+        return [(key, value) for key, value in pairs if value]
 
 
 @dataclass(frozen=True)
@@ -289,7 +298,8 @@ def as_record(value: Any, where: str) -> dict[str, Any]:
 def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
     record = as_record(raw, where)
     kind = _text(record.get("kind"), f"{where}.kind", required=True) or ""
-    raw_id = record.get("id")
+    # People know an entry by its number in the case; older documents have only the id.
+    raw_id = record.get("number", record.get("id"))
     return Entry(
         id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
         kind=kind,
@@ -316,14 +326,28 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
 def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, int | None]:
     record = as_record(raw, where)
     raw_id = record.get("id")
+    txid = _clean(_text(record.get("txid"), f"{where}.txid"))
+    order_id = _clean(_text(record.get("order_id"), f"{where}.order_id"))
+    chain = _clean(_text(record.get("chain"), f"{where}.chain"))
+    # Documents before schema 2 kept an order ID as a txid without a chain.
+    is_order = txid is None or ("order_id" not in record and chain is None)
+    main = txid if txid is not None else order_id
+    if main is None:
+        raise _malformed(where, "has neither a txid nor an order_id")
     transaction = Transaction(
-        txid=neutralize(_text(record.get("txid"), f"{where}.txid", required=True) or ""),
-        chain=_clean(_text(record.get("chain"), f"{where}.chain")),
+        txid=main,
+        chain=chain,
         asset=_clean(_text(record.get("asset"), f"{where}.asset")),
         amount=_clean(_text(record.get("amount"), f"{where}.amount")),
         kind=_text(record.get("kind"), f"{where}.kind"),
         at=parse_time(record.get("at"), f"{where}.at", tz),
         explorer_url=safe_url(_text(record.get("explorer_url"), f"{where}.explorer_url")),
+        order_id=order_id if txid is not None else None,
+        is_order=is_order,
+        network=_clean(_text(record.get("network"), f"{where}.network")),
+        address=_clean(_text(record.get("address"), f"{where}.address")),
+        memo=_clean(_text(record.get("memo"), f"{where}.memo")),
+        memo_missing=bool(record.get("memo_missing", False)),
     )
     return transaction, raw_id if isinstance(raw_id, int) else None
 

@@ -185,6 +185,10 @@ def _transactions(view: CaseView) -> list[str]:
             )
         else:
             link = ""
+        for key, value in transaction.extra_pairs():
+            link += f'<br><small>{_e(tr(key))}</small> <span class="id">{_e(value)}</span>'
+        if transaction.memo_missing:
+            link += f'<br><strong class="warn">⚠ {_e(tr("memo_missing"))}</strong>'
         cells = [
             f'<td class="num">{number}</td>',
             f"<td>{label}{txid}{link}</td>",

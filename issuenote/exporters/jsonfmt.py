@@ -25,7 +25,7 @@ from issuenote.exporters.common import (
 from issuenote.exporters.masking import mask_account
 from issuenote.model import ENTRY_FIELDS, TRANSACTION_FIELDS, agents_of, tickets_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 CASE_KEYS = (
     "schema_version",
@@ -44,18 +44,21 @@ CASE_KEYS = (
     "created_at",
     "updated_at",
     "entries",
+    "deleted_entries",
     "transactions",
     "tickets",
     "agents",
     "open_steps",
     "unreadable",
 )
-ENTRY_KEYS = ("id", "uuid", *ENTRY_FIELDS)
-TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url")
+ENTRY_KEYS = ("id", "uuid", "number", *ENTRY_FIELDS, "deleted_at", "revisions")
+REVISION_KEYS = ("revision", "change", "made_at", *ENTRY_FIELDS)
+TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_missing")
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
-ENTRY_TIME_KEYS = ("at", "due", "done_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at", "deleted_at")
+REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at")
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.
@@ -90,6 +93,18 @@ def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
 def _entry(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
     out = _ordered(record, ENTRY_KEYS)
     for key in ENTRY_TIME_KEYS:
+        out[key] = _moved(out[key], tz)
+    out["flags"] = list(out["flags"] or [])
+    out["warnings"] = list(out["warnings"] or [])
+    out["private"] = bool(out["private"])
+    out["revisions"] = [_revision(r, tz) for r in as_list(out["revisions"], "revisions")]
+    return out
+
+
+def _revision(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
+    """An earlier version of the entry, with the time it was replaced (made_at)."""
+    out = _ordered(as_record(record, "revisions[]"), REVISION_KEYS)
+    for key in REVISION_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])
     out["warnings"] = list(out["warnings"] or [])
@@ -140,6 +155,7 @@ def case_json(
     for record in sorted(doc.get("transactions") or [], key=lambda t: _sort_key(t, "at")):
         transaction = _ordered(record, TRANSACTION_KEYS)
         transaction["at"] = _moved(transaction["at"], tz)
+        transaction["memo_missing"] = bool(transaction["memo_missing"])
         transactions.append(transaction)
 
     out = _ordered(doc, CASE_KEYS)
@@ -151,6 +167,9 @@ def case_json(
     for key in CASE_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["entries"] = entries
+    # Tombstones carry the history (export --all, import); summaries leave them out.
+    deleted = visible_entries(list(doc.get("deleted_entries") or []), include_private)
+    out["deleted_entries"] = [_entry(e, tz) for e in sorted(deleted, key=lambda e: e["number"])]
     out["transactions"] = transactions
     stored_tickets = [
         _with_first_seen(as_record(t, f"tickets[{i}]"), TICKET_KEYS, tz)

@@ -99,6 +99,9 @@ def email_body(view: CaseView) -> str:
         for number, transaction in enumerate(view.transactions, start=1):
             lines = [view.tx_headline(transaction) or view.id_label(transaction)]
             lines.append(tr.label("order_id" if transaction.is_order else "txid", transaction.txid))
+            lines += [tr.label(key, value) for key, value in transaction.extra_pairs()]
+            if transaction.memo_missing:
+                lines.append("⚠ " + tr("memo_missing"))
             if transaction.at:
                 lines.append(tr.label("time", when(transaction.at)))
             if transaction.explorer_url:

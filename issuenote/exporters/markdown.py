@@ -131,7 +131,13 @@ def render_markdown(view: CaseView) -> str:
             rows.append(
                 [
                     str(number),
-                    cell(transaction.txid),
+                    cell(
+                        " · ".join(
+                            [transaction.txid]
+                            + [f"{tr(key)} {value}" for key, value in transaction.extra_pairs()]
+                            + (["⚠ " + tr("memo_missing")] if transaction.memo_missing else [])
+                        )
+                    ),
                     cell(view.chain_name(transaction)) if transaction.chain else DASH,
                     cell(transaction.asset or DASH),
                     cell(transaction.amount or DASH),

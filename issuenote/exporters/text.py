@@ -108,6 +108,9 @@ def render_text(view: CaseView) -> str:
         block.append(tr("no_transactions"))
     for number, transaction in enumerate(view.transactions, start=1):
         pairs = [(view.id_label(transaction), transaction.txid)]
+        pairs += [(tr(key), value) for key, value in transaction.extra_pairs()]
+        if transaction.memo_missing:
+            pairs.append(("⚠", tr("memo_missing")))
         if transaction.at:
             pairs.append((tr("time"), when(transaction.at)))
         if transaction.explorer_url:

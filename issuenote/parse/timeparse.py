@@ -44,7 +44,8 @@ MAX_INPUT_CHARS = 100
 """Longer input is refused before any pattern runs: no real time is that long."""
 
 ACCEPTED_FORMS = (
-    "use ISO 8601 (2026-11-20 14:03), 'now', '2h ago', 'today 14:30', 'yesterday 09:05', 'in 3d'"
+    "use ISO 8601 (2026-11-20 14:03), 'now', '2h ago', 'today 14:30', 'yesterday 09:05', "
+    "'in 3d', 'friday 10:00', 'tomorrow 9am'"
 )
 
 MIN_YEAR = 1970
@@ -76,6 +77,22 @@ _CALENDAR_UNITS = frozenset({"mo", "mon", "month", "months", "y", "yr", "yrs", "
 
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
+_WEEKDAYS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        )
+    )
+    for name in names
+}
+
 StorageOrDatetime = str | datetime
 
 
@@ -86,7 +103,16 @@ class _Refused(Exception):
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Compile on first use, once: keeps import time near zero."""
-    clock = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    # 14:30, 14:30:05, 9am, 9:30pm, 9 p.m.; a bare "9" is not a clock.
+    clock = (
+        r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+        r"(?:\s*(?P<meridiem>[ap])\.?m\.?)?"
+    )
+    # today / yesterday / tomorrow, or a weekday: friday, next monday, last fri.
+    day = (
+        r"(?:(?P<word>today|yesterday|tomorrow)"
+        r"|(?:(?P<rel>next|last|this|on)\s+)?(?P<weekday>[a-z]{3,9}))"
+    )
     return {
         "iso": re.compile(
             r"(?P<year>\d{4,})(?P<sep>[-/])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
@@ -97,11 +123,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r")?",
             re.ASCII,
         ),
-        "day_then_clock": re.compile(
-            r"(?P<word>today|yesterday|tomorrow)(?:\s+(?:at\s+)?" + clock + r")?", re.ASCII
-        ),
-        "clock_then_day": re.compile(
-            clock + r"(?:\s+(?P<word>today|yesterday|tomorrow))?", re.ASCII
+        "day_then_clock": re.compile(day + r"(?:,?\s+(?:at\s+)?" + clock + r")?", re.ASCII),
+        "clock_then_day": re.compile(r"(?:at\s+)?" + clock + r"(?:,?\s+" + day + r")?", re.ASCII),
+        "numeric_date": re.compile(
+            r"(?P<first>\d{1,2})(?P<sep>[./-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})"
+            r"(?P<rest>.*)",
+            re.ASCII,
         ),
         "ago": re.compile(r"(?P<body>.+?)\s*ago", re.ASCII),
         "in": re.compile(r"in\s+(?P<body>.+)", re.ASCII),
@@ -128,19 +155,23 @@ def local_zone(at: datetime | None = None) -> tzinfo:
     return zone
 
 
-def parse_time(text: str, *, now: datetime | None = None) -> datetime:
+def parse_time(text: str, *, now: datetime | None = None, day_hour: int = 0) -> datetime:
     """Read a time as people type it; return an aware UTC datetime truncated to seconds.
 
     ``now`` (aware) fixes the reference point for relative forms; tests pass it.
+    ``day_hour`` is the hour a day given without a clock means: midnight for
+    when something happened, a working hour (09:00) for when a step is due.
     Every refusal is an ``IssuenoteError`` that quotes the input and names the
     accepted forms.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_time() needs a str, not {type(text).__name__}")
+    if not 0 <= day_hour <= 23:
+        raise ValueError(f"day_hour must be in 0..23, not {day_hour!r}")
     reference = utc_now() if now is None else _require_aware(now, "now").astimezone(UTC)
     try:
         cleaned = _clean(text)
-        result = _parse(cleaned, reference)
+        result = _parse(cleaned, reference, day_hour)
     except _Refused as refusal:
         raise IssuenoteError(f"bad time {_quote(text)}: {refusal}; {ACCEPTED_FORMS}") from None
     return result.replace(microsecond=0)
@@ -163,27 +194,53 @@ def _clean(text: str) -> str:
     return " ".join(folded.split())
 
 
-def _parse(text: str, now: datetime) -> datetime:
+def _parse(text: str, now: datetime, day_hour: int = 0) -> datetime:
     if text == "now":
         return now
     patterns = _patterns()
     if (match := patterns["iso"].fullmatch(text)) is not None:
-        return _from_iso(match)
+        return _from_iso(match, day_hour)
+    if (match := patterns["numeric_date"].fullmatch(text)) is not None:
+        raise _Refused(_ambiguous_date(match))
     for name in ("day_then_clock", "clock_then_day"):
-        if (match := patterns[name].fullmatch(text)) is not None:
-            return _from_day_and_clock(match, now)
+        if (match := patterns[name].fullmatch(text)) is not None and _is_day_and_clock(match):
+            return _from_day_and_clock(match, now, day_hour)
     if (match := patterns["ago"].fullmatch(text)) is not None:
         return _shift(now, _duration(match["body"]), sign=-1)
     if (match := patterns["in"].fullmatch(text)) is not None:
         return _shift(now, _duration(match["body"]), sign=1)
-    if re.fullmatch(r"\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?:\s+\w+)?", text, re.ASCII):
-        raise _Refused("use the 24-hour clock (14:30, not 2:30pm)")
     if re.fullmatch(r"[+-]?\d+(?:\s*[a-z]+)+", text, re.ASCII):
         raise _Refused("a duration needs 'ago' or 'in' (e.g. '2h ago', 'in 2h')")
     raise _Refused("not a time I understand")
 
 
-def _from_iso(match: re.Match[str]) -> datetime:
+def _ambiguous_date(match: re.Match[str]) -> str:
+    """29.11.2025 or 11/29/2025: the order of day and month differs by country."""
+    first, second, year = int(match["first"]), int(match["second"]), match["year"]
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(datetime(int(year), month, day).date().isoformat())
+        except ValueError:
+            continue
+    rest = match["rest"]
+    shown = " or ".join(dict.fromkeys(f"{reading}{rest}" for reading in readings))
+    suggestion = f" ({shown})" if shown else ""
+    return f"day and month order differs by country; write the date as YYYY-MM-DD{suggestion}"
+
+
+def _is_day_and_clock(match: re.Match[str]) -> bool:
+    """A weekday must be a real one and a clock needs minutes or am/pm ("9" alone is not)."""
+    if match["weekday"] is not None and match["weekday"] not in _WEEKDAYS:
+        return False
+    if match["rel"] is not None and match["weekday"] is None:
+        return False
+    if match["hour"] is not None and match["minute"] is None and match["meridiem"] is None:
+        return False
+    return match["hour"] is not None or match["word"] is not None or match["weekday"] is not None
+
+
+def _from_iso(match: re.Match[str], day_hour: int = 0) -> datetime:
     year = int(match["year"])
     # 1969 is let through only with an explicit offset, for instants that are
     # already 1970 somewhere (a local 1970-01-01 00:00 at +08:00 is stored as
@@ -197,7 +254,7 @@ def _from_iso(match: re.Match[str]) -> datetime:
             year,
             int(match["month"]),
             int(match["day"]),
-            int(match["hour"] or 0),
+            int(match["hour"]) if has_clock else day_hour,
             int(match["minute"] or 0),
             int(match["second"] or 0),
         )
@@ -226,22 +283,52 @@ def _parse_offset(text: str) -> timezone:
     return timezone(-offset if text[0] == "-" else offset)
 
 
-def _from_day_and_clock(match: re.Match[str], now: datetime) -> datetime:
+def _from_day_and_clock(match: re.Match[str], now: datetime, day_hour: int = 0) -> datetime:
     today = now.astimezone().date()
-    day = today + timedelta(days=_DAY_WORDS[match["word"] or "today"])
+    if match["weekday"] is not None:
+        day = today + timedelta(days=_weekday_offset(today.weekday(), match))
+    else:
+        day = today + timedelta(days=_DAY_WORDS[match["word"] or "today"])
     has_clock = match["hour"] is not None
+    hour = _hour(match) if has_clock else day_hour
     try:
         wall = datetime(
             day.year,
             day.month,
             day.day,
-            int(match["hour"] or 0),
+            hour,
             int(match["minute"] or 0),
             int(match["second"] or 0),
         )
     except ValueError as exc:  # "hour must be in 0..23"
         raise _Refused(str(exc)) from None
     return _local_to_utc(wall, typed=has_clock)
+
+
+def _weekday_offset(today: int, match: re.Match[str]) -> int:
+    """Days from today to the named weekday.
+
+    `friday`, `next friday` and `on friday` mean the coming one (a week ahead
+    when today is Friday), `this friday` the one in this week from today on,
+    `last friday` the one before today.
+    """
+    wanted = _WEEKDAYS[match["weekday"]]
+    ahead = (wanted - today) % 7
+    if match["rel"] == "last":
+        return -((today - wanted) % 7 or 7)
+    if match["rel"] == "this":
+        return ahead
+    return ahead or 7
+
+
+def _hour(match: re.Match[str]) -> int:
+    hour = int(match["hour"])
+    meridiem = match["meridiem"]
+    if meridiem is None:
+        return hour
+    if not 1 <= hour <= 12:
+        raise _Refused(f"{hour}{meridiem}m is not a time on the 12-hour clock (use 1 to 12)")
+    return hour % 12 + (12 if meridiem == "p" else 0)
 
 
 def _duration(body: str) -> tuple[int, int]:

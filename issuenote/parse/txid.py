@@ -14,13 +14,17 @@ TON, Litecoin and Dogecoin all use that shape:
    dominant stablecoin network for hashes without ``0x``), XRP -> xrp,
    TON -> ton, LTC -> litecoin, DOGE -> dogecoin, ETH/BNB/POL/MATIC/AVAX ->
    their EVM chain (the ``0x`` was dropped);
-3. else an all-upper-case hash -> xrp (the XRP Ledger's convention);
-4. else bitcoin.
+3. else no guess: the chain is left empty and the caller asks for ``--chain``
+   (a Cosmos hash is upper-case hex too, a Bitcoin one lower-case: the shape
+   alone cannot tell them apart).
 
 ``0x`` + 64 hex digits is an EVM hash: BNB -> bsc, POL/MATIC -> polygon,
 AVAX -> avalanche, a network suffix in the asset -> that EVM chain, else
 ethereum. Anything else that is not a recognised hash, with no chain named, is
-kept as an exchange order ID.
+kept as an exchange order ID, unless it is a hash with one character missing,
+extra or off the alphabet: that is refused, since keeping it as an order ID
+would hide the slip. An explorer link is taken apart into the site's chain and
+the hash.
 """
 
 from __future__ import annotations
@@ -35,10 +39,14 @@ __all__ = [
     "CHAIN_NAMES",
     "EVM_CHAINS",
     "MAX_TXID_CHARS",
+    "MEMO_CHAINS",
     "TxidInfo",
     "chain_display_name",
     "explorer_url",
+    "memo_missing",
     "normalize_chain",
+    "order_id",
+    "parse_explorer_link",
     "recognize",
 ]
 
@@ -61,6 +69,9 @@ CHAIN_NAMES: dict[str, str] = {
     "litecoin": "Litecoin",
     "dogecoin": "Dogecoin",
     "lightning": "Bitcoin Lightning",
+    "stellar": "Stellar",
+    "eos": "EOS",
+    "cosmos": "Cosmos Hub",
 }
 """Display names of the chain keys we know, for exports and ``show``."""
 
@@ -81,6 +92,42 @@ _EXPLORERS: dict[str, str] = {
     "ton": "https://tonviewer.com/transaction/",
     "litecoin": "https://blockchair.com/litecoin/transaction/",
     "dogecoin": "https://blockchair.com/dogecoin/transaction/",
+    "stellar": "https://stellar.expert/explorer/public/tx/",
+    "eos": "https://bloks.io/transaction/",
+    "cosmos": "https://www.mintscan.io/cosmos/tx/",
+}
+
+# Chains whose deposits to an exchange need a memo / tag / comment besides the
+# address; without it the deposit cannot be credited (the most common lost deposit).
+MEMO_CHAINS = frozenset({"xrp", "ton", "stellar", "eos", "cosmos"})
+_MEMO_ASSETS = frozenset({"XRP", "TON", "XLM", "EOS", "ATOM"})
+
+# Block explorer sites: host -> chain; None means the chain is the path's first part.
+_EXPLORER_SITES: dict[str, str | None] = {
+    "etherscan.io": "ethereum",
+    "bscscan.com": "bsc",
+    "polygonscan.com": "polygon",
+    "arbiscan.io": "arbitrum",
+    "optimistic.etherscan.io": "optimism",
+    "basescan.org": "base",
+    "snowtrace.io": "avalanche",
+    "tronscan.org": "tron",
+    "tronscan.io": "tron",
+    "solscan.io": "solana",
+    "explorer.solana.com": "solana",
+    "mempool.space": "bitcoin",
+    "blockstream.info": "bitcoin",
+    "litecoinspace.org": "litecoin",
+    "tonviewer.com": "ton",
+    "tonscan.org": "ton",
+    "xrpscan.com": "xrp",
+    "livenet.xrpl.org": "xrp",
+    "bithomp.com": "xrp",
+    "stellar.expert": "stellar",
+    "bloks.io": "eos",
+    "mintscan.io": None,
+    "blockchair.com": None,
+    "blockchain.com": None,
 }
 
 # Keys are folded by _fold(): lower case, no spaces, hyphens, underscores or dots.
@@ -117,6 +164,9 @@ _CHAIN_ALIASES: dict[str, str] = {
     **dict.fromkeys(["litecoin", "ltc"], "litecoin"),
     **dict.fromkeys(["dogecoin", "doge"], "dogecoin"),
     **dict.fromkeys(["lightning", "lightningnetwork", "ln", "btclightning"], "lightning"),
+    **dict.fromkeys(["stellar", "xlm", "stellarlumens"], "stellar"),
+    **dict.fromkeys(["eos", "eosio"], "eos"),
+    **dict.fromkeys(["cosmos", "atom", "cosmoshub", "cosmoshub4"], "cosmos"),
 }
 
 # Words an exchange's network label may carry besides the chain's name.
@@ -134,6 +184,9 @@ _ASSET_CHAIN_HEX: dict[str, str] = {
     "TON": "ton",
     "LTC": "litecoin",
     "DOGE": "dogecoin",
+    "ATOM": "cosmos",
+    "XLM": "stellar",
+    "EOS": "eos",
     "ETH": "ethereum",
     "BNB": "bsc",
     "POL": "polygon",
@@ -158,6 +211,9 @@ _CHAIN_SHAPES: dict[str, frozenset[str]] = {
     "tron": frozenset({_HEX64, _EVM}),
     "ton": frozenset({_HEX64, _TON_B64}),
     "solana": frozenset({_SOLANA}),
+    "stellar": frozenset({_HEX64}),
+    "eos": frozenset({_HEX64}),
+    "cosmos": frozenset({_HEX64}),
     **{chain: frozenset({_EVM, _HEX64}) for chain in EVM_CHAINS},
 }
 _SHAPE_WORDS = {
@@ -167,7 +223,9 @@ _SHAPE_WORDS = {
     _TON_B64: "a TON base64 hash",
 }
 _CHAIN_FORMATS = {
-    **dict.fromkeys(["bitcoin", "litecoin", "dogecoin", "tron"], "64 hex digits"),
+    **dict.fromkeys(
+        ["bitcoin", "litecoin", "dogecoin", "tron", "stellar", "eos", "cosmos"], "64 hex digits"
+    ),
     "xrp": "64 hex digits (usually upper case)",
     "ton": "64 hex digits or a 44-character base64 hash",
     "solana": "base58 signatures of 86 to 88 characters",
@@ -301,7 +359,7 @@ def _explorer_form(chain: str, txid: str) -> str:
         return txid
     if chain in EVM_CHAINS:
         return "0x" + bare.lower()
-    if chain == "xrp":
+    if chain in ("xrp", "cosmos"):
         return bare.upper()
     return bare.lower()
 
@@ -312,13 +370,100 @@ def recognize(txid: str, *, chain: str | None = None, asset: str | None = None) 
     named = None
     if chain is not None and (not isinstance(chain, str) or chain.strip()):
         named = normalize_chain(chain)  # a blank --chain counts as not given
+    link = parse_explorer_link(text)
+    if link is not None:
+        site_chain, text = link
+        if named is not None and named != site_chain:
+            raise IssuenoteError(
+                f"the link is to a {chain_display_name(site_chain)} explorer, but --chain says "
+                f"{chain_display_name(named)}; leave --chain out or check the link"
+            )
+        named = site_chain
     shape = _shape(text)
     if named is not None:
         return _with_named_chain(text, named, shape)
     if shape is None:
+        _refuse_near_miss(text)
         return TxidInfo(text, None, None, is_onchain=False)
     guessed = _guess_chain(text, shape, asset)
-    return TxidInfo(text, guessed, explorer_url(guessed, text), is_onchain=True)
+    link_url = explorer_url(guessed, text) if guessed else None
+    return TxidInfo(text, guessed, link_url, is_onchain=True)
+
+
+def order_id(text: str) -> str:
+    """An exchange order ID the user insists on (`--order`): checked as text, never as a hash."""
+    return _validated(text)
+
+
+def memo_missing(chain: str | None, asset: str | None, memo: str | None) -> bool:
+    """True when the transfer's chain (or asset) needs a memo/tag and none is recorded."""
+    if memo:
+        return False
+    symbol, network = _asset_hints(asset)
+    return (chain in MEMO_CHAINS) or (network in MEMO_CHAINS) or (symbol in _MEMO_ASSETS)
+
+
+def parse_explorer_link(text: str) -> tuple[str, str] | None:
+    """(chain, hash) from a block explorer link; None if the text is not a link.
+
+    A link to a site we do not know is refused: its chain cannot be told.
+    """
+    lowered = text.lower()
+    if not lowered.startswith(("http://", "https://")):
+        host = lowered.split("/", 1)[0]
+        if "/" not in lowered or host.removeprefix("www.") not in _EXPLORER_SITES:
+            return None
+        text = "https://" + text
+    from urllib.parse import unquote, urlsplit  # lazy: only for pasted links
+
+    parts = urlsplit(text)
+    host = (parts.hostname or "").removeprefix("www.")
+    segments = [unquote(p) for p in f"{parts.path}/{parts.fragment}".split("/") if p]
+    if host not in _EXPLORER_SITES:
+        raise IssuenoteError(
+            f"{_quote(text)} is a link to {host or 'a web page'}, not a block explorer "
+            "issuenote knows; paste the transaction hash itself (and --chain)"
+        )
+    chain = _EXPLORER_SITES[host]
+    if chain is None:
+        chain = _chain_from_path(host, segments)
+    pieces = [seg.split("?")[0] for seg in segments]
+    candidates = [p for p in pieces if _shape(p) or _patterns()["hashlike"].fullmatch(p)]
+    if not candidates:
+        raise IssuenoteError(
+            f"{_quote(text)} is a {host} link without a transaction hash in it; "
+            "open it and copy the hash"
+        )
+    return chain, candidates[-1]
+
+
+def _chain_from_path(host: str, segments: list[str]) -> str:
+    """The chain named in the path: blockchair.com/litecoin/..., mintscan.io/cosmos/..."""
+    words = [s for s in segments if s.lower() not in ("explorer", "transactions", "transaction")]
+    if not words:
+        raise IssuenoteError(f"cannot tell the chain from this {host} link; paste the hash")
+    return normalize_chain(words[0])
+
+
+def _refuse_near_miss(text: str) -> None:
+    """A hash with one character missing, extra or mistyped is a slip, not an order ID."""
+    prefixed = text[:2] in ("0x", "0X")
+    body = text[2:] if prefixed else text
+    hexdigits = "0123456789abcdefABCDEF"
+    off = [(i, ch) for i, ch in enumerate(body) if ch not in hexdigits]
+    problem = None
+    if not off and len(body) in (63, 65):
+        problem = "missing" if len(body) == 63 else "extra"
+        detail = f"{len(body)} hex digits where a hash has 64"
+    elif len(body) == 64 and len(off) == 1 and (prefixed or len(text) == 64):
+        position, char = off[0]
+        problem = "off the alphabet"
+        detail = f"{char!r} at position {position + 1 + (2 if prefixed else 0)} is not a hex digit"
+    if problem is not None:
+        raise IssuenoteError(
+            f"bad txid {_quote(text)}: looks like a transaction hash with a character "
+            f"{problem} ({detail}); check it, or add --order if it really is an order ID"
+        )
 
 
 def _validated(txid: str) -> str:
@@ -379,14 +524,14 @@ def _with_named_chain(text: str, chain: str, shape: str | None) -> TxidInfo:
         digits = _hex_digit_count(text)
         found = f"{digits} hex digits" if digits is not None else f"{len(text)} characters"
         raise IssuenoteError(
-            f"bad txid {_quote(text)}: looks like a hash but has {found}; {expected}; "
-            "check for a missing or extra character"
+            f"bad txid {_quote(text)}: looks like a transaction hash with a character "
+            f"missing/extra ({found}); {expected}"
         )
     # Short, order-ID-like text with a chain: an exchange's withdrawal ID on that network.
     return TxidInfo(text, chain, None, is_onchain=False)
 
 
-def _guess_chain(text: str, shape: str, asset: str | None) -> str:
+def _guess_chain(text: str, shape: str, asset: str | None) -> str | None:
     symbol, network = _asset_hints(asset)
     if shape == _SOLANA:
         return "solana"
@@ -398,11 +543,7 @@ def _guess_chain(text: str, shape: str, asset: str | None) -> str:
         return _ASSET_CHAIN_EVM.get(symbol, "ethereum")
     if network is not None and _HEX64 in _CHAIN_SHAPES.get(network, frozenset()):
         return network
-    if symbol in _ASSET_CHAIN_HEX:
-        return _ASSET_CHAIN_HEX[symbol]
-    if text.upper() == text and not text.isdigit():
-        return "xrp"
-    return "bitcoin"
+    return _ASSET_CHAIN_HEX.get(symbol)
 
 
 def _asset_hints(asset: str | None) -> tuple[str, str | None]:

@@ -538,11 +538,16 @@ class _Host(NamedTuple):
     is_idn: bool  # has punycode or non-ASCII labels
 
 
-def _parse_host(raw: str) -> _Host | None:
-    """Normalize a host the way a browser would (width, case, IDNA), or None if it is none."""
+def _parse_host(raw: str, *, cjk_labels: bool = False) -> _Host | None:
+    """Normalize a host the way a browser would (width, case, IDNA), or None if it is none.
+
+    Chinese, Japanese or Korean text glued to a host ends it, unless
+    `cjk_labels` says the labels themselves are written in those scripts
+    (币安.com, 업비트.com: internationalized domains).
+    """
     text = raw.translate(_DOTS)
     text = unicodedata.normalize("NFKC", text).casefold().strip().strip(".")
-    cut = _simple_patterns()["cjk"].search(text)
+    cut = None if cjk_labels else _simple_patterns()["cjk"].search(text)
     if cut:
         text = text[: cut.start()].rstrip(".")
     if not text or len(text) > 253:
@@ -613,8 +618,28 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+@cache
+def _suffix_list() -> Any:
+    """The Public Suffix List, from tldextract's bundled snapshot: never fetched, never cached.
+
+    Loaded only when a reply or via holds a domain that needs it.
+    """
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def public_suffix(host: str) -> str:
+    """``co.uk`` for ``okx.co.uk``, ``cfd`` for ``okx-verify.cfd``; empty when there is none."""
+    return str(_suffix_list()(host).suffix)
+
+
 def _registrable(labels: list[str]) -> list[str]:
-    """The labels of the domain someone actually registered (a small public-suffix guess)."""
+    """The labels of the domain someone actually registered (Public Suffix List)."""
+    suffix = public_suffix(".".join(labels))
+    size = len(suffix.split(".")) if suffix else 1
+    if len(labels) > size:
+        return labels[-(size + 1) :]
     if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LEVEL_SUFFIXES:
         return labels[-3:]
     return labels[-2:]
@@ -647,7 +672,22 @@ def _label_imitates(label: str, brand: str) -> bool:
         return True
     if len(brand) >= 6 and brand_sk in label_sk:
         return True
+    if not long_brand and _short_brand_variant(label_sk, brand_sk):
+        return True
     return long_brand and _edit_distance_at_most_one(label_sk, brand_sk)
+
+
+def _short_brand_variant(label: str, brand: str) -> bool:
+    """``okxx``, ``ookx``, ``ok-x``, ``o-kx``: a short brand with a letter doubled or a hyphen.
+
+    Short names are close to many honest words at one edit, so only the
+    edits typosquatters use on them count.
+    """
+    if label.replace("-", "") == brand and label != brand:
+        return True
+    if len(label) != len(brand) + 1:
+        return False
+    return any(label == brand[: i + 1] + brand[i] + brand[i + 1 :] for i in range(len(brand)))
 
 
 @cache
@@ -679,6 +719,11 @@ def _look_alike(
         for official in platform.domains:
             if _label_imitates(main_label, official.split(".")[0]):
                 return _LookAlike(platform, official, None)
+    if not main_label.isascii():  # 币安.com, 업비트.com: the platform's name in its own script
+        for platform in order:
+            names = [_name_key(alias) for alias in platform.aliases if not alias.isascii()]
+            if platform.domains and _name_key(main_label) in names:
+                return _LookAlike(platform, platform.domains[0], None)
     for platform in order:
         for official in platform.domains:
             brand = official.split(".")[0]
@@ -695,6 +740,8 @@ def _look_alike_reason(host: _Host, found: _LookAlike) -> str:
             f"{shown} looks like {found.official} but belongs to {found.belongs_to}, "
             f"which is not {domain}"
         )
+    if host.is_idn and _simple_patterns()["cjk"].search(host.unicode):
+        return f"{shown} uses {found.platform.name}'s name but is not {domain} ({found.official})"
     if host.is_idn:
         return (
             f"{shown} looks like {found.official} but uses look-alike letters and is not {domain}"
@@ -769,11 +816,61 @@ def _addresses(text: str) -> list[_Address]:
     for match in domain_re.finditer(remaining):
         candidate = match.group(1)
         tld = candidate.rsplit(".", 1)[-1].casefold()
-        if tld.isascii() and not tld.startswith("xn--") and tld not in _COMMON_TLDS:
+        if tld.isascii() and not tld.startswith("xn--") and not _bare_domain_suffix(candidate):
             continue
         host = _parse_host(candidate)
         if host:
             found.append(_Address("domain", candidate, host))
+    if not remaining.isascii():
+        found.extend(_cjk_domains(remaining))
+    return found
+
+
+# Endings that are country domains but far more often a file's type in a chat
+# ("main.py", "notes.md"): a bare word with them is not taken for a domain.
+_FILE_ENDINGS = _words("py sh md js rs pl rb ts cs ps so sql")
+
+
+def _bare_domain_suffix(candidate: str) -> bool:
+    """Whether a bare dotted word ends in a public suffix (okx-verify.cfd, okx.lat)."""
+    tld = candidate.rsplit(".", 1)[-1].casefold()
+    if tld in _COMMON_TLDS:
+        return True
+    if tld in _FILE_ENDINGS:
+        return False
+    return bool(public_suffix(candidate.casefold()))
+
+
+_CJK_DOMAIN = (
+    r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]{1,24})[.。．｡]"
+    r"([a-z]{2,24}(?![a-z0-9])|中国|中國|公司|网络|網絡|한국)"
+)
+
+
+def _cjk_domains(text: str) -> list[_Address]:
+    """Domains whose name is written in Chinese, Japanese or Korean: 币安.com, 업비트.com.
+
+    In running text the name has no visible start ("请访问币安.com"), so it is
+    cut to a registered platform's name when one ends it, and otherwise taken
+    whole only when a space or punctuation stands before it.
+    """
+    aliases = sorted(
+        (alias for platform in load_registry().platforms for alias in platform.aliases),
+        key=len,
+        reverse=True,
+    )
+    found: list[_Address] = []
+    for match in re.finditer(_CJK_DOMAIN, text, re.I):
+        name, suffix = match.group(1), match.group(2)
+        start = match.start(1)
+        alias = next((a for a in aliases if not a.isascii() and name.endswith(a)), None)
+        if alias is not None:
+            name = alias
+        elif start > 0 and not (text[start - 1].isspace() or text[start - 1] in "：:，,（(「\"'"):
+            continue
+        host = _parse_host(f"{name}.{suffix}", cjk_labels=True)
+        if host:
+            found.append(_Address("domain", f"{name}.{suffix}", host))
     return found
 
 
@@ -842,6 +939,29 @@ def channel_signals(
         if signal and all(signal.reason != s.reason for s in signals):
             signals.append(signal)
     return signals
+
+
+def unchecked_channel_notice(
+    platform: str | None, via: str | None, *, registry: Registry | None = None
+) -> str | None:
+    """One sentence when `via` names an address of a platform the registry does not list.
+
+    Not a flag (nothing is known to be wrong): a note, said once for the via
+    rather than for each address in it. None when the platform is listed, not
+    set, or the via names no address.
+    """
+    if not platform or not isinstance(platform, str) or not platform.strip():
+        return None
+    if not via or not isinstance(via, str):
+        return None
+    registry = registry or load_registry()
+    if registry.find(platform) is not None or not _addresses(_clean(via[:MAX_VIA_CHARS])):
+        return None
+    name = platform.strip()[:60]
+    return (
+        f"issuenote has no list of {name}'s official channels, so this address cannot be "
+        f"checked; compare it with the ones on {name}'s own website or app"
+    )
 
 
 def _channel_signal(
@@ -1006,58 +1126,47 @@ class _Patterns:
 
 
 _I = re.IGNORECASE
+_LANGUAGES = ("en", "zh", "ko")
+_PATTERN_LANGUAGES = (*_LANGUAGES, "any")
 
-_REASONS = {
-    "password": "the agent asks for your password; real support never asks for it",
-    "seed-phrase": (
-        "the agent asks for your seed phrase (recovery phrase); real support never asks "
-        "for it, and whoever has it can empty your wallet"
-    ),
-    "private-key": (
-        "the agent asks for a private key; real support never asks for it, and whoever "
-        "has it controls the funds"
-    ),
-    "api-secret": (
-        "the agent asks for your API secret key; real support never needs it, and whoever "
-        "has it can trade on your account"
-    ),
-    "2fa-code": (
-        "the agent asks for a 2FA, SMS or e-mail verification code; real support never "
-        "asks for these codes"
-    ),
-    "id-number": (
-        "the agent asks for your ID-card or passport number in the conversation; real "
-        "support never asks for it there (identity checks happen only in the platform's "
-        "own verification flow)"
-    ),
-    "bank-details": (
-        "the agent asks for bank account or card details; real support never asks for them"
-    ),
-    "remote-access": (
-        "the agent asks you to use a remote-access app{names}; real support never needs "
-        "control of your device"
-    ),
-    "verification-transfer": (
-        'the agent asks you to send money to "verify" or "activate" your account; real '
-        "support never asks for a transfer to prove anything"
-    ),
-    "release-fee": (
-        "the agent asks for a fee, tax or deposit before your funds are released; real "
-        "platforms never charge to unfreeze a withdrawal"
-    ),
-    "safe-wallet": (
-        'the agent asks you to move your funds to a "safe" wallet or an address they give '
-        "you; real support never asks you to move funds"
-    ),
-    "off-platform": (
-        "the agent moves the conversation to {names}; real support stays in the "
-        "platform's own chat, e-mail or ticket"
-    ),
-    "wallet-link": (
-        "the agent sends you to an outside site to verify, connect or sync your wallet or "
-        "account; this is how wallet-draining and phishing scams work"
-    ),
-}
+
+@cache
+def _phrases() -> dict[str, Any]:
+    """issuenote/data/scam_phrases.toml, read once on first use."""
+    import tomllib  # lazily: only texts that reach the scam scan pay for it
+    from importlib import resources
+
+    data = resources.files("issuenote").joinpath("data/scam_phrases.toml").read_bytes()
+    return tomllib.loads(data.decode("utf-8"))
+
+
+def reason_codes() -> tuple[str, ...]:
+    """Every scam reason's stable code, in the order signals are reported."""
+    return _ORDER
+
+
+def explanation(code: str, lang: str = "en", *, audience: str = "user", names: str = "") -> str:
+    """One sentence about a scam reason, in `lang` (en, zh or ko).
+
+    `audience` "user" speaks to the person keeping the notebook ("the agent
+    asks for your password …"); "agent" is written into an export addressed
+    to support ("I was asked for my password …"). `names` fills the
+    remote-access app, the messenger or the look-alike site where the
+    sentence has a place for one.
+    """
+    reason = _phrases()["reason"].get(code)
+    if reason is None:
+        raise KeyError(f"unknown scam reason {code!r}")
+    table = reason["agent"] if audience == "agent" else reason
+    text = table.get(lang) or table["en"]
+    return text.format(names=names)
+
+
+def _compiled(lists: dict[str, list[str]]) -> re.Pattern[str]:
+    """One case-insensitive pattern from a rule's per-language lists."""
+    parts = [part for language in _PATTERN_LANGUAGES for part in lists.get(language, ())]
+    return re.compile("|".join(parts), _I)
+
 
 _ORDER = (
     "password",
@@ -1079,365 +1188,21 @@ _ORDER = (
 
 @cache
 def _patterns() -> _Patterns:
-    """Compile the word lists once, on first use. English, Simplified Chinese, Korean."""
-
-    def rx(pattern: str) -> re.Pattern[str]:
-        return re.compile(pattern, _I)
-
-    secrets = (
+    """Compile the phrasings of issuenote/data/scam_phrases.toml once, on first use."""
+    phrases = _phrases()
+    secrets = tuple(
         _Secret(
-            "password",
-            _REASONS["password"],
-            rx(
-                r"\b(?:pass\s?words?|passwd|passcodes?|pins?(?:\s*(?:codes?|numbers?))?)\b"
-                r"(?!\s*(?:reset|change|recovery|manager|strength|polic(?:y|ies)|requirements?"
-                r"|hints?|fields?|rules?|update|expir\w*|page|screen|link|e-?mail|form|step"
-                r"|process|option|button|error|prompt|settings?))"
-                r"|密码(?!重置|修改|找回|强度|错误|规则|管理器|提示|设置页)"
-                r"|(?:비밀\s*번호|패스워드|비번)(?!\s*(?:재설정|변경|찾기|오류|규칙|설정))"
-            ),
-            exclude_before=rx(
-                r"(?:\b(?:reset\w*|chang\w*|forg[eo]t\w*|wrong|incorrect|new|strong|weak|updat\w*"
-                r"|enter(?:ing|ed)|typ(?:ing|ed)|input(?:ting|ted)|remember\w*|set|setting)\s+"
-                r"(?:your\s+|the\s+|a\s+|my\s+)?"
-                r"(?:login\s+|account\s+|fund\s+)?"
-                r"|重置|修改|找回|忘记|错误的?|设置|新|재설정|변경|분실|잘못된|새)\s*$"
-            ),
-        ),
-        _Secret(
-            "seed-phrase",
-            _REASONS["seed-phrase"],
-            rx(
-                r"\b(?:seed(?:\s*(?:phrase|words?))?|recovery\s*(?:phrase|words?|seed)"
-                r"|secret\s*(?:recovery\s*)?phrase|mnemonic(?:\s*(?:phrase|words?))?"
-                r"|backup\s*(?:phrase|words)|(?:12|24|twelve|twenty[\s-]*four)[\s-]*words?)\b"
-                r"|助记词|助记码|恢复短语|种子短语|种子词|备份短语"
-                r"|시드(?:\s*(?:구문|문구|단어|구절|키))?|복구\s*(?:문구|구문|단어|구절)|니모닉"
-                r"|(?:12|24)\s*개?의?\s*단어"
-            ),
-            strong=True,
-        ),
-        _Secret(
-            "private-key",
-            _REASONS["private-key"],
-            rx(
-                r"\bprivate\s*keys?\b|\bkeystore(?:\s*file)?\b|\bwallet\s*(?:private\s*)?key\b"
-                r"|私钥|개인\s*키|프라이빗\s*키|비공개\s*키"
-            ),
-            strong=True,
-        ),
-        _Secret(
-            "api-secret",
-            _REASONS["api-secret"],
-            rx(
-                r"\bapi\s*(?:secret(?:\s*key)?|private\s*key|passphrase)\b|\bsecret\s*key\b"
-                r"|API\s*(?:密钥|秘钥|Secret)|密钥|秘钥|API\s*(?:시크릿|비밀)\s*키|시크릿\s*키"
-            ),
-            strong=True,
-        ),
-        _Secret(
-            "2fa-code",
-            _REASONS["2fa-code"],
-            rx(
-                r"\b(?:2fa|two[\s-]*factor|mfa|2[\s-]*step)(?:\s*(?:authentication|verification|auth))?"
-                r"(?:\s*(?:codes?|pins?|numbers?|tokens?))?\b"
-                r"|\b(?:google|authy|microsoft)\s*authenticator(?:\s*(?:app\s*)?codes?)?\b"
-                r"|\bauthenticator\s*(?:app\s*)?codes?\b"
-                r"|\b(?:sms|e-?mail|text\s*message|text|phone|mobile|verification|security|otp"
-                r"|one[\s-]*time|authentication|auth|login|confirmation|6[\s-]*digit|six[\s-]*digit"
-                r"|withdrawal)\s*(?:verification\s*)?(?:codes?|pins?)\b"
-                r"|\botp\b|\bone[\s-]*time\s*pass(?:word|code)\b|\b(?:backup|recovery)\s*codes?\b"
-                r"|(?:谷歌|短信|邮箱|手机|二次|双重|动态|安全)?(?:验证码|验证器(?:代码|码)?|动态码|动态口令|校验码|安全码)"
-                r"|谷歌(?:验证|码)"
-                r"|(?:구글\s*)?OTP(?:\s*(?:번호|코드))?|인증\s*(?:번호|코드)|보안\s*코드|승인\s*번호"
-                r"|확인\s*코드"
-            ),
-            exclude_before=rx(
-                r"(?:\b(?:reset\w*|lost|lose|losing|unbind\w*|bind\w*|enabl\w*|disabl\w*"
-                r"|set\s*up|setting\s*up|turn\w*\s+on|turn\w*\s+off|access\s+to|receiv\w*|get|getting"
-                r"|got|resend\w*|re-send|enter(?:ing|ed)|typ(?:ing|ed)|input(?:ting|ted)|request\w*)\s+"
-                r"(?:your\s+|the\s+|my\s+|a\s+|an\s+|any\s+|new\s+)?"
-                r"|重置|解绑|绑定|开启|关闭|丢失|收不到|没收到|未收到|接收|重新发送"
-                r"|재설정|해제|등록|분실|받지\s*못한|수신되지\s*않는|재발송)\s*$"
-            ),
-        ),
-        _Secret(
-            "id-number",
-            _REASONS["id-number"],
-            rx(
-                r"\b(?:(?:national\s*)?id(?:entity)?\s*(?:card\s*)?(?:number|no\.?|#)"
-                r"|passport\s*(?:number|no\.?)|social\s*security\s*(?:number|no\.?)|ssn)\b"
-                r"|身份证(?:号码|号)|证件号码?|护照号码?|주민\s*(?:등록\s*)?번호|여권\s*번호|신분증\s*번호"
-            ),
-            exclude_before=rx(
-                r"\b(?:order|transaction|tx|txn|ticket|case|user|account|agent|employee|staff"
-                r"|withdrawal|deposit|reference|request|member|complaint)\s*$"
-            ),
-        ),
-        _Secret(
-            "bank-details",
-            _REASONS["bank-details"],
-            rx(
-                r"\b(?:bank\s*(?:account|card)\s*(?:numbers?|no\.?|details|login|password|pin"
-                r"|credentials)|(?:credit|debit|bank)\s*card\s*(?:numbers?|details|pin)"
-                r"|card\s*(?:numbers?|pin)|cvv2?|cvc|online\s*banking\s*(?:password|login"
-                r"|credentials|details))\b"
-                r"|银行卡号|银行账号|银行卡密码|网银密码|网银账号|信用卡号|卡号"
-                r"|계좌\s*번호|카드\s*번호|계좌\s*비밀번호|카드\s*비밀번호|CVC|CVV|공인\s*인증서"
-            ),
-            exclude_before=rx(r"(?:last\s*(?:4|four)\s*digits\s*of\s*(?:your\s*|the\s*)?)$"),
-            exclude_after=rx(
-                r"^\s*(?:\(?\s*last\s*(?:4|four)|后四位|的后四位|尾号|뒷자리|끝자리|뒤\s*4\s*자리"
-                r"|마지막\s*4\s*자리)"
-            ),
-        ),
+            rule["id"],
+            explanation(rule["id"]),
+            _compiled(rule["patterns"]),
+            _compiled(rule["exclude_before"]) if "exclude_before" in rule else None,
+            _compiled(rule["exclude_after"]) if "exclude_after" in rule else None,
+            bool(rule.get("strong", False)),
+        )
+        for rule in phrases["secret"]
     )
-
-    give_before = rx(
-        r"(?P<give>\b(?:send|provide|share|tell|give|forward|disclose|reveal|text|dm|e-?mail"
-        r"|recite|spell(?:\s+out)?|hand\s+over|reply\s+with|respond\s+with|let\s+(?:me|us)"
-        r"\s+(?:have|see)|read\s+(?:out|me|us|back)|(?:photo|picture|screenshot|image|pic|copy)"
-        r"\s+of|write\s+down)\b(?!\s+(?:with\s+)?(?:you|u)\b))"
-        r"|(?P<need>\b(?:(?:we|i)\s+(?:will\s+|would\s+|do\s+|still\s+|also\s+)?(?:need|require)"
-        r"|ask(?:ing)?\s+(?:you\s+)?for|what(?:'s|\s+is|\s+are)|verify\s+(?:it\s+)?with"
-        r"\s+(?:me|us))\b)"
-        r"|请(?:您|你)?(?:提供|发送|发给|发|告诉|告知|报|说|私信|截图|拍照|回复)"
-        r"|提供(?!给[您你])|发给(?![您你])|发我|发过来|发一下|发送给(?![您你])|告诉(?![您你])"
-        r"|告知(?![您你])|私信|报给|报一下|说一下|给我|给客服|需要(?:您|你)|要(?:您|你)的"
-        r"|截图|拍照|拍一下"
-    )
-    give_after = rx(
-        r"\b(?:to|with)\s+(?:me|us|our\s+(?:agent|team|specialist|staff|department))\b"
-        r"|发给(?![您你])|发我|发过来|发一下|发送给(?![您你])|告诉(?![您你])|报给|报一下|说一下"
-        r"|提供一下|提供给(?![您你])|给我|给客服|私信|是多少|是什么|截图|拍照"
-        r"|(?:알려|보내|전달해?|말씀해?|제공해?|공유해?|불러|적어)\s*주(?:세요|십시오|시겠어요"
-        r"|시겠습니까|시면|실\s*수|셔야)|알려줘|보내줘|보내라|캡처해?서?\s*보내|찍어서?\s*보내"
-        r"|[을를]\s*주(?:세요|십시오)|뭐예요|뭐에요|무엇인가요|무엇입니까|어떻게\s*되(?:나요|세요|십니까)"
-    )
-    enter = rx(
-        r"\b(?:enter|input|type|fill\s+in|key\s+in|paste|submit|log\s*in\s+with|sign\s*in\s+with"
-        r"|import|restore\s+with|use)\b"
-        r"|输入|填写|填入|录入|导入|粘贴|입력|기입|붙여\s*넣"
-    )
-    agent_subject = rx(
-        r"(?:\b(?:we|i|system|it|they|he|she)\s*(?:will|'ll|would|'d|have|'ve|had|just"
-        r"|already|can|could|shall|may|might|then|also|do|did)?\s*(?:not\s+)?(?:be\s+)?"
-        r"|\b(?:will\s+be|has\s+been|have\s+been|had\s+been|was|were|is|are|be|been|being"
-        r"|automatically|we'll|i'll|we've|i've)\s*)$"
-    )
-    here = rx(
-        r"\b(?:here|below|above|there|this\s+(?:link|page|form|site|website|chat|window)"
-        r"|the\s+(?:link|form|page|site)|that\s+(?:link|page|form|site)|in\s+(?:the|this)\s+chat"
-        r"|following\s+(?:link|page|form|site))\b"
-        r"|链接|网址|网站|这里|此处|下方|下面|以下|页面|聊天框|对话框|링크|여기|아래|사이트|페이지|채팅창"
-    )
-    in_app = rx(
-        r"\b(?:in|on|via|through|inside)\s+(?:the\s+|our\s+|your\s+)?(?:official\s+)?(?:\w+\s+)?"
-        r"(?:app|application|mobile\s+app|website|web\s*site|settings|account\s+settings"
-        r"|security\s+cent(?:er|re)|security\s+settings)\b"
-        r"|App内|APP内|app内|App中|APP中|应用内|官网|官方网站|设置|安全中心|个人中心"
-        r"|앱에서|앱\s*내|어플|공식\s*홈페이지|설정|보안\s*센터|마이페이지"
-    )
-    negation = rx(
-        r"\b(?:never|not|no|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|can'?t|cannot|shouldn'?t"
-        r"|mustn'?t|isn'?t|aren'?t|nobody|nothing|none|without|anyone|anybody|someone|somebody"
-        r"|beware|careful|caution|avoid|refuse|decline|scam\w*|phish\w*|fraud\w*|fake"
-        r"|impersonat\w*|warn\w*|only\s+you|to\s+yourself|third[\s-]+part(?:y|ies))\b"
-        r"|\bkeep\b[^,.;]{0,40}?\b(?:safe|private|secret|secure|confidential|to\s+yourself)\b"
-        r"|不要|不得|不可|不能|切勿|请勿|勿|不会|绝不|决不|绝对不|千万不|(?<![特识区分级类个鉴辨告性])别(?![人的])"
-        r"|禁止|严禁|无需|不需要|不用|不必|谨防|警惕|防范|提防|泄露|泄漏|骗|假冒|冒充|钓鱼|任何人"
-        r"|他人|陌生人|从不|从未|没有任何"
-        r"|절대|마세요|마십시오|말아|말고|말라|않습니다|않아요|않으며|않는|않음|않고|않으니|않으"
-        r"|금지|안\s*됩니다|안\s*돼요|안\s*되|사칭|사기|피싱|주의|유의|요구하지|묻지|없습니다"
-        r"|누구에게도|타인|제\s*3\s*자"
-    )
-    benign = rx(
-        r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to)\s+(?:worry|panic|hesitate|forget"
-        r"|be\s+afraid|be\s+alarmed)\b|\bno\s+(?:worries|problem|rush)\b|\bnot\s+a\s+problem\b"
-        r"|\bno\s+doubt\b|\bnot\s+sure\b"
-        r"|不要担心|别担心|不用担心|无需担心|请勿担心|不必担心|不要着急|别着急|不用着急|不要紧"
-        r"|别忘了|不要忘记|不要忘了|没问题|不用怕|别怕|不要怕"
-        r"|걱정\s*(?:하지\s*)?마(?:세요|십시오)|염려\s*(?:하지\s*)?마(?:세요|십시오)"
-        r"|잊지\s*마(?:세요|십시오)|당황하지\s*마(?:세요|십시오)|문제\s*없습니다"
-        r"|어렵지\s*않습니다|오래\s*걸리지\s*않습니다"
-    )
-    clause = rx(
-        r"[,;:，；：]|\s(?:but|however|although|though)\s|但是|但|不过|然而|하지만|그러나|그런데"
-    )
-    sentence = rx(r"(?<=[.!?])\s+|[!?](?=[^\x00-\x7f])|[。！？\n\r]+")
-
-    remote_app = rx(
-        r"\b(?:any\s*desk|team\s*viewer|rust\s*desk|quick\s*support|ultra\s*viewer|supremo"
-        r"|splashtop|chrome\s+remote\s+desktop|ammyy(?:\s*admin)?|zoho\s+assist|screen\s*connect"
-        r"|connectwise|remote\s*utilities|aweray|airdroid)\b"
-        r"|向日葵|todesk|远程(?:控制|协助|桌面|操作|连接|软件)|远程帮"
-        r"|원격\s*(?:제어|지원|접속|프로그램|앱|연결)|팀뷰어|애니\s*데스크|러스트\s*데스크"
-    )
-    remote_generic = rx(
-        r"\bremote[\s-]*(?:access|desktop|control|support|assistance|session|connection)"
-        r"(?:\s*(?:app|application|software|tool|program))?\b|\bscreen[\s-]*shar\w*|远程|원격"
-    )
-    remote_cue = rx(
-        r"\b(?:install|download|open|run|launch|use|get|set\s*up|allow|grant|give\s+(?:me|us)"
-        r"|share|start|accept|let\s+(?:me|us))\b"
-        r"|下载|安装|打开|使用|开启|配合|共享|允许|授权"
-        r"|설치|다운|실행|켜|접속|허용|공유"
-    )
-    verify_transfer = rx(
-        r"\b(?:(?:transfer|deposit|pay|top[\s-]*up|remit|wire)\b[^!?\n]{0,60}?"
-        r"|send\b[^!?\n]{0,40}?(?:\d|usdt|usdc|btc|eth|trx|bnb|funds?|money|coins?|crypto"
-        r"|assets?|amount|tokens?|[$€£¥])[^!?\n]{0,30}?)"
-        r"\b(?:to|for|in\s+order\s+to|so\s+(?:that\s+)?(?:we|i)\s+can)\s+"
-        r"(?:verify|validate|activate|re-?activate|authenticate|prove|confirm|certify)\b"
-        r"(?!\s+(?:that\s+)?(?:the|this|your)\s+(?:deposit\s+|withdrawal\s+|wallet\s+)?"
-        r"(?:address|network|chain|memo|tag|transfer|transaction|tx|deposit\s+address))"
-        r"|\b(?:verification|activation|validation|authentication|certification)\s+"
-        r"(?:fee|deposit|payment|transfer|charge|amount)s?\b"
-        r"|(?:转账|打款|充值|汇款|转入|支付|付款|缴纳)[^。！？\n]{0,20}?(?:验证|激活|认证|验资|核实)"
-        r"(?!地址|网络|链|是否)|(?:验证|激活|认证)(?:金|费|资金|款)|验资|打款验证|转账验证"
-        r"|(?:인증|활성화|검증)\s*(?:비용|수수료|금|입금|보증금)"
-        r"|(?:인증|활성화|검증)[^!?\n]{0,10}?(?:위해|위한|하려면|하기\s*위해|용으로)[^!?\n]{0,25}?"
-        r"(?:입금|송금|이체|결제)"
-    )
-    release_unlock = rx(
-        r"\b(?:unlock|release|unfreez|unblock|frozen|freez|locked|get\s+(?:your\s+)?"
-        r"(?:funds|money|assets|coins)\s+back|recover)\w*"
-        r"|解冻|解封|解锁|释放|出金|提现|到账|取出|冻结"
-        r"|출금|해제|동결|인출|지급|환급|풀리|풀어"
-    )
-    release_fee = rx(
-        r"(?<!withdrawal )(?<!network )(?<!gas )(?<!trading )(?<!transaction )(?<!miner )"
-        r"(?<!mining )(?<!handling )(?<!maker )(?<!taker )"
-        r"\b(?:fees?|tax|taxes|charges?|commission|insurance|penalty|fines?|percent|bond"
-        r"|guarantee|(?:security|refundable|guarantee|margin|insurance|unlock|release)\s+deposit"
-        r"|deposit\s+of\s+[\d$€£¥])\b|\d\s*%"
-        r"|保证金|解冻费|解冻金|税|税费|罚款|罚金|押金|激活费|通道费|验证金|风险金|会员费|升级费"
-        r"|服务费|认证费|流水"
-        r"|(?<!출금 )(?<!출금)(?<!거래 )(?<!거래)(?<!네트워크 )(?<!네트워크)"
-        r"(?:수수료|세금|보증금|예치금|보험료|벌금|인증금|해제\s*비용|활성화\s*비용)"
-    )
-    release_pay = rx(
-        r"\b(?:pay|send|deposit|transfer|top[\s-]*up|remit|wire|settle|clear|requires?"
-        r"|required|need|needs|must|have\s+to)\b"
-        r"|缴纳|交纳|支付|补交|转入|充值|打款|转账|付|垫付|补缴|需要|必须|才能|才可以|方可"
-        r"|입금|송금|납부|지불|이체|보내|결제|내셔야|내야|하셔야|해야"
-    )
-    release_inherent = rx(
-        r"\b(?:unlock(?:ing)?|release|unfreez(?:e|ing)|unblock(?:ing)?|clearance"
-        r"|anti[\s-]*money[\s-]*laundering|aml|account\s+upgrade)\s+(?:fee|deposit|tax"
-        r"|charge|payment|bond)s?\b"
-        r"|解冻费|解冻金|通道费|激活费|升级费|해제\s*비용|동결\s*해제\s*(?:비용|수수료)"
-    )
-    wallet_strong = rx(
-        r"\b(?:safe|safer|secure|security|protected|protection|safety|insured|escrow"
-        r"|quarantine|holding|temporary|designated|specified|our|my)\s+(?:wallet|address"
-        r"|account|vault)s?\b"
-        r"|安全(?:钱包|账户|账号|地址)|保险(?:钱包|账户)|指定的?(?:钱包|地址|账户|账号)"
-        r"|(?:我们|我)的(?:钱包|地址|账户)"
-        r"|안전\s*(?:지갑|계좌|주소)|보호\s*(?:지갑|계좌)|지정(?:된|한)?\s*(?:지갑|주소|계좌)"
-        r"|(?:저희|제)\s*(?:지갑|계좌|주소)"
-    )
-    wallet_weak = rx(
-        r"\b(?:new|another|different|this|the\s+following|below|given)\s+(?:wallet|address)\b"
-        r"|新的?(?:钱包|地址)|(?:这个|以下|下面的?)(?:钱包|地址)|새\s*(?:지갑|주소)|아래\s*(?:지갑|주소)"
-    )
-    wallet_move = rx(
-        r"\b(?:move|transfer|send|withdraw|deposit|migrate|relocate|shift)\b"
-        r"|转移|转入|转到|转至|转给|提到|提币|提现到|充到|打到|存入|转出|汇入"
-        r"|이체|옮기|옮겨|전송|보내|송금|출금|입금"
-    )
-    wallet_context = rx(
-        r"\b(?:safe|secure|security|protect\w*|hack\w*|compromis\w*|risk\w*|frozen|freez\w*"
-        r"|suspicious|breach\w*|attack\w*|stolen)\b"
-        r"|0x[0-9a-f]{40}|\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\bbc1[02-9ac-hj-np-z]{20,}\b"
-        r"|安全|风险|被盗|冻结|异常|黑客|泄露|攻击|안전|위험|해킹|동결|도난|유출"
-    )
-    messenger = rx(
-        r"(?P<app1>\b(?:contact|add|message|msg|text|reach|chat\s+with|talk\s+to|write\s+to|dm"
-        r"|ping|find|follow\s+up\s+with|continue|move|switch|call)\b[^!?\n]{0,40}?"
-        r"\b(?:on|via|through|in|at|over|using|to)\s+(?:my\s+|our\s+|the\s+|his\s+|her\s+)?"
-        r"(?:personal\s+|private\s+)?(?:telegram|whatsapp|wechat|we\s*chat|signal|line\s+app"
-        r"|kakao\s*talk|viber|skype|discord|snapchat|instagram\s+dm|messenger|qq))\b"
-        r"|(?P<app2>\b(?:my|our\s+\w+'?s?|his|her|agent'?s?|manager'?s?)\s+(?:telegram|whatsapp"
-        r"|wechat|signal|kakao(?:\s*talk)?|discord|skype|viber)\s*(?:id|number|handle"
-        r"|account|is|:))"
-        r"|(?P<dm>\b(?:dm|direct\s+message|private\s+message|pm|inbox|whatsapp|telegram|text)\s+me\b"
-        r"|\b(?:send|message)\s+me\s+(?:a\s+)?(?:dm|direct\s+message|private\s+message|pm)\b"
-        r"|\b(?:contact|message|text|email|e-mail|call|reach)\s+me\s+(?:directly|privately"
-        r"|personally)\b|\bmy\s+personal\s+(?:email|e-mail|number|phone|account|line)\b)"
-        r"|(?P<app3>(?:加|添加|联系|私聊|私信|转到|移步|下载)\s*(?:我们的?|我的?|客服的?|专员的?"
-        r"|经理的?|一下|个人)?\s*(?:微信|威信|vx|v信|wx|weixin|电报|飞机|telegram|QQ|whatsapp"
-        r"|line|signal|个人微信)|(?<![a-z0-9])加\s*[vV](?![a-z0-9])"
-        r"|(?:微信|vx|电报|(?<![a-z0-9])TG(?![a-z0-9])|QQ|飞机)(?:号|账号|群|ID|id)?\s*[:：]\s*@?[a-z0-9_\-]{3,}"
-        r"|(?:加|联系|私聊)\s*(?<![a-z0-9])TG(?![a-z0-9]))"
-        r"|(?P<app4>(?:텔레그램|왓츠앱|위챗|시그널|카카오톡?\s*오픈\s*채팅|오픈\s*채팅방?|오픈톡"
-        r"|카톡\s*(?:아이디|ID|친구)|개인\s*카톡|개인\s*연락처|개인\s*메신저|DM)[^!?\n]{0,25}?"
-        r"(?:추가|연락|문의|들어오|들어와|입장|접속|대화|옮겨|이동|메시지|친구)"
-        r"|(?:텔레그램|카톡|위챗|왓츠앱)\s*(?:아이디|ID|번호)\s*[:：])"
-        r"|(?P<link>\b(?:t\.me|telegram\.me|wa\.me|chat\.whatsapp\.com|api\.whatsapp\.com"
-        r"|line\.me|open\.kakao\.com)/\S+)"
-    )
-    mail_contact = rx(
-        r"\b(?:contact|email|e-mail|write|reach|send|message|mail)\s+(?:\w+\s+){0,3}?"
-        r"(?:at|to|via)\s*$|联系|发邮件(?:到|至)|邮件(?:到|至)|메일로|이메일로|연락"
-    )
-    link_cue = rx(
-        r"\b(?:connect|sync(?:hroni[sz]e)?|validate|re-?validate|verify|rectify|restore|link"
-        r"|authori[sz]e|approve|whitelist|migrate|import|unlock|claim|re-?activate|activate"
-        r"|secure|update|upgrade|log\s*in|sign\s*in)\b[^!?\n]{0,30}?\b(?:wallet|dapp|funds"
-        r"|assets|account|identity|kyc)s?\b"
-        r"|(?:验证|同步|连接|链接|授权|绑定|激活|认证|解冻|登录|登陆|导入).{0,10}?(?:钱包|资产|账户|账号|身份|资金)"
-        r"|(?:지갑|계정|계좌|자산|본인)[^!?\n]{0,10}?(?:연결|연동|동기화|인증|승인|검증|활성화|복구|로그인)"
-    )
-    link_inherent = rx(
-        r"\b(?:sync(?:hroni[sz]e)?|validate|rectify|re-?validate|authori[sz]e)\s+(?:your\s+|the\s+)?"
-        r"wallet\b|\bwallet\s*connect\b|\bwalletconnect\b|\b(?:connect|link)\s+(?:your\s+)?"
-        r"wallet\s+(?:to|with|on)\s+(?:the|our|this)\s+(?:dapp|site|website|page|link|portal|node)\b"
-        r"|同步钱包|授权钱包|钱包授权|钱包同步|钱包验证|验证钱包|连接钱包(?:到|至)"
-        r"|지갑\s*(?:연동|동기화|검증|승인)|지갑을?\s*(?:연동|동기화)"
-    )
-    return _Patterns(
-        secrets=secrets,
-        give_before=give_before,
-        give_after=give_after,
-        enter=enter,
-        agent_subject=agent_subject,
-        here=here,
-        in_app=in_app,
-        negation=negation,
-        benign=benign,
-        clause=clause,
-        sentence=sentence,
-        remote_app=remote_app,
-        remote_generic=remote_generic,
-        remote_cue=remote_cue,
-        verify_transfer=verify_transfer,
-        release_unlock=release_unlock,
-        release_fee=release_fee,
-        release_pay=release_pay,
-        release_inherent=release_inherent,
-        wallet_strong=wallet_strong,
-        wallet_weak=wallet_weak,
-        wallet_move=wallet_move,
-        wallet_context=wallet_context,
-        messenger=messenger,
-        mail_contact=mail_contact,
-        link_cue=link_cue,
-        link_inherent=link_inherent,
-        code_sent=rx(
-            r"\b(?:we|i|system)\s*(?:will|'ll|have|'ve|just|now)?\s*(?:re-?)?(?:send|sent|text|texted"
-            r"|email|e-mailed|emailed|trigger|triggered)\s+(?:you\s+)?(?:a|an|the)\s+(?:new\s+)?"
-            r"(?:\w+\s+)?code\b"
-            r"|(?:我们|我|系统)(?:会|将|已|刚)?(?:给您|给你|向您)?发(?:送|了)?(?:一个|一条)?(?:验证码|短信)"
-            r"|(?:인증\s*번호|인증\s*코드|코드)[을를가이]?\s*(?:보내|발송해?)\s*드(?:렸|릴)"
-        ),
-        code_echo=rx(
-            r"\b(?:read|tell|give|send|forward|repeat|type)\s+(?:it|that|this|the\s+code|that\s+code"
-            r"|this\s+code|them|the\s+digits)\s+(?:back\s+)?(?:to\s+)?(?:me|us)\b"
-            r"|(?:发给我|告诉我|报给我|念给我|发过来|报一下)"
-            r"|(?:알려|보내|불러)\s*주(?:세요|십시오)"
-        ),
-    )
+    cues = {name: _compiled(lists) for name, lists in phrases["cue"].items()}
+    return _Patterns(secrets=secrets, **cues)
 
 
 def _clean(text: str) -> str:
@@ -1448,7 +1213,30 @@ def _clean(text: str) -> str:
     # NFKC folds full-width letters (ｐａｓｓｗｏｒｄ) but would also fold 。！？ into
     # ASCII; keep those as sentence marks first.
     text = text.replace("！", "。").replace("？", "。")
-    return unicodedata.normalize("NFKC", text)
+    return _to_simplified(unicodedata.normalize("NFKC", text))
+
+
+# Characters that only Traditional Chinese writes (the simplified forms differ):
+# one of them in a text is the cue to fold it, so Simplified and other text
+# never load the converter.
+_TRADITIONAL_CUES = frozenset(
+    "們個這來說對時會為國學還過裡後經發點麼現開問當動應進關實種與記詞證碼繳納凍請資帳號錢銀戶"
+    "幣轉寶單帳提領驗認機訊聯絡給讓費稅務處理網頁連結錄輸須買賣協幫專員聽簡"
+)
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional Chinese folded to Simplified (OpenCC t2s): the phrasings are written once."""
+    if text.isascii() or _TRADITIONAL_CUES.isdisjoint(text):
+        return text
+    return _t2s_converter().convert(text)
+
+
+@cache
+def _t2s_converter() -> Any:
+    import opencc  # the maintained converter; loaded only for Traditional Chinese text
+
+    return opencc.OpenCC("t2s")
 
 
 class _Sentence:
@@ -1508,12 +1296,10 @@ def scam_signals(text: str, *, registry: Registry | None = None) -> list[Signal]
 
 def _reason(code: str, details: list[str]) -> str:
     if code == "remote-access":
-        return _REASONS[code].format(names=f" ({', '.join(details)})" if details else "")
-    if code == "off-platform":
-        return _REASONS[code].format(names=" and ".join(details))
-    if code == "look-alike-link":
-        return "the reply points to " + details[0]
-    return _REASONS[code]
+        return explanation(code, names=f" ({', '.join(details)})" if details else "")
+    if code in ("off-platform", "look-alike-link"):
+        return explanation(code, names=" and ".join(details))
+    return explanation(code)
 
 
 def _sentence_signals(

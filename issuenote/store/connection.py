@@ -56,6 +56,8 @@ def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
             return None
         _ensure_home(home)
         _ensure_db_file(path)
+    if not writable(path):
+        return _open_read_only(path)
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -74,6 +76,60 @@ def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
     if version < SCHEMA_VERSION:
         _migrate(conn, path)
     return conn
+
+
+def writable(path: Path) -> bool:
+    """Whether the notebook file and its directory can be written (WAL needs both)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A notebook on a read-only disk or in a read-only directory: readable, never written.
+
+    `mode=ro` reads a WAL notebook when its -shm file is there; when it is not
+    (and cannot be made), `immutable=1` reads the file as it stands. Any write
+    then fails, and write_transaction says why in one line.
+    """
+    from urllib.parse import quote
+
+    base = f"file:{quote(str(path.resolve()))}?mode=ro"
+    last_error: sqlite3.DatabaseError | None = None
+    for uri in (base, base + "&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            last_error = error
+            continue
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise IssuenoteError(
+                f"the notebook {path} was written by a newer issuenote (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade issuenote to use it"
+            )
+        if version < SCHEMA_VERSION:
+            conn.close()
+            raise IssuenoteError(
+                f"the notebook {path} needs an upgrade, but it is read-only; "
+                "copy it somewhere writable (or make it writable) and run issuenote again"
+            )
+        return conn
+    raise IssuenoteError(f"cannot open the notebook {path}: {last_error}") from None
+
+
+def _read_only_refusal(conn: sqlite3.Connection, error: sqlite3.Error) -> IssuenoteError:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    where = row[2] if row and row[2] else "the notebook"
+    return IssuenoteError(
+        f"cannot write {where}: it is read-only ({error}); reading it "
+        "(list, show, export, search) still works"
+    )
+
+
+def _is_read_only_error(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "readonly" in text or "read-only" in text or "unable to open database file" in text
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -127,12 +183,20 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
     reads and then writes fails with "database is locked" under concurrent
     writers, whatever the busy timeout.
+
+    Inside an open transaction it joins it, so several actions (a case and its
+    first entries, written by the intake interview) commit or fail together.
     """
+    if conn.in_transaction:
+        yield conn
+        return
     for attempt in range(LOCK_RETRIES + 1):
         try:
             conn.execute("BEGIN IMMEDIATE")
             break
         except sqlite3.OperationalError as error:
+            if _is_read_only_error(error):
+                raise _read_only_refusal(conn, error) from None
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
             if attempt == LOCK_RETRIES:
@@ -142,6 +206,12 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             time.sleep(0.05 * (attempt + 1))
     try:
         yield conn
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if _is_read_only_error(error):
+            raise _read_only_refusal(conn, error) from None
+        raise
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
-from issuenote.model import ENTRY_FIELDS
+from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
 from issuenote.store.queries import Store, new_uuid
 
@@ -37,14 +37,16 @@ if TYPE_CHECKING:
         ExportFile,
         ImportedCase,
         ImportedEntry,
+        ImportedRevision,
         ImportedTransaction,
     )
 
 # Compared one to one; status, account, flags, warnings and done_at have rules of their own.
 _CASE_COMPARED = ("title", "platform", "category", "language", "description", "occurred_at")
 _ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
-_TX_COMPARED = ("chain", "asset", "amount", "kind", "at")
-_SEALED_ENTRY_COLUMNS = ("text", "suggests")
+_TX_COMPARED = ("order_id", "chain", "network", "asset", "amount", "kind", "address", "memo", "at")
+# Warnings are a JSON list, sealed as text: compared and merged apart (see merge_entry).
+_SEALED_ENTRY_COLUMNS = tuple(c for c in PRIVATE_ENTRY_COLUMNS if c != "warnings")
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,9 @@ class _Merger:
         wanted = self.free_id("cases", case.id)
         if wanted is not None:
             record["id"] = wanted
+            self.store.note_case_id(wanted)
+        else:  # the next number never given out here (a deleted case's is not reused)
+            record["id"] = self.store._next_case_id()
         record.update(uuid=case.uuid, **fields)
         record.update(created_at=case.created_at, updated_at=case.updated_at)
         case_id = self.insert("cases", record)
@@ -245,12 +250,90 @@ class _Merger:
         if wanted is not None:
             record["id"] = wanted
         record.update(uuid=entry.uuid, case_id=case_id, **fields)
+        record["number"] = self.free_number(case_id, entry.number)
+        record["deleted_at"] = entry.deleted_at
         record["flags"] = json.dumps(sorted(set(fields["flags"])))
         record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
+        if private:
+            record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
         record["private"] = 1 if private else 0
         record["created_at"] = self.now
         self.report.entries_added += 1
-        return self.insert("entries", record)
+        row_id = self.insert("entries", record)
+        for revision in entry.revisions:
+            self.add_revision(entry.uuid, revision)
+        return row_id
+
+    def free_number(self, case_id: int, wanted: int | None) -> int:
+        """The entry's number from the file if the case has no such entry here, else the next."""
+        if wanted is not None:
+            taken = self.one(
+                "SELECT 1 AS taken FROM entries WHERE case_id = ? AND number = ?", case_id, wanted
+            )
+            if taken is None:
+                return wanted
+        return self.store.next_entry_number(case_id)
+
+    def revision_fields(self, entry_uuid: str, fields: dict[str, Any]) -> str:
+        """A revision's stored form: private texts sealed, as the store keeps them."""
+        stored = dict(fields)
+        if stored["private"]:
+            for column in _SEALED_ENTRY_COLUMNS:
+                stored[column] = self.seal(stored[column], "entries", column, entry_uuid)
+        return json.dumps(stored, ensure_ascii=False, sort_keys=True)
+
+    def add_revision(self, entry_uuid: str, revision: ImportedRevision) -> None:
+        self.insert(
+            "entry_revisions",
+            {
+                "entry_uuid": entry_uuid,
+                "revision": revision.revision,
+                "change": revision.change,
+                "made_at": revision.made_at,
+                "fields": self.revision_fields(entry_uuid, revision.fields),
+            },
+        )
+
+    def merge_revisions(self, entry: ImportedEntry) -> bool:
+        """Add the file's revisions missing here; the same revision saying otherwise is refused."""
+        here = {
+            row["revision"]: row
+            for row in self.conn.execute(
+                "SELECT revision, change, made_at, fields FROM entry_revisions "
+                "WHERE entry_uuid = ?",
+                (entry.uuid,),
+            )
+        }
+        added = False
+        for revision in entry.revisions:
+            row = here.get(revision.revision)
+            if row is None:
+                if here and revision.revision <= max(here):
+                    raise self.refuse(
+                        f"{revision.where} is missing here while later revisions exist; "
+                        "the file and this notebook disagree"
+                    )
+                self.add_revision(entry.uuid, revision)
+                added = True
+                continue
+            fields = json.loads(row["fields"])
+            if fields.get("private"):
+                for column in _SEALED_ENTRY_COLUMNS:
+                    fields[column] = self.unseal(fields.get(column), "entries", column, entry.uuid)
+            same = (
+                row["change"] == revision.change
+                and row["made_at"] == revision.made_at
+                and all(
+                    fields.get(name) == value or fields.get(name) is _UNREADABLE
+                    for name, value in revision.fields.items()
+                )
+            )
+            if not same:
+                raise self.refuse(
+                    f"revision conflict: {revision.where} (revision {revision.revision}) "
+                    "differs from the same revision here"
+                )
+        return added
 
     def add_transaction(self, case_id: int, transaction: ImportedTransaction) -> None:
         record: dict[str, Any] = {}
@@ -263,10 +346,10 @@ class _Merger:
         self.report.transactions_added += 1
 
     def check_entry_is_new(self, entry: ImportedEntry, case_id: int) -> None:
-        row = self.one("SELECT id, case_id FROM entries WHERE uuid = ?", entry.uuid)
+        row = self.one("SELECT number, case_id FROM entries WHERE uuid = ?", entry.uuid)
         if row is not None:
             raise self.refuse(
-                f"{entry.where} is entry {row['id']} of case {row['case_id']} here, not of "
+                f"{entry.where} is entry {row['number']} of case {row['case_id']} here, not of "
                 f"case {case_id}; the file and this notebook disagree"
             )
 
@@ -366,7 +449,7 @@ class _Merger:
             return True
         if row["case_id"] != case_id:
             raise self.refuse(
-                f"{entry.where} is entry {row['id']} of case {row['case_id']} here, not of "
+                f"{entry.where} is entry {row['number']} of case {row['case_id']} here, not of "
                 f"case {case_id}; the file and this notebook disagree"
             )
         private = bool(row["private"])
@@ -378,7 +461,10 @@ class _Merger:
                 unreadable |= here[column] is _UNREADABLE
         if unreadable:
             self.report.not_compared += 1
+        revised = self.merge_revisions(entry)
         changes: dict[str, Any] = {}
+        if entry.deleted_at is not None and row["deleted_at"] is None:
+            changes["deleted_at"] = entry.deleted_at  # deleted on the other machine
         sensitive = private or bool(entry.fields["private"])
         for name in _ENTRY_COMPARED:
             if here[name] is _UNREADABLE:
@@ -389,7 +475,7 @@ class _Merger:
                 entry.fields[name],
                 changes,
                 differences,
-                label=f"entry {row['id']} ({row['kind']}) {name.replace('_', ' ')}",
+                label=f"entry {row['number']} ({row['kind']}) {name.replace('_', ' ')}",
                 sensitive=sensitive and name in _SEALED_ENTRY_COLUMNS,
             )
         if private:
@@ -399,12 +485,19 @@ class _Merger:
         flags = sorted(set(json.loads(row["flags"] or "[]")) | set(entry.fields["flags"]))
         if flags != json.loads(row["flags"] or "[]"):
             changes["flags"] = json.dumps(flags)
-        warnings_here = json.loads(row["warnings"] or "[]")
-        warnings = list(dict.fromkeys([*warnings_here, *entry.fields["warnings"]]))
-        if warnings != warnings_here:
-            changes["warnings"] = json.dumps(warnings, ensure_ascii=False)
+        stored_warnings = row["warnings"]
+        if private:
+            stored_warnings = self.unseal(stored_warnings, "entries", "warnings", entry.uuid)
+        if stored_warnings is not _UNREADABLE:
+            warnings_here = json.loads(stored_warnings or "[]")
+            warnings = list(dict.fromkeys([*warnings_here, *entry.fields["warnings"]]))
+            if warnings != warnings_here:
+                dumped = json.dumps(warnings, ensure_ascii=False)
+                if private:
+                    dumped = self.seal(dumped, "entries", "warnings", entry.uuid)
+                changes["warnings"] = dumped
         if not changes:
-            return False
+            return revised
         self.update("entries", int(row["id"]), changes)
         self.report.entries_updated += 1
         return True
@@ -418,19 +511,27 @@ class _Merger:
                 f"{transaction.where} is transaction {row['id']} of case {row['case_id']} "
                 f"here, not of case {case_id}; the file and this notebook disagree"
             )
-        if row is None:
+        if row is None and transaction.fields["txid"] is not None:
             # The same txid recorded on both machines is one transaction.
             row = self.one(
                 "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
                 case_id,
                 transaction.fields["txid"],
             )
+        if row is None and transaction.fields["order_id"] is not None:
+            row = self.one(
+                "SELECT * FROM transactions WHERE case_id = ? AND order_id = ?",
+                case_id,
+                transaction.fields["order_id"],
+            )
         if row is None:
             self.add_transaction(case_id, transaction)
             return True
         changes: dict[str, Any] = {}
         imported_txid = transaction.fields["txid"]
-        if row["txid"].casefold() != imported_txid.casefold():
+        if row["txid"] is None and imported_txid is not None:
+            changes["txid"] = imported_txid
+        elif imported_txid is not None and row["txid"].casefold() != imported_txid.casefold():
             differences.append(
                 Difference(f"transaction {row['txid']} txid", row["txid"], imported_txid)
             )
@@ -441,7 +542,7 @@ class _Merger:
                 transaction.fields[name],
                 changes,
                 differences,
-                label=f"transaction {row['txid']} {name}",
+                label=f"transaction {row['txid'] or row['order_id']} {name}",
             )
         if not changes:
             return False
@@ -461,22 +562,24 @@ class _Merger:
         private = any(d.sensitive for d in differences)
         fields = [d.label for d in differences]
         for row in self.conn.execute(
-            "SELECT id, uuid, text, private FROM entries WHERE case_id = ? AND kind = 'note' "
-            "AND private = ?",
+            "SELECT id, number, uuid, text, private FROM entries WHERE case_id = ? "
+            "AND kind = 'note' AND private = ?",
             (case_id, int(private)),
         ):
             existing = self.unseal(row["text"], "entries", "text", row["uuid"])
             if existing == text:
                 self.report.conflicts.append(
-                    Conflict(case_id, fields, int(row["id"]), already_noted=True)
+                    Conflict(case_id, fields, int(row["number"]), already_noted=True)
                 )
                 return False
         note_uuid = new_uuid()
-        note_id = self.insert(
+        note_number = self.store.next_entry_number(case_id)
+        self.insert(
             "entries",
             {
                 "uuid": note_uuid,
                 "case_id": case_id,
+                "number": note_number,
                 "kind": "note",
                 "text": self.seal(text, "entries", "text", note_uuid) if private else text,
                 "at": self.now,
@@ -486,7 +589,7 @@ class _Merger:
                 "created_at": self.now,
             },
         )
-        self.report.conflicts.append(Conflict(case_id, fields, note_id))
+        self.report.conflicts.append(Conflict(case_id, fields, note_number))
         return True
 
 

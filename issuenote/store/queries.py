@@ -20,6 +20,7 @@ from issuenote.model import (
     CASE_FIELDS,
     ENTRY_FIELDS,
     FINISHED_STATUSES,
+    PRIVATE_ENTRY_COLUMNS,
     TRANSACTION_FIELDS,
     agents_of,
     tickets_of,
@@ -27,12 +28,20 @@ from issuenote.model import (
 from issuenote.parse import timeparse
 from issuenote.safety.fieldcrypt import is_encrypted
 from issuenote.safety.vault import Vault
+from issuenote.store import journal
 from issuenote.store.connection import open_connection, write_transaction
+from issuenote.store.journal import Change
 from issuenote.store.schema import SCHEMA_VERSION
 
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+# Entry columns a private entry keeps encrypted (all that say who, where or what),
+# and those holding times.
+SEALED_ENTRY_COLUMNS = PRIVATE_ENTRY_COLUMNS
+ENTRY_TIME_COLUMNS = ("at", "due", "done_at")
 
 
 def _now() -> str:
@@ -58,8 +67,21 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
+        """A write that is not a recording command (import, merge): not in the undo journal."""
         with write_transaction(self.conn):
             yield self
+
+    @contextmanager
+    def recording(self, command: str) -> Iterator[Change]:
+        """The writes of one recording command, as one change `issuenote undo` can revert.
+
+        The caller sets `change.summary` to say what it did; a command that
+        wrote nothing leaves no change behind.
+        """
+        with write_transaction(self.conn):
+            change = journal.open_change(self.conn, command, _now())
+            yield change
+            journal.close_change(self.conn, change)
 
     def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, tuple(params)).fetchone()
@@ -106,9 +128,13 @@ class Store:
     # -- cases ---------------------------------------------------------------
 
     def resolve_case(self, ref: str | int) -> int:
-        """Turn a case number or UUID into the case id, or refuse it."""
+        """Turn a case number, UUID or `last` into the case id, or refuse it."""
         text = str(ref).strip()
         row = None
+        if text.lower() == "last":
+            return self.last_active_case()
+        if text.startswith("#"):
+            text = text[1:]
         if text.isascii() and text.isdigit() and len(text) < 19:
             row = self._one("SELECT id FROM cases WHERE id = ?", [int(text)])
         elif len(text) == 36 and text.isascii():
@@ -118,12 +144,29 @@ class Store:
             raise IssuenoteError(f"unknown case {shown!r}; `issuenote list --all` shows the cases")
         return int(row["id"])
 
+    def last_active_case(self) -> int:
+        """The most recently active case: the first row `list --all` shows."""
+        row = self._one(
+            """
+            SELECT c.id FROM cases c
+            ORDER BY max(c.updated_at, coalesce(
+                         (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id), '')) DESC,
+                     coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = c.id), 0) DESC,
+                     c.id DESC
+            LIMIT 1
+            """,
+            [],
+        )
+        if row is None:
+            raise IssuenoteError("no cases yet, so no `last` case; record one with `issuenote new`")
+        return int(row["id"])
+
     def add_case(self, fields: dict[str, Any], tags: Iterable[str] = ()) -> int:
         now = _now()
         values = {column: fields.get(column) for column in CASE_FIELDS}
         values["category"] = values["category"] or "other"
         values["status"] = values["status"] or "open"
-        record = {"uuid": fields.get("uuid") or new_uuid(), **values}
+        record = {"id": self._next_case_id(), "uuid": fields.get("uuid") or new_uuid(), **values}
         if record["account"] is not None:
             record["account"] = self._seal(record["account"], "cases", "account", record["uuid"])
         record["created_at"] = fields.get("created_at") or now
@@ -136,6 +179,18 @@ class Store:
         case_id = int(cursor.lastrowid or 0)
         self.add_tags(case_id, tags)
         return case_id
+
+    def _next_case_id(self) -> int:
+        """One past any case number ever given out: a deleted case's number is not reused."""
+        row = self._one("SELECT coalesce(max(id), 0) FROM cases")
+        last = max(int(row[0]) if row else 0, int(self.meta("last_case_id") or 0))
+        self.set_meta("last_case_id", str(last + 1))
+        return last + 1
+
+    def note_case_id(self, case_id: int) -> None:
+        """An imported case keeps its number; later new cases count on from it."""
+        if case_id > int(self.meta("last_case_id") or 0):
+            self.set_meta("last_case_id", str(case_id))
 
     def add_tags(self, case_id: int, tags: Iterable[str]) -> None:
         self.conn.executemany(
@@ -205,11 +260,14 @@ class Store:
             SELECT c.id, c.uuid, c.title, c.platform, c.category, c.status, c.language,
                    c.occurred_at, c.created_at, c.updated_at,
                    c.activity_at AS last_activity,
-                   (SELECT count(*) FROM entries e WHERE e.case_id = c.id) AS entry_count,
+                   (SELECT count(*) FROM entries e
+                        WHERE e.case_id = c.id AND e.deleted_at IS NULL) AS entry_count,
                    (SELECT count(*) FROM entries e WHERE e.case_id = c.id
-                        AND e.kind = 'step' AND e.done_at IS NULL) AS open_steps,
+                        AND e.kind = 'step' AND e.done_at IS NULL
+                        AND e.deleted_at IS NULL) AS open_steps,
                    (SELECT min(e.due) FROM entries e WHERE e.case_id = c.id
-                        AND e.kind = 'step' AND e.done_at IS NULL) AS next_due,
+                        AND e.kind = 'step' AND e.done_at IS NULL
+                        AND e.deleted_at IS NULL) AS next_due,
                    (SELECT group_concat(tag, char(31)) FROM
                         (SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag)
                    ) AS tags
@@ -275,16 +333,18 @@ class Store:
                               WHERE t.case_id = c.id AND {contains("t.tag")}))
                   {within("c.id")}
             UNION ALL
-            SELECT 'entry', e.case_id, e.id, e.at, c.title, e.kind,
+            SELECT 'entry', e.case_id, e.number, e.at, c.title, e.kind,
                    {joined(*(f"e.{c}" for c in entry_columns))}
             FROM entries e JOIN cases c ON c.id = e.case_id
-            WHERE e.private = 0 AND ({contains(*(f"e.{c}" for c in entry_columns))})
+            WHERE e.private = 0 AND e.deleted_at IS NULL
+                  AND ({contains(*(f"e.{c}" for c in entry_columns))})
                   {within("e.case_id")}
             UNION ALL
             SELECT 'transaction', x.case_id, x.id, coalesce(x.at, x.created_at), c.title, NULL,
-                   x.txid
+                   {joined("x.txid", "x.order_id", "x.address", "x.memo")}
             FROM transactions x JOIN cases c ON c.id = x.case_id
-            WHERE {contains("x.txid")} {within("x.case_id")}
+            WHERE ({contains("x.txid", "x.order_id", "x.address", "x.memo")})
+                  {within("x.case_id")}
             ORDER BY at DESC, case_id DESC, id DESC
             LIMIT :limit
             """,
@@ -335,12 +395,13 @@ class Store:
         record["private"] = 1 if fields.get("private") else 0
         entry_uuid = fields.get("uuid") or new_uuid()
         if record["private"]:
-            for column in ("text", "suggests"):
+            for column in PRIVATE_ENTRY_COLUMNS:
                 if record[column] is not None:
                     record[column] = self._seal(record[column], "entries", column, entry_uuid)
         record = {
             "uuid": entry_uuid,
             "case_id": case_id,
+            "number": fields.get("number") or self.next_entry_number(case_id),
             **record,
             "created_at": fields.get("created_at") or _now(),
         }
@@ -352,12 +413,24 @@ class Store:
         self.touch_case(case_id)
         return int(cursor.lastrowid or 0)
 
-    def entry_row(self, case_id: int, entry_id: str | int) -> dict[str, Any]:
-        text = str(entry_id).strip()
+    def next_entry_number(self, case_id: int) -> int:
+        """One past the case's highest number; a deleted entry keeps its number (tombstone)."""
+        row = self._one("SELECT coalesce(max(number), 0) FROM entries WHERE case_id = ?", [case_id])
+        return int(row[0] if row else 0) + 1
+
+    def entry_row(self, case_id: int, number: str | int) -> dict[str, Any]:
+        """The entry numbered `number` in the case (the number `show` prints), or refuse it."""
+        text = str(number).strip().lstrip("#")
         row = None
         if text.isascii() and text.isdigit() and len(text) < 19:
             row = self._one(
-                "SELECT * FROM entries WHERE id = ? AND case_id = ?", [int(text), case_id]
+                "SELECT * FROM entries WHERE number = ? AND case_id = ?", [int(text), case_id]
+            )
+        if row is not None and row["deleted_at"] is not None:
+            when = timeparse.format_local(row["deleted_at"])
+            raise IssuenoteError(
+                f"entry {row['number']} of case {case_id} was deleted at {when}; "
+                f"`issuenote undo` can bring it back"
             )
         if row is None:
             shown = text if len(text) <= 40 else text[:40] + "…"
@@ -372,43 +445,197 @@ class Store:
         if row is not None:
             self.touch_case(int(row["case_id"]))
 
+    def _keep_revision(self, row: dict[str, Any], change: str) -> None:
+        """Copy the entry as it is now into its revisions (private texts stay sealed)."""
+        import json
+
+        fields = {column: row[column] for column in ENTRY_FIELDS}
+        fields["flags"] = _load_list(row["flags"])
+        # A private entry's warnings are sealed text: kept sealed, as the row has them.
+        sealed = bool(row["private"]) and is_encrypted(row["warnings"] or "")
+        fields["warnings"] = row["warnings"] if sealed else _load_list(row["warnings"])
+        fields["private"] = bool(row["private"])
+        latest = self._one(
+            "SELECT coalesce(max(revision), 0) FROM entry_revisions WHERE entry_uuid = ?",
+            [row["uuid"]],
+        )
+        self.conn.execute(
+            "INSERT INTO entry_revisions (entry_uuid, revision, change, made_at, fields) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                row["uuid"],
+                int(latest[0] if latest else 0) + 1,
+                change,
+                _now(),
+                json.dumps(fields, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+
+    def update_entry(self, entry_id: int, changes: dict[str, Any]) -> None:
+        """Correct an entry; the version it replaces is kept as a revision."""
+        unknown = set(changes) - set(ENTRY_FIELDS)
+        if unknown:
+            raise ValueError(f"not entry columns: {sorted(unknown)}")
+        row = self._one("SELECT * FROM entries WHERE id = ?", [entry_id])
+        if row is None:
+            raise IssuenoteError(f"unknown entry {entry_id}")
+        current = dict(row)
+        self._keep_revision(current, "edit")
+        values = dict(changes)
+        for column in ("flags", "warnings"):
+            if column in values:
+                values[column] = _dump_list(list(values[column] or []))
+        if current["private"]:
+            for column in SEALED_ENTRY_COLUMNS:
+                if values.get(column) is not None:
+                    values[column] = self._seal(values[column], "entries", column, row["uuid"])
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.conn.execute(
+            f"UPDATE entries SET {assignments} WHERE id = ?", (*values.values(), entry_id)
+        )
+        self.touch_case(int(current["case_id"]))
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Leave a tombstone: the entry keeps its number and a 'delete' revision."""
+        row = self._one("SELECT * FROM entries WHERE id = ?", [entry_id])
+        if row is None:
+            raise IssuenoteError(f"unknown entry {entry_id}")
+        self._keep_revision(dict(row), "delete")
+        self.conn.execute("UPDATE entries SET deleted_at = ? WHERE id = ?", (_now(), entry_id))
+        self.touch_case(int(row["case_id"]))
+
+    def revision_rows(self, entry_uuid: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT revision, change, made_at, fields FROM entry_revisions "
+            "WHERE entry_uuid = ? ORDER BY revision",
+            (entry_uuid,),
+        )
+        return [dict(row) for row in rows]
+
+    def _revisions_by_entry(self, case_id: int) -> dict[str, list[dict[str, Any]]]:
+        rows = self.conn.execute(
+            "SELECT r.entry_uuid, r.revision, r.change, r.made_at, r.fields "
+            "FROM entry_revisions r JOIN entries e ON e.uuid = r.entry_uuid "
+            "WHERE e.case_id = ? ORDER BY r.entry_uuid, r.revision",
+            (case_id,),
+        )
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            found.setdefault(row["entry_uuid"], []).append(dict(row))
+        return found
+
     def entry_document(self, entry_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
         row = self._one("SELECT * FROM entries WHERE id = ?", [entry_id])
         if row is None:
             raise IssuenoteError(f"unknown entry {entry_id}")
         errors: list[str] = []
-        return {"case_id": row["case_id"], **self._entry(dict(row), _local(tz), errors)}
+        revisions = self.revision_rows(row["uuid"])
+        document = self._entry(dict(row), _local(tz), errors, revisions)
+        return {"case_id": row["case_id"], **document}
 
     def _entry(
-        self, row: dict[str, Any], when: Callable[[str | None], str | None], errors: list[str]
+        self,
+        row: dict[str, Any],
+        when: Callable[[str | None], str | None],
+        errors: list[str],
+        revisions: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         if row["private"]:
-            for column in ("text", "suggests"):
+            for column in PRIVATE_ENTRY_COLUMNS:  # older rows kept some in clear: left as they are
                 row[column] = self._unseal(row[column], "entries", column, row["uuid"], errors)
-        return entry_document(row, when)
+        document = entry_document(row, when)
+        document["revisions"] = [
+            self._revision(row["uuid"], revision, when, errors) for revision in revisions or []
+        ]
+        return document
+
+    def _revision(
+        self,
+        entry_uuid: str,
+        revision: dict[str, Any],
+        when: Callable[[str | None], str | None],
+        errors: list[str],
+    ) -> dict[str, Any]:
+        """One earlier version of an entry, for `show --history` and the JSON export."""
+        import json
+
+        fields = json.loads(revision["fields"])
+        if fields.get("private"):
+            for column in SEALED_ENTRY_COLUMNS:
+                fields[column] = self._unseal(
+                    fields.get(column), "entries", column, entry_uuid, errors
+                )
+            if isinstance(fields.get("warnings"), str):
+                fields["warnings"] = _load_list(fields["warnings"])
+        document: dict[str, Any] = {
+            "revision": revision["revision"],
+            "change": revision["change"],
+            "made_at": when(revision["made_at"]),
+        }
+        for column in ENTRY_FIELDS:
+            value = fields.get(column)
+            document[column] = when(value) if column in ENTRY_TIME_COLUMNS else value
+        return document
 
     def last_channel(self, case_id: int) -> str | None:
         row = self._one(
             "SELECT channel FROM entries WHERE case_id = ? AND channel IS NOT NULL "
-            "ORDER BY at DESC, id DESC LIMIT 1",
+            "AND deleted_at IS NULL ORDER BY at DESC, id DESC LIMIT 1",
             [case_id],
         )
         return None if row is None else row["channel"]
 
-    def entry_rows(self, case_id: int) -> list[dict[str, Any]]:
+    def entry_rows(self, case_id: int, *, deleted: bool = False) -> list[dict[str, Any]]:
+        """The case's live entries in time order (or, with deleted=True, its tombstones)."""
+        condition = "IS NOT NULL" if deleted else "IS NULL"
         rows = self.conn.execute(
-            "SELECT * FROM entries WHERE case_id = ? ORDER BY at, id", (case_id,)
+            f"SELECT * FROM entries WHERE case_id = ? AND deleted_at {condition} "
+            "ORDER BY at, number",
+            (case_id,),
         )
         return [dict(row) for row in rows]
 
+    # -- the undo journal ------------------------------------------------------
+
+    def plan_undo(self, back_to: int | None) -> list[dict[str, Any]]:
+        return journal.plan_undo(self.conn, back_to)
+
+    def revert_changes(self, planned: list[dict[str, Any]], undo: Change) -> None:
+        journal.revert(self.conn, planned, undo)
+
+    def recent_changes(self, limit: int = 20) -> list[dict[str, Any]]:
+        return journal.changes_in_effect(self.conn)[:limit]
+
     # -- transactions --------------------------------------------------------
 
-    def find_transaction(self, case_id: int, txid: str) -> dict[str, Any] | None:
-        row = self._one(
-            "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
-            [case_id, txid],
-        )
+    def find_transaction(
+        self, case_id: int, *, txid: str | None = None, order_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The case's transfer with this TxID (any letter case), or with this order ID."""
+        row = None
+        if txid is not None:
+            row = self._one(
+                "SELECT * FROM transactions WHERE case_id = ? AND txid = ? COLLATE NOCASE",
+                [case_id, txid],
+            )
+        elif order_id is not None:
+            row = self._one(
+                "SELECT * FROM transactions WHERE case_id = ? AND order_id = ?",
+                [case_id, order_id],
+            )
         return None if row is None else dict(row)
+
+    def update_transaction(self, tx_id: int, changes: dict[str, Any]) -> None:
+        unknown = set(changes) - set(TRANSACTION_FIELDS)
+        if unknown:
+            raise ValueError(f"not transaction columns: {sorted(unknown)}")
+        row = self._one("SELECT case_id FROM transactions WHERE id = ?", [tx_id])
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.conn.execute(
+            f"UPDATE transactions SET {assignments} WHERE id = ?", (*changes.values(), tx_id)
+        )
+        if row is not None:
+            self.touch_case(int(row["case_id"]))
 
     def add_transaction(self, case_id: int, fields: dict[str, Any]) -> int:
         record = {column: fields.get(column) for column in TRANSACTION_FIELDS}
@@ -477,7 +704,12 @@ class Store:
         rows = self.entry_rows(case_id)
         errors: list[str] = []
         account = self._unseal(case["account"], "cases", "account", case["uuid"], errors)
-        entries = [self._entry(row, when, errors) for row in rows]
+        revisions = self._revisions_by_entry(case_id)
+        entries = [self._entry(row, when, errors, revisions.get(row["uuid"])) for row in rows]
+        deleted = [
+            self._entry(row, when, errors, revisions.get(row["uuid"]))
+            for row in self.entry_rows(case_id, deleted=True)
+        ]
         transactions = [transaction_document(row, when) for row in self.transaction_rows(case_id)]
         stored_due = {row["id"]: row["due"] for row in rows}
         open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
@@ -500,6 +732,8 @@ class Store:
             "created_at": when(case["created_at"]),
             "updated_at": when(case["updated_at"]),
             "entries": entries,
+            # Tombstones: deleted entries, kept with their revisions; exports leave them out.
+            "deleted_entries": deleted,
             "transactions": transactions,
             "tickets": tickets_of(entries),
             "agents": agents_of(entries),
@@ -581,6 +815,7 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
     return {
         "id": row["id"],
         "uuid": row["uuid"],
+        "number": row["number"],
         "kind": row["kind"],
         "text": row["text"],
         "at": when(row["at"]),
@@ -597,24 +832,31 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
         "flags": _load_list(row["flags"]),
         "warnings": _load_list(row["warnings"]),
         "private": bool(row["private"]),
+        "deleted_at": when(row["deleted_at"]),
     }
 
 
 def transaction_document(
     row: dict[str, Any], when: Callable[[str | None], str | None]
 ) -> dict[str, Any]:
-    from issuenote.parse.txid import explorer_url
+    from issuenote.parse.txid import explorer_url, memo_missing
 
+    txid = row["txid"]
     return {
         "id": row["id"],
         "uuid": row["uuid"],
-        "txid": row["txid"],
+        "txid": txid,
+        "order_id": row["order_id"],
         "chain": row["chain"],
+        "network": row["network"],
         "asset": row["asset"],
         "amount": row["amount"],
         "kind": row["kind"],
+        "address": row["address"],
+        "memo": row["memo"],
         "at": when(row["at"]),
-        "explorer_url": explorer_url(row["chain"], row["txid"]) if row["chain"] else None,
+        "explorer_url": explorer_url(row["chain"], txid) if row["chain"] and txid else None,
+        "memo_missing": memo_missing(row["chain"], row["asset"], row["memo"]),
     }
 
 

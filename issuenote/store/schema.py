@@ -1,3 +1,3 @@
 """The schema version this build writes, importable without sqlite-utils."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

@@ -178,3 +178,37 @@ def wif_valid(text: str) -> bool:
     if payload is None or payload[0] not in (0x80, 0xEF):
         return False
     return len(payload) == 33 or (len(payload) == 34 and payload[-1] == 0x01)
+
+
+def ed25519_keypair(raw: bytes) -> bool:
+    """Whether 64 bytes are an Ed25519 secret and its own public key (a Solana keypair)."""
+    if len(raw) != 64:
+        return False
+    # cryptography is heavy; only 64-byte candidates, which notes rarely hold, pay for it
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = Ed25519PrivateKey.from_private_bytes(raw[:32]).public_key()
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw) == raw[32:]
+
+
+# Taiwan: the letter of the issuing place stands for two digits (A=10 … with I, O, W, X, Y, Z
+# out of order), then weights 1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1; the sum is a multiple of 10.
+_TW_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+_TW_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+
+
+def tw_id_valid(number: str) -> bool:
+    """A Taiwan national ID (A123456789) or resident certificate number (A812345678).
+
+    python-stdnum has only Taiwan's business number (UBN), so the national
+    ID's published check is done here.
+    """
+    number = number.upper()
+    if len(number) != 10 or number[0] not in _TW_LETTERS or not number[1:].isdigit():
+        return False
+    if number[1] not in "1289":
+        return False
+    code = _TW_LETTERS[number[0]]
+    digits = [code // 10, code % 10, *(int(char) for char in number[1:])]
+    return sum(d * w for d, w in zip(digits, _TW_WEIGHTS, strict=True)) % 10 == 0

@@ -31,6 +31,7 @@ from issuenote.safety.guard._model import (
     PASSWORD,
     PRIVATE_KEY,
     SEED_PHRASE,
+    TW_ID,
     TWO_FA_KEY,
     VERIFICATION_CODE,
     Finding,
@@ -46,10 +47,20 @@ _B58 = "1-9A-HJ-NP-Za-km-z"
 
 # What may stand between a label and its value: ":", "=", "is", "was", "是", "는" ...
 # Label patterns run on the lower-cased text.
+# A JSON or YAML key's closing quote may stand first: {"apiKey": "…"}.
 _SEP = (
-    r"(?P<sep>[ \t]*(?:[:=：]|->|=>|\bis\b:?|\bwas\b:?|\bare\b:?|\bis\s+now\b|\bset\s+to\b|"
-    r"\bchanged\s+to\b|是|为|為|改成了?|改为|设置为|设为|는|은|가|이|를|을)?[ \t]*\n?[ \t]*)"
+    r"(?P<sep>(?:[\"'](?=[ \t]*[:=]))?[ \t]*(?:[:=：]|->|=>|[—–]|"
+    r"\b(?:is|was|has\s+been|had\s+been)\s+(?:changed|reset|updated|set)\s+to\b|"
+    r"\bis\b:?|\bwas\b:?|\bare\b:?|\bis\s+now\b|\bset\s+to\b|"
+    r"\bchanged\s+to\b|是|为|為|改成了?|改为|改為|设置为|設置為|设为|設為|는|은|가|이|를|을)?"
+    r"[ \t]*\n?[ \t]*)"
 )
+
+
+def _sep_core(sep: str) -> str:
+    """The separator's word or sign, without the spaces and a key's closing quote."""
+    return sep.strip().lstrip("\"'").strip()
+
 
 # ---------------------------------------------------------------- values after labels
 
@@ -88,10 +99,11 @@ _ADJECTIVE_ENDINGS = (
 )  # fmt: skip
 # "!" stays: it ends as many passwords as sentences, and redacting one more
 # character is harmless while leaving one behind is not.
-_TRAILING = ".,;?)]}>\"'`”’」』》）。，；？"
+_TRAILING = ".,;:?)]}>\"'`”’」』》）。，；？："
 _LEADING = "\"'`“‘「『《（([{<"
 _QUOTES = {'"': '"', "'": "'", "`": "`", "“": "”", "‘": "’", "「": "」", "『": "』"}
 _MASK_CHARS = frozenset("*•●·×#")
+_WITHOUT_MASKS = str.maketrans("", "", "".join(_MASK_CHARS))
 # What stands where a value was taken out, by `redact` or by hand.
 _PLACEHOLDERS = ("redacted", "hidden", "removed")
 _POSSESSIVE = lazy_pattern(r"(?:my|our|his|her|their|your|the)[ \t]+(?:[a-z-]+[ \t]+)?$")
@@ -99,7 +111,10 @@ _POSSESSIVE = lazy_pattern(r"(?:my|our|his|her|their|your|the)[ \t]+(?:[a-z-]+[ 
 
 def _placeholder(text: str, index: int) -> bool:
     """Whether a value was already taken out here ("[redacted: password]", "<hidden>")."""
-    head = text[max(0, index - 2) : index + 12].lower()
+    head = text[max(0, index - 2) : index + 12]
+    if "[" not in head and "(" not in head and "<" not in head:
+        return False  # the common case, decided without building a dozen strings
+    head = head.lower()
     return any(f"{bracket}{word}" in head for bracket in "[(<" for word in _PLACEHOLDERS)
 
 
@@ -131,11 +146,14 @@ def _value_after(text: str, index: int) -> tuple[int, int] | None:
     return (begin, end) if end > begin else None
 
 
+_DIGIT_OR_SYMBOL = lazy_pattern(r"[^\w.\-' ]|\d")
+
+
 def _looks_masked(value: str) -> bool:
     """``********``, ``ab***yz``, ``xxxx``: a value someone already hid."""
-    if "***" in value or set(value.lower()) <= {"x"}:
+    if "***" in value or not value.strip("xX"):
         return True
-    return sum(char in _MASK_CHARS for char in value) * 2 >= len(value)
+    return (len(value) - len(value.translate(_WITHOUT_MASKS))) * 2 >= len(value)
 
 
 def _password_like(value: str) -> bool:
@@ -144,10 +162,9 @@ def _password_like(value: str) -> bool:
     Dots, hyphens and underscores alone do not count: "config.guess" and
     "read-only" are names, not passwords.
     """
-    has_digit = any(char.isdigit() for char in value)
-    has_symbol = any(not char.isalnum() and char not in ".-_' " for char in value)
-    inner_capital = any(char.isupper() for char in value[1:]) and not value.isupper()
-    return has_digit or has_symbol or inner_capital
+    if _DIGIT_OR_SYMBOL().search(value):
+        return True
+    return value[1:] != value[1:].lower() and not value.isupper()  # an inner capital
 
 
 def _acceptable_password(scan: Scan, span: tuple[int, int], sep: str, label_start: int) -> bool:
@@ -159,20 +176,22 @@ def _acceptable_password(scan: Scan, span: tuple[int, int], sep: str, label_star
         scan.text[span[0] - 1 : span[0]] in _QUOTES
         and scan.text[span[1] : span[1] + 1] in _QUOTES.values()
     )
-    if quoted and (sep.strip() or " " not in value):
+    if quoted and (_sep_core(sep) or " " not in value):
         return True  # quoted after a label: someone is spelling a password out
     lowered = value.lower()
     if lowered in _NOT_A_VALUE:
         return False
     if _unit_follows(scan, span[1]) or "://" in value or value.startswith(("www.", "<", "$")):
         return False
-    if "\n" in sep and not sep.strip():
+    if "\n" in sep and not _sep_core(sep):
         return False  # a label ending one line and something else on the next
     if _password_like(value):
         return True
     if value.isalpha() and lowered.endswith(_ADJECTIVE_ENDINGS):
         return False
-    separator = sep.strip()
+    separator = _sep_core(sep)
+    if separator.startswith(("was ", "is ", "has ", "had ")) or separator in ("—", "–"):
+        return True  # "was changed to Banana#42", "Password — CryptoQueen88"
     if not separator:
         return False  # "password yesterday": no separator and nothing password-like
     if separator in ("is", "was", "are", "是", "为", "為", "는", "은", "가", "이", "를", "을"):
@@ -191,8 +210,23 @@ def _english_label_ok(label: str, sep: str) -> bool:
     if not sep:
         return False
     if label.lower() in ("pass", "pw", "pwd"):
-        return sep.strip() in (":", "=", "：") and label != "PASS"  # "PASS: 137 tests"
+        if label == "PASS":
+            return False  # "PASS: 137 tests"
+        return _sep_core(sep) in (":", "=", "：") or _sep_core(sep) in ("is", "was")
     return True
+
+
+_CONFIG_KEY = lazy_pattern(r"[a-z][a-z0-9_]{0,40}[\"']?[ \t]*[:=]")
+
+
+def _name_start(text: str, index: int) -> int:
+    """Where the snake_case name holding `index` begins."""
+    start = index
+    while (
+        start > 0 and start > index - 40 and (text[start - 1].isalnum() or text[start - 1] == "_")
+    ):
+        start -= 1
+    return start
 
 
 def _label_matches(pattern: Callable[[], re.Pattern[str]], scan: Scan) -> Iterator[re.Match[str]]:
@@ -204,8 +238,11 @@ def _label_matches(pattern: Callable[[], re.Pattern[str]], scan: Scan) -> Iterat
     text = scan.text
     for match in pattern().finditer(scan.lowered):
         start = match.start()
-        env_variable = text[start - 1 : start] == "_" and text[start : start + 4].isupper()
-        if env_variable or at_word_start(text, start):
+        after_underscore = text[start - 1 : start] == "_"
+        env_variable = after_underscore and text[start : start + 4].isupper()
+        # "binance_api_secret = …", "okx_secret_key: …": a config key, in lower case
+        config_key = after_underscore and _CONFIG_KEY().match(text, _name_start(text, start))
+        if env_variable or config_key or at_word_start(text, start):
             yield match
 
 
@@ -214,7 +251,7 @@ def _label_matches(pattern: Callable[[], re.Pattern[str]], scan: Scan) -> Iterat
 _PASSWORD_LABEL = lazy_pattern(
     r"(?:(?P<en>password|passwd|passcode|pass[ \t]?word|pwd|pw|pass)(?![a-z0-9_])"
     r"|(?P<pin>pin(?:[ \t]*(?:code|number)|码|[ \t]?번호)?)(?![a-z0-9_])"
-    r"|(?P<zh>密码)|(?P<ko>비밀번호|비번|패스워드))" + _SEP
+    r"|(?P<zh>密[码碼])|(?P<ko>비밀번호|비번|패스워드))" + _SEP
 )
 # "my password ... and I told him it was X"
 _PASSWORD_BRIDGE = lazy_pattern(
@@ -227,7 +264,7 @@ _KOREAN_QUOTED = lazy_pattern(r"(?<![!-~])[!-~]{4,64}(?=[ \t]?(?:이?라고|이?
 
 def _passwords(scan: Scan) -> list[Finding]:
     """Passwords and PINs right after their label, in English, Chinese and Korean."""
-    if not scan.has_any("pass", "pw", "pin", "密码", "비밀번호", "비번", "패스워드"):
+    if not scan.has_any("pass", "pw", "pin", "密码", "密碼", "비밀번호", "비번", "패스워드"):
         return []
     text = scan.text
     found: list[Finding] = []
@@ -270,11 +307,19 @@ _API_LABEL = lazy_pattern(
     r"(?:(?:api[ \t]*[-_]?[ \t]*(?:secret(?:[ \t]*[-_]?[ \t]*key)?|key|passphrase|password)|"
     r"(?:pass[ \t]*phrase|passphrase)|secret[ \t]*[-_]?[ \t]*key|secretkey|apikey|"
     r"access[ \t]*[-_]?[ \t]*key|client[ \t]*[-_]?[ \t]*secret|secret)(?![a-z0-9_])"
-    r"|api[ \t]*(?:密钥|私钥|秘钥)|api[ \t]*密码(?:短语)?|密钥|秘钥|密码短语|口令"
+    r"|api[ \t]*(?:密钥|私钥|秘钥|密鑰|私鑰|秘鑰)|api[ \t]*密[码碼](?:短语|短語)?"
+    r"|密钥|秘钥|密鑰|秘鑰"
+    r"|密码短语|密碼短語|口令"
     r"|시크릿[ \t]*키|api[ \t]*키|api[ \t]*비밀번호|패스프레이즈|암호[ \t]*문구)" + _SEP
 )
 # API labels whose value a person chose (like a password) rather than a generated token.
-_PASSPHRASE_WORDS = ("phrase", "password", "密码", "口令", "패스", "암호", "비밀번호")
+_PASSPHRASE_WORDS = ("phrase", "password", "密码", "密碼", "口令", "패스", "암호", "비밀번호")
+# A config line whose key names a secret anywhere in it: "real_secret_of_the_bot = …",
+# "csrf_token: …". Only a generated-looking value (see _secret_token) counts.
+_CONFIG_SECRET = lazy_pattern(
+    r"(?<![a-z0-9_])[a-z0-9_]{0,40}(?:secret|api_?key|access_?token|auth_?token|token)"
+    r"[a-z0-9_]{0,40}[\"']?[ \t]*[:=][ \t]*[\"']?"
+)
 _SECRET_TOKEN = lazy_pattern(r"[A-Za-z0-9+/=_\-]{16,128}")
 
 
@@ -285,9 +330,35 @@ def _secret_token(value: str) -> bool:
     return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
 
 
+_WORDS_VALUE = lazy_pattern(r"[a-z]{2,16}(?:[ \t][a-z]{2,16}){2,7}(?=[ \t]*(?:$|[\n.,;!?)]))", re.M)
+
+
+def _words_after(scan: Scan, index: int, sep: str) -> tuple[int, int] | None:
+    """ "Passphrase: correct horse battery staple": a phrase of lower-case words after a colon.
+
+    Only after ":" or "=", and only when the words fill the rest of the line
+    or sentence, and hold none of the small words a sentence needs:
+    "passphrase: not needed for this account" is prose.
+    """
+    if _sep_core(sep) not in (":", "=", "："):
+        return None
+    match = _WORDS_VALUE().match(scan.text, index)
+    if match is None or not _FUNCTION_WORDS.isdisjoint(match.group().split()):
+        return None
+    return match.span()
+
+
+# Words a sentence needs and a diceware passphrase almost never draws.
+_FUNCTION_WORDS = _word_set(
+    """the a an is are was were be been to for of and or not no my your our this that it its
+    with in on at by from as if but so do does did has have had can will would should must
+    required needed optional none empty blank unknown same set changed reset sent"""
+)
+
+
 def _api_secrets(scan: Scan) -> list[Finding]:
     """Exchange API keys, secrets and passphrases after their label."""
-    if not scan.has_any("api", "secret", "key", "phrase", "密钥", "秘钥", "密码", "口令", "시크릿", "키", "패스", "암호"):  # fmt: skip  # noqa: E501
+    if not scan.has_any("api", "secret", "key", "phrase", "token", "密钥", "秘钥", "密鑰", "秘鑰", "密码", "口令", "시크릿", "키", "패스", "암호"):  # fmt: skip  # noqa: E501
         return []
     text = scan.text
     found: list[Finding] = []
@@ -304,8 +375,19 @@ def _api_secrets(scan: Scan) -> list[Finding]:
                 continue
             if _acceptable_password(scan, span, sep, match.start()):
                 found.append(Finding(API_SECRET, *span, f"passphrase, {len(value)} characters"))
-        elif _secret_token(value) and (sep.strip() or len(value) >= 20):
+            elif phrase := _words_after(scan, span[0], sep):
+                found.append(
+                    Finding(API_SECRET, *phrase, f"passphrase, {phrase[1] - phrase[0]} characters")
+                )
+        elif _secret_token(value) and (_sep_core(sep) or len(value) >= 20):
             found.append(Finding(API_SECRET, *span, short_mask(value)))
+    if "_" in text:
+        for match in _CONFIG_SECRET().finditer(scan.lowered):
+            if "_" not in match.group():
+                continue  # a bare "secret:" or "token:" is the label detector's
+            span = _value_after(text, match.end())
+            if span and _secret_token(text[span[0] : span[1]]):
+                found.append(Finding(API_SECRET, *span, short_mask(text[span[0] : span[1]])))
     return found
 
 
@@ -322,6 +404,7 @@ _KEY_LABEL = lazy_pattern(
     r"(?:(?:private[ \t]*[-_]?[ \t]*key|priv[ \t]*[-_]?[ \t]*key|privkey|wallet[ \t]*key)"
     r"(?![a-z0-9_])|私钥|私鑰|개인[ \t]*키|프라이빗[ \t]*키)" + _SEP
 )
+_BARE_KEY_WORDS = frozenset({"key", "secret", "priv", "pk"})
 _HEX_TOKEN = lazy_pattern(r"(?:0[xX])?[0-9a-fA-F]{64}")
 _BASE58_TOKEN = lazy_pattern(rf"[{_B58}]{{80,90}}")
 
@@ -362,7 +445,9 @@ def _private_keys(scan: Scan) -> list[Finding]:
         category = _labels.category_before(scan, match.start())
         if category is None:  # "0x4c08… is my private key"
             after = _labels.label_after(scan, match.end())
-            category = after.category if after else None
+            # a bare "key" or "secret" after a hash ("f4184fc5… failed, key reason
+            # unknown") is another sentence; only "private key", "私钥" … name it
+            category = after.category if after and after.words not in _BARE_KEY_WORDS else None
         if category == _labels.KEY:
             found.append(Finding(PRIVATE_KEY, *match.span(), _mask_key(match.group())))
         elif category == _labels.API:
@@ -375,6 +460,35 @@ def _private_keys(scan: Scan) -> list[Finding]:
             value = text[span[0] : span[1]]
             if _BASE58_TOKEN().fullmatch(value):  # Solana-style keys: 87-88 base58 characters
                 found.append(Finding(PRIVATE_KEY, *span, short_mask(value)))
+    found.extend(_solana_keypairs(scan))
+    return found
+
+
+_SOLANA_BASE58 = lazy_pattern(rf"(?<![{_B58}])[{_B58}]{{86,89}}(?![{_B58}])")
+# id.json, the Solana CLI's keypair file: a JSON array of 64 numbers 0-255.
+_BYTE_ARRAY = lazy_pattern(
+    r"\[[ \t\r\n]*(?:[0-9]{1,3}[ \t\r\n]*,[ \t\r\n]*){63}[0-9]{1,3}[ \t\r\n]*\]"
+)
+
+
+def _solana_keypairs(scan: Scan) -> list[Finding]:
+    """Solana keypairs, labelled or not: 64 bytes whose second half is the first half's public key.
+
+    Transaction signatures are 64 base58-encoded bytes too; only a keypair
+    has its own Ed25519 public key as its last 32 bytes, so the check is exact.
+    """
+    text = scan.text
+    found: list[Finding] = []
+    if len(text) >= 86:
+        for match in _SOLANA_BASE58().finditer(text):
+            raw = _checks.base58_decode(match.group())
+            if raw is not None and len(raw) == 64 and _checks.ed25519_keypair(raw):
+                found.append(Finding(PRIVATE_KEY, *match.span(), short_mask(match.group())))
+    if "[" in text and text.count(",") >= 63:
+        for match in _BYTE_ARRAY().finditer(text):
+            numbers = [int(number) for number in re.findall(r"[0-9]+", match.group())]
+            if max(numbers) <= 255 and _checks.ed25519_keypair(bytes(numbers)):
+                found.append(Finding(PRIVATE_KEY, *match.span(), "64-byte keypair (id.json)"))
     return found
 
 
@@ -384,8 +498,11 @@ _OTPAUTH = lazy_pattern(r"otpauth://[^\s?]{0,300}\?[^\s]{0,600}")
 _TWO_FA_LABEL = lazy_pattern(
     r"(?:(?:(?:2fa|mfa|totp|otp|ga|authenticator)[ \t]*"
     r"(?:secret(?:[ \t]*key)?|setup[ \t]*key|key|seed)|setup[ \t]*key|"
-    r"(?:16|32)[- ]?(?:digit|character|char)[ \t]*key)(?![a-z0-9_])"
-    r"|谷歌(?:验证器?)?密钥|验证器密钥|(?:2fa|ga|otp)[ \t]*密钥|16位密钥|身份验证器密钥"
+    r"(?:16|32)[- ]?(?:digit|character|char)[ \t]*key|"
+    r"(?:the[ \t]+)?(?:key|code|secret)[ \t]+(?:shown|printed|written|displayed|listed)[ \t]+"
+    r"(?:under|below|beneath|next[ \t]+to|beside)[ \t]+the[ \t]+qr[ \t]*(?:code)?)(?![a-z0-9_])"
+    r"|谷歌(?:验证器?)?密钥|谷歌(?:驗證器?)?密鑰|验证器密钥|驗證器密鑰|(?:2fa|ga|otp)[ \t]*密[钥鑰]"
+    r"|16位密[钥鑰]|身份验证器密钥|身份驗證器密鑰|二维码下方的密钥|二維碼下方的密鑰"
     r"|otp[ \t]*(?:시크릿[ \t]*)?키|otp[ \t]*비밀[ \t]*키|인증[ \t]*키)" + _SEP
 )
 _BASE32_RUN = lazy_pattern(r"[A-Za-z2-7]{4}(?:[ ]?[A-Za-z2-7]{4}){3,15}(?![A-Za-z0-9])")
@@ -472,7 +589,7 @@ _KR_RRN = lazy_pattern(
     r"(?<![0-9A-Za-z.,\-_/])(?P<birth>[0-9]{2}[01][0-9][0-3][0-9])"
     r"(?P<sep>[ ]?[-–][ ]?|)(?P<rest>[1-8][0-9]{6})(?![0-9A-Za-z_]|[.,\-/][0-9A-Za-z])"
 )
-_IBAN = lazy_pattern(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,32}")
+_IBAN = lazy_pattern(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,32}")
 _FOUR_DIGITS = lazy_pattern(r"[0-9]{4}")
 _CARD_GROUPS = lazy_pattern(r"[ -]")
 # Labels after which a long number is something else than a card or an account.
@@ -481,8 +598,8 @@ _NOT_MONEY = (_labels.IDENTIFIER, _labels.OTP, _labels.IDENTITY, _labels.PASSWOR
 
 # Substrings of every card, bank and 2FA label: when none is near a number, the
 # (costly) label lookup is skipped.
-_MONEY_HINTS = ("card", "bank", "account", "acct", "iban", "routing", "sort", "visa", "master", "unionpay", "amex", "pan", "银行", "账", "卡", "开户", "계좌", "은행", "카드")  # fmt: skip  # noqa: E501
-_CODE_HINTS = ("2fa", "mfa", "otp", "ga", "auth", "sms", "code", "pin", "number", "pass", "验证", "校验", "动态", "安全码", "短信", "인증", "코드", "문자")  # fmt: skip  # noqa: E501
+_MONEY_HINTS = ("card", "bank", "account", "acct", "iban", "routing", "sort", "visa", "master", "unionpay", "amex", "pan", "银行", "銀行", "账", "帳", "賬", "卡", "开户", "開戶", "계좌", "은행", "뱅크", "카드")  # fmt: skip  # noqa: E501
+_CODE_HINTS = ("2fa", "mfa", "otp", "ga", "auth", "sms", "code", "pin", "number", "pass", "验证", "驗證", "校验", "校驗", "动态", "動態", "安全码", "安全碼", "短信", "簡訊", "인증", "코드", "문자")  # fmt: skip  # noqa: E501
 
 
 def _hinted(scan: Scan, index: int, hints: tuple[str, ...]) -> bool:
@@ -507,6 +624,21 @@ def _card_grouping_ok(raw: str) -> bool:
     return all(length == 4 for length in lengths[:-1]) and 1 <= lengths[-1] <= 4
 
 
+_DATE_START = lazy_pattern(
+    r"(?:19|20)[0-9]{2}([-/. ]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])"
+)
+
+
+def _timestamp(text: str, match: re.Match[str]) -> bool:
+    """ "2024-11-26 14:30:05", "20241126143005": a bank statement's time, not an account."""
+    raw = match.group()
+    date = _DATE_START().match(raw)
+    if date is None:
+        return False
+    rest = raw[date.end() :].strip(" -")
+    return len(rest) <= 6 or text[match.end() : match.end() + 1] == ":"
+
+
 def _cards_and_accounts(scan: Scan) -> list[Finding]:
     """Bank cards (Luhn and issuer range, or a card label) and accounts after a bank label."""
     text = scan.text
@@ -523,10 +655,16 @@ def _cards_and_accounts(scan: Scan) -> list[Finding]:
         category = _labels.category_before(scan, match.start())
         if category in _NOT_MONEY:
             continue
-        if card_length and (category == _labels.CARD or (category == _labels.BANK and luhn)):
+        card_after_bank = (
+            category == _labels.BANK
+            and luhn
+            and _card_grouping_ok(raw)
+            and _checks.card_brand_plausible(digits)
+        )
+        if card_length and (category == _labels.CARD or card_after_bank):
             # after a card label, a mistyped number (bad Luhn) is still a card number
             found.append(Finding(CARD, *match.span(), mask_digits(digits)))
-        elif category == _labels.BANK:
+        elif category == _labels.BANK and not _timestamp(text, match):
             found.append(Finding(BANK_ACCOUNT, *match.span(), f"****{digits[-4:]}"))
         elif (
             luhn
@@ -569,7 +707,17 @@ def _identity_numbers(scan: Scan) -> list[Finding]:
         hyphenated = bool(match.group("sep").strip())
         if hyphenated or category == _labels.IDENTITY or _checks.kr_rrn_checksum_valid(digits):
             found.append(Finding(KR_RRN, *match.span(), f"{digits[:2]}****-*******"))
+    for match in _TW_ID().finditer(text):
+        if not _checks.tw_id_valid(match.group()) or in_url(text, match.start()):
+            continue
+        if _identity_label(scan, match.start()) != _labels.IDENTIFIER:
+            found.append(
+                Finding(TW_ID, *match.span(), f"{match.group()[0]}*****{match.group()[-4:]}")
+            )
     return found
+
+
+_TW_ID = lazy_pattern(r"(?<![0-9A-Za-z\-_/])[A-Z][1289][0-9]{8}(?![0-9A-Za-z_]|[.\-/][0-9A-Za-z])")
 
 
 def _ibans(scan: Scan) -> list[Finding]:
@@ -577,7 +725,8 @@ def _ibans(scan: Scan) -> list[Finding]:
     text = scan.text
     found: list[Finding] = []
     for match in _IBAN().finditer(text):
-        length = _checks.IBAN_LENGTHS.get(match.group()[:2])
+        country = match.group()[:2]
+        length = _checks.IBAN_LENGTHS.get(country.upper())
         if length is None:
             continue
         taken, end = 0, match.start()  # walk until `length` characters, spaces aside
@@ -587,9 +736,9 @@ def _ibans(scan: Scan) -> list[Finding]:
         if taken < length or (end < len(text) and text[end].isalnum()):
             continue
         compact = text[match.start() : end].replace(" ", "").upper()
-        if (
-            _checks.iban_valid(compact)
-            or _labels.category_before(scan, match.start()) == _labels.BANK
+        # in lower case ("de89 3704 …") only the checksum tells an IBAN from a word and a number
+        if _checks.iban_valid(compact) or (
+            country.isupper() and _labels.category_before(scan, match.start()) == _labels.BANK
         ):
             found.append(Finding(IBAN, match.start(), end, f"{compact[:4]} **** {compact[-4:]}"))
     return found
@@ -599,7 +748,15 @@ def _numbers(scan: Scan) -> list[Finding]:
     """Cards, accounts, ID numbers and IBANs: all hold four digits in a row, most notes none."""
     if _FOUR_DIGITS().search(scan.text) is None:
         return []
-    return _cards_and_accounts(scan) + _identity_numbers(scan) + _ibans(scan)
+    ibans = _ibans(scan)
+    others = _cards_and_accounts(scan) + _identity_numbers(scan)
+    # "IBAN: AT61 1904 3002 …": the digits after the country code are no card of their own
+    others = [
+        found
+        for found in others
+        if not any(found.start < iban.end and iban.start < found.end for iban in ibans)
+    ]
+    return others + ibans
 
 
 # ---------------------------------------------------------------- verification codes
@@ -611,7 +768,7 @@ _SHORT_DIGITS = lazy_pattern(
 _CODE_AFTER = lazy_pattern(
     r"[ \t]*(?:(?:is|was)[ \t]+(?:your|the|my)[ \t]+(?:[a-z]+[ \t]+){0,3}?"
     r"(?:verification|security|login|confirmation|2fa|otp|one-time|authentication)"
-    r"|[)\]】」]?[ \t]*(?:是|为)?(?:您的)?[^\s\d]{0,8}?验证码"
+    r"|[)\]】」]?[ \t]*(?:是|为|為)?(?:您的)?[^\s\d]{0,8}?[验驗][证證][码碼]"
     r"|[)\]】」]?[ \t]*(?:은|는|이|가|을|를)?[ \t]*(?:인증[ \t]*번호|인증[ \t]*코드))"
 )
 # Between a 2FA label and a code: no other number, no sentence end, no "in 2023".

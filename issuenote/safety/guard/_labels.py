@@ -34,7 +34,8 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
             r"id\s*card|id\s*(?:number|no\.?)|identity(?:\s*card)?|national\s*id|passport|"
             r"resident\s*(?:registration|id)(?:\s*(?:number|no\.?))?|rrn"
         )
-        + r"|身份证|居民身份|证件号|주민\s*(?:등록)?\s*번호|주민등록|외국인\s*등록",
+        + r"|身份证|身分證|身份證|居民身份|证件号|證件號|身分證字號|國民身分證|"
+        r"주민\s*(?:등록)?\s*번호|주민등록|외국인\s*등록",
     ),
     (
         IDENTIFIER,
@@ -48,9 +49,12 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
             r"promo\s*code|zip\s*code|postal\s*code|swift\s*code|bic|memo|tag|no\.|number|"
             r"amount|height|version"
         )
-        + r"|#|工单|订单|单号|编号|工号|客服|用户\s*id|交易\s*(?:哈希|id|号)|哈希|区块|电话|手机|"
-        r"邀请码|推荐码|错误码|地址|备注|金额|"
+        + r"|#|工单|工單|订单|訂單|单号|單號|编号|編號|工号|工號|客服|用户\s*id|用戶\s*id|"
+        r"账[号户]\s*id|帳[號户]\s*id|交易\s*(?:哈希|id|号|號)|哈希|区块|區塊|电话|電話|手机|手機|"
+        r"邀请码|推荐码|错误码|地址|备注|金额|金額|流水号?|流水號|凭证号?|憑證號?|参考号|參考號|"
+        r"回单号?|回單號?|提现单|提現單|提币单|提幣單|充值单|充值單|充币单|充幣單|序列号|序號|"
         r"티켓|주문|접수|문의|상담사?|사번|직원|전화|휴대폰|거래\s*(?:id|해시|번호)?|해시|주소|"
+        r"확인\s*번호|승인\s*번호|참조\s*번호|법인\s*(?:등록)?\s*번호|사업자\s*(?:등록)?\s*번호|"
         r"오류\s*코드|추천\s*코드|금액",
     ),
     (
@@ -67,7 +71,8 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
             r"bank\s*account(?:\s*(?:number|no\.?|#))?|account\s*(?:number|no\.?|#)|"
             r"acct\s*(?:number|no\.?|#)|iban|routing\s*(?:number|no\.?)|sort\s*code"
         )
-        + r"|银行账[号户]|收款账[号户]|账户号码|开户行|银行|계좌\s*번호|계좌|은행",
+        + r"|银行账[号户]|銀行帳[號戶]|收款账[号户]|收款帳[號戶]|账户号码|帳戶號碼|开户行|開戶行|"
+        r"银行|銀行|账号|帳號|賬號|계좌\s*번호|계좌|은행|[가-힣]{0,4}뱅크",
     ),
     (
         API,
@@ -82,7 +87,7 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
         KEY,
         _WORD.format(
             r"private\s*[-_]?\s*key|priv\s*[-_]?\s*key|privkey|priv|wallet\s*key|"
-            r"secret\s*exponent|key"
+            r"secret\s*exponent|key|pk"
         )
         + r"|私钥|私鑰|개인\s*키|프라이빗\s*키|비밀\s*키",
     ),
@@ -94,12 +99,13 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
             r"authenticator|withdrawal)\s*(?:code|pin|number)|one[-\s]?time\s*pass(?:word|code)|"
             r"2fa|mfa|otp|totp|ga|google\s*auth(?:enticator)?|authenticator|sms|code"
         )
-        + r"|验证码|校验码|动态码|动态口令|谷歌验证器?|身份验证器|安全码|短信|"
+        + r"|验证码|驗證碼|校验码|校驗碼|动态码|動態碼|动态口令|動態口令|谷歌验证器?|谷歌驗證器?|"
+        r"身份验证器|身份驗證器|安全码|安全碼|短信|簡訊|"
         r"인증\s*번호|인증\s*코드|보안\s*코드|확인\s*코드|문자",
     ),
     (
         PASSWORD,
-        _WORD.format(r"password|passwd|passcode|pwd|pin") + r"|密码|비밀번호|비번|패스워드",
+        _WORD.format(r"password|passwd|passcode|pwd|pw|pin") + r"|密码|密碼|비밀번호|비번|패스워드",
     ),
 )
 

@@ -20,6 +20,7 @@ BACKUP_CODES = "backup codes"
 TWO_FA_KEY = "2FA secret key"
 CN_ID = "Chinese ID number"
 KR_RRN = "Korean resident registration number"
+TW_ID = "Taiwan ID number"
 CARD = "bank card number"
 CARD_CVV = "card security code"
 BANK_ACCOUNT = "bank account number"
@@ -35,6 +36,7 @@ KINDS: tuple[str, ...] = (
     API_SECRET,
     CN_ID,
     KR_RRN,
+    TW_ID,
     CARD,
     CARD_CVV,
     IBAN,
