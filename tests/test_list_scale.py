@@ -186,7 +186,8 @@ def test_agenda_indexes_exist_for_open_steps(store: Store) -> None:
     plan = _plans(
         store,
         lambda: store.conn.execute(
-            "SELECT min(due) FROM entries WHERE case_id = ? AND kind = 'step' AND done_at IS NULL",
+            "SELECT min(due) FROM entries WHERE case_id = ? AND kind = 'step' "
+            "AND done_at IS NULL AND deleted_at IS NULL",
             (1,),
         ).fetchall(),
     )
@@ -216,7 +217,10 @@ def test_upgrade_fills_activity_for_existing_cases(tmp_path: Path) -> None:
 
     path = tmp_path / "old.db"
     db = Database(path)
-    migrations.migrations._migrations[0].fn(db)
+    registered = migrations.migrations._migrations
+    m007 = next(index for index, m in enumerate(registered) if m.name.startswith("m007"))
+    for earlier in registered[:m007]:  # the notebook as it was before m007
+        earlier.fn(db)
     db.execute(
         "INSERT INTO cases (uuid, title, created_at, updated_at) "
         "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
@@ -225,10 +229,23 @@ def test_upgrade_fills_activity_for_existing_cases(tmp_path: Path) -> None:
         "INSERT INTO entries (uuid, case_id, kind, text, at, created_at) "
         "VALUES ('e1', 1, 'note', 'x', '2025-06-01T00:00:00Z', '2025-01-01T00:00:00Z')"
     )
-    migration = next(m for m in migrations.migrations._migrations if m.name.startswith("m007"))
-    migration.fn(db)
+    registered[m007].fn(db)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT activity_at, last_entry_id FROM cases").fetchone() == (
         "2025-06-01T00:00:00Z",
         1,
     )
+
+
+def test_undo_puts_activity_back_with_the_rows(cli, cli_json, tmp_path: Path) -> None:
+    """The triggers stand aside during an undo: the journal's row images hold these columns."""
+    _import_cases(cli, tmp_path, 3)
+    before = [c["id"] for c in cli_json("list")]
+    assert cli("note", "1", "newest activity").exit_code == 0
+    assert cli_json("list")[0]["id"] == 1
+    result = cli("undo", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert [c["id"] for c in cli_json("list")] == before
+    assert cli("new", "A fresh case").exit_code == 0
+    assert cli("undo", "--yes").exit_code == 0
+    assert [c["id"] for c in cli_json("list")] == before

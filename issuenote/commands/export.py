@@ -192,7 +192,9 @@ def _deliver(
     if output is not None:
         size = deliver.write_output(output, data, force=force, private=private)
         say(f"Wrote {output} ({size:,} bytes).")
-        if copy and not isinstance(data, str | bytes):  # the pieces are spent: read back
+        if not copy:
+            return
+        if not isinstance(data, str | bytes):  # the pieces are spent: read the file back
             data = output.expanduser().read_bytes()
     assert isinstance(data, str | bytes)
     shown = output is None and not copy

@@ -235,6 +235,12 @@ _ACTIVITY = """
                   WHERE e.case_id = cases.id AND e.deleted_at IS NULL), ''))
 """
 _LAST_ENTRY = "coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = cases.id), 0)"
+# An undo puts back whole row images, these columns included, which were consistent
+# when recorded: recomputing them midway would make the undo see rows "changed since".
+# (The journal's triggers, created after these, fire first and see every write.)
+_NOT_UNDOING = (
+    "WHEN coalesce((SELECT open AND command = 'undo' FROM changes ORDER BY id DESC LIMIT 1), 0) = 0"
+)
 
 
 @migrations(name="m007_scale_indexes")
@@ -261,8 +267,8 @@ def m007_scale_indexes(db: Database) -> None:
         "WHERE kind = 'step' AND done_at IS NULL AND deleted_at IS NULL AND due IS NOT NULL"
     )
     db.execute(
-        """
-        CREATE TRIGGER entries_activity_insert AFTER INSERT ON entries BEGIN
+        f"""
+        CREATE TRIGGER entries_activity_insert AFTER INSERT ON entries {_NOT_UNDOING} BEGIN
             UPDATE cases SET activity_at = CASE WHEN NEW.deleted_at IS NULL
                                                 THEN max(activity_at, NEW.at)
                                                 ELSE activity_at END,
@@ -278,7 +284,8 @@ def m007_scale_indexes(db: Database) -> None:
         name = event.split()[0].lower()
         db.execute(
             f"""
-            CREATE TRIGGER entries_activity_{name} AFTER {event} ON entries BEGIN
+            CREATE TRIGGER entries_activity_{name} AFTER {event} ON entries {_NOT_UNDOING}
+            BEGIN
                 UPDATE cases SET activity_at = {_ACTIVITY}, last_entry_id = {_LAST_ENTRY}
                 WHERE id IN ({", ".join(case_ids)});
             END
@@ -286,14 +293,15 @@ def m007_scale_indexes(db: Database) -> None:
         )
     db.execute(
         f"""
-        CREATE TRIGGER cases_activity_update AFTER UPDATE OF updated_at ON cases BEGIN
+        CREATE TRIGGER cases_activity_update AFTER UPDATE OF updated_at ON cases {_NOT_UNDOING}
+        BEGIN
             UPDATE cases SET activity_at = {_ACTIVITY} WHERE id = NEW.id;
         END
         """
     )
     db.execute(
         f"""
-        CREATE TRIGGER cases_activity_insert AFTER INSERT ON cases BEGIN
+        CREATE TRIGGER cases_activity_insert AFTER INSERT ON cases {_NOT_UNDOING} BEGIN
             UPDATE cases SET activity_at = {_ACTIVITY} WHERE id = NEW.id;
         END
         """
