@@ -497,14 +497,14 @@ def report(results: dict[str, dict[str, tuple[float, float]]], extra: dict[str, 
     )
     print(head)
     for name in names:
-        row = f"{name:<24}"
+        row = f"{name:<28}"
         for size in sizes:
             base = results[size]["python -c pass"][0]
             if name not in results[size]:
-                row += f"{'':>25}"
+                row += f"{'':>28}"
                 continue
             seconds, peak = results[size][name]
-            row += f"{seconds * 1000:>10.0f}{seconds / base:>7.1f}x{peak:>7.1f}"
+            row += f"{seconds * 1000:>11,.0f}{seconds / base:>9,.1f}x{peak:>7.1f}"
         print(row)
     for key, value in extra.items():
         print(f"{key}: {value}")
