@@ -6,14 +6,20 @@ transaction, so a refused input never leaves a half-written record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import choose
 from issuenote.parse import timeparse
 from issuenote.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from issuenote.evidence.attachments import Candidate
 
 # A pasted chat log can be long; past this a text is refused rather than stored.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -197,6 +203,7 @@ def edit_case(
     occurred: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    jurisdiction: str | None = None,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     redact: bool = False,
@@ -218,6 +225,10 @@ def edit_case(
         )
     if language is not None:
         changes["language"] = choose("language", language)
+    if jurisdiction is not None:
+        from issuenote.followup.clock import check_jurisdiction
+
+        changes["jurisdiction"] = check_jurisdiction(jurisdiction, escalation_rules(store)) or None
     added, removed = clean_tags(add_tags, redact=redact), clean_tags(remove_tags)
     if not changes and not added and not removed:
         raise IssuenoteError("nothing to change; give at least one option (see --help)")
@@ -241,6 +252,8 @@ def delete_case(store: Store, case_id: int) -> None:
         title = store.case_row(case_id)["title"]
         store.delete_case(case_id)
         change.summary = f"deleted case {case_id} {_quoted(title)}"
+    # Its attachment files stay while `undo` can bring the case back;
+    # `doctor --fix` removes the files no attachment uses.
 
 
 def _quoted(text: str | None, limit: int = 40) -> str:
@@ -258,6 +271,7 @@ _KIND_WORDS = {
     "step": "step",
     "escalation": "escalation",
     "status": "status change",
+    "attachment": "attachment",
 }
 
 
@@ -367,10 +381,16 @@ def add_reply(
     channel: str | None = None,
     via: str | None = None,
     suggests: str | None = None,
+    promised: str | None = None,
     at: str | None = None,
     redact: bool = False,
     private: bool = False,
 ) -> dict[str, Any]:
+    reply_at = past_time(at, "reply time")
+    promised_by = None
+    if promised is not None:
+        since = timeparse.from_storage(reply_at)
+        promised_by = timeparse.to_storage(timeparse.parse_promise(promised, since=since))
     fields = {
         "kind": "reply",
         "private": private,
@@ -381,7 +401,8 @@ def add_reply(
         "channel": choose("channel", channel) if channel else None,
         "via": clean_field(via, "via address", redact=redact),
         "suggests": clean_text(suggests, "suggestion", required=False, redact=redact),
-        "at": past_time(at, "reply time"),
+        "promised_by": promised_by,
+        "at": reply_at,
     }
     with store.recording("reply") as change:
         case_id = store.resolve_case(case_ref)
@@ -761,3 +782,897 @@ def _filled_in(existing: dict[str, Any], fields: dict[str, Any], case_id: int) -
                 f"{here!r}, not {value!r}; nothing changed"
             )
     return updates
+
+
+# -- search ------------------------------------------------------------------
+
+SEARCH_KINDS = ("case", "transaction")
+_KIND_ALIASES = {"tx": "transaction", "transactions": "transaction", "cases": "case"}
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    raw: bool = False,
+    case_ref: str | None = None,
+    platform: str | None = None,
+    since: str | None = None,
+    kinds: Iterable[str] = (),
+    limit: int = 200,
+    rank: bool = False,
+) -> list[dict[str, Any]]:
+    """Hits for a query, each with a `snippet` around the match; checked input only."""
+    from issuenote.parse.searchquery import parse_query, snippet
+    from issuenote.store.search import Filters
+
+    terms = parse_query(query)
+    raw_query = None
+    if raw:
+        raw_query = clean_field(query, "search text", required=True)
+    if limit < 1:
+        raise IssuenoteError("--limit must be at least 1")
+    filters = Filters(
+        case_id=store.resolve_case(case_ref) if case_ref is not None else None,
+        platform=clean_field(platform, "platform"),
+        since=past_time(since, "--since time") if since is not None else None,
+        kinds=frozenset(_search_kind(kind) for kind in kinds),
+    )
+    hits = store.search(
+        None if raw else terms, raw=raw_query, filters=filters, limit=limit, rank=rank
+    )
+    for hit in hits:
+        body = " · ".join(hit.pop("body"))
+        hit["snippet"] = snippet(body, terms)
+        hit["marked"] = snippet(body, terms, mark=("\x02", "\x03"))
+    return hits
+
+
+def _search_kind(value: str) -> str:
+    word = value.strip().lower()
+    word = _KIND_ALIASES.get(word, word)
+    if word in SEARCH_KINDS:
+        return word
+    try:
+        return choose("kind", word)
+    except IssuenoteError:
+        from issuenote.model import ENTRY_KINDS
+
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        choices = ", ".join((*ENTRY_KINDS, *SEARCH_KINDS))
+        raise IssuenoteError(f"unknown kind {shown!r}; choose one of: {choices}") from None
+
+
+# -- follow-up -------------------------------------------------------------------
+
+
+def escalation_rules(store: Store) -> dict[str, Any]:
+    from issuenote.config import load_config
+    from issuenote.followup.clock import load_rules
+
+    extra = load_config(store.home).get("escalation")
+    if extra is not None and not isinstance(extra, dict):
+        raise IssuenoteError("config.toml: [escalation] must hold tables such as [escalation.sg]")
+    return load_rules(extra)
+
+
+def complaint_clocks(
+    store: Store, *, case_id: int | None = None, now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """Each case's complaint clock: time since first contact, and its rule's deadline."""
+    from issuenote.followup.clock import clock
+
+    now = now or timeparse.utc_now()
+    rows = store.first_contacts(case_id=case_id)
+    rules = escalation_rules(store) if any(r["jurisdiction"] for r in rows.values()) else {}
+    clocks = {}
+    for number, row in rows.items():
+        first = row["first_contact"]
+        start = timeparse.from_storage(first) if first else None
+        facts = clock(rules.get(row["jurisdiction"] or ""), start, now)
+        if facts is not None:
+            clocks[number] = {**facts, "case_id": number, "title": row["title"], **_status(row)}
+    return clocks
+
+
+def _status(row: dict[str, Any]) -> dict[str, Any]:
+    from issuenote.model import FINISHED_STATUSES
+
+    return {"status": row["status"], "finished": row["status"] in FINISHED_STATUSES}
+
+
+def due_report(
+    store: Store, *, days: int = 7, now: datetime | None = None, decrypt: bool = True
+) -> dict[str, Any]:
+    """Open steps (overdue, today, upcoming, undated), open promises, escalation dates."""
+    from issuenote.followup import due
+
+    if not 0 <= days <= 3650:
+        raise IssuenoteError("--days must be between 0 and 3650")
+    now = now or timeparse.utc_now()
+    horizon = now + timedelta(days=days)
+    # Only steps due within the horizon are read; undated ones are counted.
+    dated = store.open_steps(until=timeparse.to_storage(horizon), decrypt=decrypt)
+    groups = due.classify_steps(dated, now, days=days)
+    groups["undated"] = store.count_undated_steps()
+    promises = due.open_promises(store.promises(), now)
+    escalations = [
+        c
+        for c in complaint_clocks(store, now=now).values()
+        if "deadline" in c and not c["finished"] and c["deadline"] < horizon
+    ]
+    escalations.sort(key=lambda c: c["deadline"])
+    return {"now": now, "days": days, **groups, "promises": promises, "escalations": escalations}
+
+
+def agenda(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the bare `issuenote` shows: due now, broken promises, waiting and recent cases."""
+    from issuenote.followup import due
+
+    now = now or timeparse.utc_now()
+    tonight = due.end_of_local_day(now)
+    steps = store.open_steps(until=timeparse.to_storage(tonight))
+    groups = due.classify_steps(steps, now, days=1)
+    promises = [p for p in due.open_promises(store.promises(), now) if p["state"] == "overdue"]
+    waiting = store.waiting_cases()
+    clocks = complaint_clocks(store, now=now)
+    return {
+        "now": now,
+        "cases": store.count("cases"),
+        "overdue": groups["overdue"],
+        "today": groups["today"],
+        "promises": promises,
+        "escalations": [c for c in clocks.values() if c.get("may_escalate") and not c["finished"]],
+        "waiting": waiting[:5],
+        "waiting_total": len(waiting),
+        "recent": store.recent_cases(3),
+    }
+
+
+def stats(
+    store: Store, *, platform: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Reply and resolution times from the user's own history (see issuenote.followup.stats)."""
+    from issuenote.followup import stats as figures
+
+    now = now or timeparse.utc_now()
+    platform = clean_field(platform, "platform")
+    if store.case_count(platform=platform) == 0:
+        if platform:
+            raise IssuenoteError(
+                f"no cases on platform {platform!r}; `issuenote list --all` shows the platforms"
+            )
+        raise IssuenoteError("no cases yet: stats need contacts and replies to count")
+    rows = store.contact_rows(platform=platform)
+    open_cases = store.unfinished_cases(platform=platform)
+    return {"platform": platform, **figures.compute(rows, open_cases, now)}
+
+
+def case_follow_up(store: Store, case_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+    """One case's complaint clock and its agents' promises (kept, broken, open)."""
+    from issuenote.followup import due
+
+    now = now or timeparse.utc_now()
+    promises = []
+    for promise in store.promises(case_id=case_id):
+        state = due.promise_state(promise, now)
+        promises.append({**promise, "state": state, "line": due.promise_line(promise, now)})
+    clock = complaint_clocks(store, case_id=case_id, now=now).get(case_id)
+    return {"now": now, "clock": clock, "promises": promises}
+
+
+# -- evidence: attachments -------------------------------------------------------
+
+
+def attach_files(
+    store: Store,
+    case_ref: str,
+    paths: list[str],
+    *,
+    caption: str | None = None,
+    entry_ref: str | None = None,
+    at: str | None = None,
+    redact: bool = False,
+    strip_metadata: bool = False,
+    private: bool = False,
+    progress: Callable[[int], Callable[[int], None] | None] | None = None,
+) -> dict[str, Any]:
+    """Attach files as one new attachment entry; every file is checked before any is kept.
+
+    `progress(total_bytes)` may return a callback that is told of each chunk
+    copied: the CLI shows a bar on a terminal.
+    """
+    from pathlib import Path
+
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+
+    if not paths:
+        raise IssuenoteError("no file to attach; name at least one")
+    fields = {
+        "kind": "attachment",
+        "private": private,
+        "text": clean_text(caption, "caption", required=False, redact=redact),
+        "at": past_time(at, "attachment time"),
+    }
+    case_id = store.resolve_case(case_ref)
+    about = store.entry_row(case_id, entry_ref)["id"] if entry_ref is not None else None
+    limit = attachment_limit(store.home)
+    candidates = [files.check_file(Path(path), limit=limit) for path in paths]
+    tick = progress(sum(c.size for c in candidates)) if progress else None
+    prepared: list[PreparedFile] = []
+    try:
+        for candidate in candidates:
+            prepared.append(
+                prepare_file(
+                    store.home,
+                    candidate,
+                    redact=redact,
+                    strip_metadata=strip_metadata,
+                    tick=tick,
+                )
+            )
+        return _keep_attachments(store, case_id, fields, prepared, about=about, source="attach")
+    finally:
+        for item in prepared:
+            item.temp.unlink(missing_ok=True)
+
+
+class PreparedFile:
+    """A file copied into the incoming area, checked, and ready to be kept."""
+
+    def __init__(
+        self,
+        *,
+        temp: Path,
+        name: str,
+        size: int,
+        sha256: str,
+        original_sha256: str | None,
+        media_type: str,
+        findings: list[str],
+        notices: list[str],
+        message_id: str | None = None,
+        source: str = "attach",
+    ) -> None:
+        self.temp = temp
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.original_sha256 = original_sha256
+        self.media_type = media_type
+        self.findings = findings
+        self.notices = notices
+        self.message_id = message_id
+        self.source = source
+
+
+def prepare_file(
+    home: Path,
+    candidate: Candidate | _Source,
+    *,
+    redact: bool,
+    strip_metadata: bool,
+    tick: Callable[[int], None] | None = None,
+    data: bytes | None = None,
+    source: str = "attach",
+) -> PreparedFile:
+    """Copy, hash, sniff and screen one file; a secret in a text file refuses it (or masks it)."""
+    from issuenote.evidence import attachments as files
+
+    if data is None:
+        temp, digest, size = files.copy_in(candidate.path, home, tick)
+    else:
+        temp, digest = files.write_incoming(home, data)
+        size = len(data)
+    try:
+        with temp.open("rb") as stream:
+            head = stream.read(files.SNIFF_BYTES)
+        media_type = files.sniff(head, candidate.name)
+        findings: list[str] = []
+        notices: list[str] = []
+        original: str | None = None
+        if files.is_screened(candidate.name, media_type):
+            content = temp.read_bytes()
+            masked = _screen_file_text(content, candidate.name, redact=redact)
+            if masked is not None:
+                temp.unlink(missing_ok=True)
+                temp, new_digest = files.write_incoming(home, masked)
+                original, digest, size = digest, new_digest, len(masked)
+                findings.append("secrets masked")
+                notices.append(f"{candidate.name}: secrets masked; only the masked copy is kept")
+        elif media_type in files.IMAGE_TYPES:
+            content = temp.read_bytes()
+            facts = files.image_metadata(content)
+            if strip_metadata and facts.has_metadata:
+                stripped = files.strip_image_metadata(content)
+                temp.unlink(missing_ok=True)
+                temp, new_digest = files.write_incoming(home, stripped)
+                original, digest, size = digest, new_digest, len(stripped)
+                if facts.findings:
+                    notices.append(f"{candidate.name}: removed {', '.join(facts.findings)}")
+                findings.append("metadata stripped")
+            elif facts.findings:
+                findings += facts.findings
+                notices.append(
+                    f"{candidate.name} carries {', '.join(facts.findings)}; "
+                    "--strip-metadata keeps a copy without it"
+                )
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return PreparedFile(
+        temp=temp,
+        name=candidate.name,
+        size=size,
+        sha256=digest,
+        original_sha256=original,
+        media_type=media_type,
+        findings=findings,
+        notices=notices,
+        source=source,
+    )
+
+
+def _screen_file_text(content: bytes, name: str, *, redact: bool) -> bytes | None:
+    """None when the text is clean; the masked text with --redact; else refuse."""
+    from issuenote.evidence.attachments import decode_text
+    from issuenote.safety import guard
+
+    text = decode_text(content)
+    findings = guard.find_secrets(text)
+    if not findings:
+        return None
+    if redact:
+        return guard.redact(text, findings).encode("utf-8")
+    raise IssuenoteError(
+        f"{guard.refusal_message(findings)} (in the file {name!r}; --redact keeps a masked copy)"
+    )
+
+
+def _keep_attachments(
+    store: Store,
+    case_id: int,
+    fields: dict[str, Any],
+    prepared: list[PreparedFile],
+    *,
+    about: int | None,
+    source: str,
+) -> dict[str, Any]:
+    """Store the files by hash and record them, with their new entry, in one transaction."""
+    created: list[str] = []
+    try:
+        with store.recording("ingest" if source == "mail" else "attach") as change:
+            if fields["kind"] in ("contact", "reply"):
+                _flag_fake_support(store, case_id, fields)
+            fields["number"] = store.next_entry_number(case_id)
+            entry_id = store.add_entry(case_id, fields, chain=False)
+            _record_files(store, case_id, entry_id, prepared, fields, about, source, created)
+            store.chain_entry(entry_id, "add")
+            names = ", ".join(item.name for item in prepared)
+            change.summary = _entry_summary(
+                "ingested" if source == "mail" else "attached", case_id, fields["number"], fields
+            ) + (f" ({_quoted(names)})" if names and not fields.get("private") else "")
+    except BaseException:
+        _drop_new_files(store, created)
+        raise
+    entry = store.entry_document(entry_id)
+    entry["attachments"] = store.attachment_documents(case_id, entry_id=entry_id)
+    entry["notices"] = [notice for item in prepared for notice in item.notices]
+    return entry
+
+
+def _record_files(
+    store: Store,
+    case_id: int,
+    entry_id: int,
+    prepared: list[PreparedFile],
+    fields: dict[str, Any],
+    about: int | None,
+    source: str,
+    created: list[str],
+) -> None:
+    """Inside a write transaction: place each file under its hash and add its record.
+
+    A private file is sealed with the notebook key first and kept under the
+    hash of the sealed bytes. `created` collects the files this call added,
+    so the caller can take them away again if the transaction fails.
+    """
+    from issuenote.evidence import attachments as files
+    from issuenote.store.queries import new_uuid
+
+    private = bool(fields.get("private"))
+    for item in prepared:
+        record_uuid = new_uuid()
+        if private:
+            sealed = store.vault.encrypt_file(item.temp.read_bytes(), record_uuid=record_uuid)
+            item.temp.unlink(missing_ok=True)
+            item.temp, blob = files.write_incoming(store.home, sealed)
+        else:
+            blob = item.sha256
+        if files.place(item.temp, store.home, blob):
+            created.append(blob)
+        name = store._seal(item.name, "attachments", "name", record_uuid) if private else item.name
+        store.add_attachment(
+            {
+                "uuid": record_uuid,
+                "case_id": case_id,
+                "entry_id": entry_id,
+                "about_entry_id": about,
+                "name": name,
+                "size": item.size,
+                "media_type": item.media_type,
+                "sha256": item.sha256,
+                "original_sha256": item.original_sha256,
+                "blob": blob,
+                "private": private,
+                "source": item.source if item.source != "attach" else source,
+                "message_id": item.message_id,
+                "findings": _json_list(item.findings),
+            }
+        )
+
+
+def _drop_new_files(store: Store, created: list[str]) -> None:
+    from issuenote.evidence import attachments as files
+
+    for blob in created:
+        if not _blob_referenced(store, blob):
+            files.remove_blob(store.home, blob)
+
+
+def _blob_referenced(store: Store, blob: str) -> bool:
+    try:
+        return store.blob_in_use(blob)
+    except Exception:  # the transaction rolled back; the row is gone with it
+        return False
+
+
+def _json_list(values: list[str]) -> str:
+    import json
+
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
+
+
+def list_attachments(store: Store, case_ref: str) -> tuple[int, list[dict[str, Any]]]:
+    case_id = store.resolve_case(case_ref)
+    return case_id, store.attachment_documents(case_id)
+
+
+def attachment_file(store: Store, case_ref: str, ref: str) -> tuple[dict[str, Any], Any]:
+    """The attachment and a path to its content: the kept file, or a decrypted private copy."""
+    import tempfile
+    from pathlib import Path
+
+    from issuenote.evidence import attachments as files
+
+    case_id = store.resolve_case(case_ref)
+    row = store.attachment_row(case_id, ref)
+    document = store.attachment_document(row)
+    path = files.blob_path(store.home, row["blob"])
+    problem = files.check_blob(store.home, row["blob"])
+    if problem:
+        raise IssuenoteError(
+            f"attachment {row['number']} of case {case_id} {problem}; `issuenote verify` checks all"
+        )
+    if not row["private"]:
+        return document, path
+    plain = store.vault.decrypt_file(path.read_bytes(), record_uuid=row["uuid"])
+    folder = Path(tempfile.mkdtemp(prefix="issuenote-"))
+    copy = folder / (document["name"] or f"attachment-{row['number']}")
+    fd = os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(plain)
+    return document, copy
+
+
+def detach(store: Store, case_ref: str, ref: str) -> dict[str, Any]:
+    """Remove an attachment from its entry, as a change `undo` can revert.
+
+    The file stays in the store while `undo` may want it back; `doctor --fix`
+    removes the files no attachment uses.
+    """
+    with store.recording("rm") as change:
+        case_id = store.resolve_case(case_ref)
+        row = store.attachment_row(case_id, ref)
+        document = store.attachment_document(row)
+        change.summary = f"detached attachment {row['number']} of case {case_id}"
+        store.delete_attachment(row["id"])
+        store.chain_entry(row["entry_id"], "detach")
+        store.touch_case(case_id)
+    return document
+
+
+def verify(store: Store, case_ref: str | None = None) -> dict[str, Any]:
+    """Recompute every chain (or one case's) and every attachment's hash; never needs the key."""
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.chain import short
+
+    case_ids = (
+        [store.resolve_case(case_ref)]
+        if case_ref is not None
+        else [int(row[0]) for row in store.conn.execute("SELECT id FROM cases ORDER BY id")]
+    )
+    cases = []
+    for case_id in case_ids:
+        report = store.verify_case_chain(case_id)
+        problems = list(report.problems)
+        for row in store.attachment_rows(case_id):
+            problem = files.check_blob(store.home, row["blob"])
+            if problem:
+                problems.append(f"the file of attachment {row['number']} {problem}")
+        cases.append(
+            {
+                "case": case_id,
+                "intact": not problems,
+                "links": report.links,
+                "head": report.head,
+                "head_short": short(report.head),
+                "problems": problems,
+            }
+        )
+    return {"intact": all(case["intact"] for case in cases), "cases": cases}
+
+
+# -- evidence: saved e-mails and chat transcripts ------------------------------------
+
+
+class _Source:
+    """A file named on the command line, or bytes piped in, to attach as it is."""
+
+    def __init__(self, name: str, size: int) -> None:
+        from pathlib import Path
+
+        self.path = Path(name)
+        self.name = name
+        self.size = size
+
+
+def ingest_mail(
+    store: Store,
+    case_ref: str,
+    name: str,
+    data: bytes,
+    *,
+    path: Any = None,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """A saved support e-mail becomes a reply (or, sent from the user's address, a contact).
+
+    The original message is kept as an attachment of that entry, with the
+    files inside it; the same message (Message-ID, or the same bytes) twice
+    records nothing the second time.
+    """
+    import hashlib
+
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence import ingest
+
+    case_id = store.resolve_case(case_ref)
+    limit = attachment_limit(store.home)
+    if len(data) > limit:
+        raise IssuenoteError(
+            f"{name!r} is {files.format_size(len(data))}; the attachment limit is "
+            f"{files.format_size(limit)}"
+        )
+    is_msg = name.lower().endswith(".msg") or data.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))
+    if is_msg and path is None:
+        raise IssuenoteError("an Outlook .msg cannot be piped in; name the file instead")
+    parsed = ingest.parse_msg(path) if is_msg else ingest.parse_eml(data)
+    digest = hashlib.sha256(data).hexdigest()
+    summary = {"case_id": case_id, "source": name, "sha256": digest, **parsed.summary()}
+    existing = store.find_ingested(case_id, parsed.message_id, digest)
+    if existing is not None:
+        return {**summary, "status": "duplicate", "entry_id": existing}
+    fields = _mail_fields(store, case_id, parsed, at=at, redact=redact, private=private)
+    if dry_run:
+        if not redact:  # what the kept original would refuse, refuse now
+            _screen_file_text(data, name, redact=False)
+        return {**summary, "status": "dry-run", "would_record": fields}
+    prepared: list[PreparedFile] = []
+    try:
+        original = prepare_file(
+            store.home,
+            _Source(name, len(data)),
+            redact=redact,
+            strip_metadata=False,
+            data=data,
+            source="mail",
+        )
+        original.message_id = parsed.message_id
+        prepared.append(original)
+        for part in parsed.parts:
+            part_name = files.storable_name(_Source(part.name, 0).path)
+            prepared.append(
+                prepare_file(
+                    store.home,
+                    _Source(part_name, len(part.data)),
+                    redact=redact,
+                    strip_metadata=False,
+                    data=part.data,
+                    source="mail-part",
+                )
+            )
+        entry = _keep_attachments(store, case_id, fields, prepared, about=None, source="mail")
+    finally:
+        for item in prepared:
+            item.temp.unlink(missing_ok=True)
+    return {**summary, "status": "recorded", "entry": entry}
+
+
+def _mail_fields(
+    store: Store,
+    case_id: int,
+    parsed: Any,
+    *,
+    at: str | None,
+    redact: bool,
+    private: bool,
+) -> dict[str, Any]:
+    mine = parsed.sender is not None and parsed.sender == _own_address(store, case_id)
+    kind = "contact" if mine else "reply"
+    via = (parsed.recipients[0] if parsed.recipients else None) if mine else parsed.sender
+    if parsed.date is not None and at is None:
+        when = parsed.date
+        if when > timeparse.utc_now() + FUTURE_SLACK:
+            raise IssuenoteError(
+                f"the message's Date: {when.isoformat()} is in the future; give --at"
+            )
+        stored_at = timeparse.to_storage(when)
+    else:
+        stored_at = past_time(at, "message time")
+    body = parsed.body.strip()
+    text = "\n\n".join(part for part in (parsed.subject, body) if part) or "(empty message)"
+    return {
+        "kind": kind,
+        "private": private,
+        "channel": "email",
+        "via": clean_field(via, "sender address", redact=redact),
+        "ticket": clean_field(parsed.ticket, "ticket number", redact=redact),
+        "agent": None if mine else clean_field(parsed.agent, "agent name", redact=redact),
+        "agent_id": None if mine else clean_field(parsed.agent_id, "agent ID", redact=redact),
+        "suggests": None,
+        "text": clean_text(text, "message", redact=redact),
+        "at": stored_at,
+    }
+
+
+def _own_address(store: Store, case_id: int) -> str | None:
+    """The account reference, when it is an e-mail address: mail from it is the user's own."""
+    row = store.case_row(case_id)
+    errors: list[str] = []
+    account = store._unseal(row["account"], "cases", "account", row["uuid"], errors)
+    if account and "@" in account and " " not in account.strip():
+        return account.strip().lower()
+    return None
+
+
+def ingest_chat(
+    store: Store,
+    case_ref: str,
+    name: str,
+    data: bytes,
+    *,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """A pasted live-chat transcript: kept as an attachment, split into entries when it can be.
+
+    Lines such as `[10:02] Kevin: ...`, `Kevin 10:02` or `客服 Kevin 10:02:11`
+    become one reply (or, for the user's own lines, one contact) each, on the
+    day given by --at (default today). Otherwise the transcript is one note.
+    """
+    from issuenote.config import attachment_limit
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence import ingest
+
+    case_id = store.resolve_case(case_ref)
+    limit = attachment_limit(store.home)
+    if len(data) > limit:
+        raise IssuenoteError(f"{name!r} is larger than the attachment limit")
+    text = files.decode_text(data)
+    lines = ingest.parse_chat(text)
+    day = timeparse.parse_time(at) if at else timeparse.utc_now()
+    entries = [_chat_fields(line, day, redact=redact, private=private) for line in lines]
+    notices = []
+    if not entries:
+        notices.append(
+            f"{name}: no lines with a time and a name (like '[10:02] Kevin: ...'); "
+            "kept whole as one note with the transcript attached"
+        )
+        entries = [
+            {
+                "kind": "note",
+                "private": private,
+                "text": clean_text(
+                    f"Chat transcript ({name}):\n\n{text}", "chat transcript", redact=redact
+                ),
+                "at": past_time(at, "chat time"),
+            }
+        ]
+    if dry_run:
+        if not redact:
+            _screen_file_text(data, name, redact=False)
+        return {
+            "case_id": case_id,
+            "status": "dry-run",
+            "would_record": entries,
+            "notices": notices,
+        }
+    transcript = prepare_file(
+        store.home,
+        _Source(name, len(data)),
+        redact=redact,
+        strip_metadata=False,
+        data=data,
+        source="chat",
+    )
+    created: list[str] = []
+    recorded = []
+    try:
+        with store.recording("ingest") as change:
+            change.summary = f"ingested a chat into case {case_id} ({_quoted(name)})"
+            for index, fields in enumerate(entries):
+                if fields["kind"] in ("contact", "reply"):
+                    _flag_fake_support(store, case_id, fields)
+                fields["number"] = store.next_entry_number(case_id)
+                entry_id = store.add_entry(case_id, fields, chain=False)
+                if index == 0:
+                    _record_files(
+                        store, case_id, entry_id, [transcript], fields, None, "chat", created
+                    )
+                store.chain_entry(entry_id, "add")
+                recorded.append(entry_id)
+    except BaseException:
+        _drop_new_files(store, created)
+        raise
+    finally:
+        transcript.temp.unlink(missing_ok=True)
+    documents = [store.entry_document(entry_id) for entry_id in recorded]
+    return {
+        "case_id": case_id,
+        "status": "recorded",
+        "entries": documents,
+        "attachments": store.attachment_documents(case_id, entry_id=recorded[0]),
+        "notices": notices + transcript.notices,
+    }
+
+
+def _chat_fields(line: Any, day: datetime, *, redact: bool, private: bool) -> dict[str, Any]:
+    local_day = day.astimezone()
+    date = line.date or local_day.strftime("%Y-%m-%d")
+    seconds = line.time if line.time.count(":") == 2 else f"{line.time}:00"
+    hour, minute, second = (int(part) for part in seconds.split(":"))
+    when = datetime.fromisoformat(f"{date}T{hour:02d}:{minute:02d}:{second:02d}")
+    when = when.replace(tzinfo=local_day.tzinfo)
+    if line.date is None and when > timeparse.utc_now() + FUTURE_SLACK:
+        when -= timedelta(days=1)  # a chat late yesterday, pasted this morning
+    if when > timeparse.utc_now() + FUTURE_SLACK:
+        raise IssuenoteError(f"the chat line at {date} {line.time} is in the future")
+    return {
+        "kind": "contact" if line.mine else "reply",
+        "private": private,
+        "channel": "chat",
+        "via": None,
+        "suggests": None,
+        "agent": None if line.mine else clean_field(line.name, "agent name", redact=redact),
+        "text": clean_text(line.text, "chat message", redact=redact),
+        "at": timeparse.to_storage(when),
+    }
+
+
+# -- evidence: the bundle --------------------------------------------------------------
+
+
+def make_bundle(
+    store: Store,
+    case_ref: str,
+    *,
+    output: Any = None,
+    lang: str | None = None,
+    force: bool = False,
+    progress: Callable[[int], Callable[[int], None] | None] | None = None,
+) -> dict[str, Any]:
+    """Write a case's evidence bundle: reports, numbered exhibits, manifests with SHA-256s."""
+    from pathlib import Path
+
+    from issuenote import __version__, exporters
+    from issuenote.config import default_language
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.bundle import EXHIBITS, Exhibit, check_target, write_bundle
+    from issuenote.exporters.i18n import Translator
+    from issuenote.exporters.screen import screen_document
+
+    if lang is not None and lang not in exporters.LANGS:
+        raise IssuenoteError(f"unknown language {lang!r}; choose one of en, zh, ko")
+    case_id = store.resolve_case(case_ref)
+    doc, _ = screen_document(store.case_document(case_id))
+    language = lang or doc.get("language") or default_language(store.home) or "en"
+    now = timeparse.utc_now()
+    target = Path(output) if output else Path(f"case-{case_id}-evidence-{now:%Y-%m-%d}.zip")
+    check_target(target, force=force)
+    shown_entries = {e["id"] for e in doc["entries"] if not e["private"]}
+    exhibits = []
+    for item in doc["attachments"]:
+        if item["private"] or item["entry_id"] not in shown_entries:
+            continue  # like a private entry, a private file stays out of what is shared
+        row = store.attachment_row(case_id, str(item["number"]))
+        problem = files.check_blob(store.home, row["blob"])
+        if problem:
+            raise IssuenoteError(
+                f"the file of attachment {item['number']} {problem}; `issuenote verify` says more"
+            )
+        exhibits.append(
+            Exhibit(
+                number=item["number"],
+                archive_name=f"{EXHIBITS}/{item['exhibit']}",
+                source=files.blob_path(store.home, row["blob"]),
+                name=item["name"],
+                media_type=item["media_type"],
+                size=item["size"],
+                sha256=item["sha256"],
+                entry_id=item["entry_id"],
+                caption=item["caption"],
+            )
+        )
+    options = {"lang": language, "redact": True, "include_private": False}
+    documents = {
+        "report.html": exporters.render(doc, fmt="html", **options),
+        "report.md": exporters.render(doc, fmt="markdown", **options),
+        "case.json": exporters.render(doc, fmt="json", **options),
+    }
+    tr = Translator(language)
+    labels = {
+        "sec_exhibits": tr("sec_exhibits"),
+        "file": tr("exhibit_file"),
+        "type": tr("exhibit_type"),
+        "bytes": tr("exhibit_bytes"),
+    }
+    tick = progress(sum(e.size for e in exhibits)) if progress else None
+    manifest = write_bundle(
+        target,
+        case={
+            "id": case_id,
+            "uuid": doc["uuid"],
+            "title": doc["title"],
+            "language": language,
+            "chain_head": doc["chain_head"],
+        },
+        documents=documents,
+        exhibits=exhibits,
+        labels=labels,
+        force=force,
+        created_at=timeparse.to_storage(now),
+        version=__version__,
+        progress=tick,
+    )
+    return {"path": str(target), "exhibits": len(exhibits), **manifest}
+
+
+def find_head(store: Store, case_ref: str, head: str) -> dict[str, Any]:
+    """Where a chain head printed on an earlier summary sits in the case's chain now."""
+    from issuenote.evidence.chain import contains_head
+
+    case_id = store.resolve_case(case_ref)
+    wanted = head.strip().lower()
+    if not (8 <= len(wanted) <= 64) or any(ch not in "0123456789abcdef" for ch in wanted):
+        raise IssuenoteError("a chain head is 8 to 64 hex digits, as summaries print it")
+    links = store.chain_links(case_id)
+    link = contains_head(links, wanted)
+    if link is None:
+        raise IssuenoteError(
+            f"{wanted} is not a link of case {case_id}'s chain: that summary does not come "
+            "from this record (or the record was rewritten)"
+        )
+    return {
+        "case": case_id,
+        "head": link.hash,
+        "link": link.seq,
+        "links_since": len(links) - link.seq,
+    }

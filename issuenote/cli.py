@@ -131,6 +131,11 @@ def main_options(
             from issuenote.config import apply_time_zone
 
             apply_time_zone(notebook)
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        # No command: the agenda (IssuenoteGroup.invoke reports its errors).
+        from issuenote.commands.agenda import show_agenda
+
+        show_agenda(ctx)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -152,14 +157,14 @@ def build_app(only: str | None = None) -> typer.Typer:
         '  issuenote reply last "Waiting for confirmations" --agent Kevin --ticket TK-884\n'
         "  issuenote export last --lang zh\n\n"
         "CASE is a case number or `last`, the most recently active case.",
-        no_args_is_help=True,
+        no_args_is_help=False,
         add_completion=True,
         pretty_exceptions_show_locals=False,
         # Plain click help: rich-formatted help doubles the start-up of `--help`.
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    new_app.callback()(main_options)
+    new_app.callback(invoke_without_command=True)(main_options)
     register(new_app, only=only)
     return new_app
 
@@ -186,6 +191,20 @@ def command_named_in(argv: list[str]) -> str | None:
     return None
 
 
+def wants_agenda(argv: list[str]) -> bool:
+    """True when the arguments name no command and ask for no help: show the agenda."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            if next(args, None) is None:
+                return False
+        elif arg.startswith("--home="):
+            continue
+        elif arg != "--debug":
+            return False
+    return True
+
+
 def __getattr__(name: str) -> Any:
     """`issuenote.cli.app`, the app with every command, built on first use.
 
@@ -205,6 +224,8 @@ def main() -> None:
     name = command_named_in(sys.argv[1:])
     if name not in COMMAND_NAMES or "_ISSUENOTE_COMPLETE" in os.environ:
         name = None
+    if name is None and "_ISSUENOTE_COMPLETE" not in os.environ and wants_agenda(sys.argv[1:]):
+        name = ""  # the agenda needs no command registered at all
     try:
         build_app(only=name)(prog_name="issuenote")
     except BrokenPipeError:

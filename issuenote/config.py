@@ -9,6 +9,9 @@
     emails = ["okx.com"]
     handles = ["@okx"]
 
+    [escalation.sg]              # add a complaint-clock rule (see escalation_rules.toml)
+    name = "..."
+
 Every key is one entry in SETTINGS: its type, valid values, default and help.
 Adding a setting is adding an entry there; `config list|get|set|unset`, the
 checks on a hand-edited file and `docs/commands.md` all follow it.
@@ -183,6 +186,20 @@ SETTINGS: tuple[Setting, ...] = (
         default=9,
         minimum=0,
         maximum=23,
+    ),
+    Setting(
+        "escalation",
+        "Complaint-clock rules to add, per jurisdiction: [escalation.CODE].",
+        "table",
+        default_label="the shipped rules only",
+    ),
+    Setting(
+        "attachment_limit",
+        "Largest file, in MB, that `attach` and `ingest` take.",
+        "integer",
+        default=100,
+        minimum=1,
+        maximum=100_000,
     ),
     Setting(
         "channels",
@@ -364,3 +381,8 @@ def _is_time_zone(name: str) -> bool:
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def attachment_limit(home: Path) -> int:
+    """The largest file an attachment may be, in bytes (the setting is in MB; default 100)."""
+    return int(get(home, "attachment_limit")) * 1024 * 1024

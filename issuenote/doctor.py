@@ -72,6 +72,7 @@ def examine(home: Path, *, fix: bool = False, quick: bool = False) -> Report:
     try:
         _check_database(report, store, quick=quick)
         _check_key(report, store)
+        _check_evidence(report, store, fix=fix)
     finally:
         store.close()
     report.facts["size_bytes"] = sum(
@@ -84,6 +85,11 @@ def _check_modes(report: Report, home: Path, *, fix: bool) -> None:
     wanted = [(home, PRIVATE_DIR)]
     wanted += [(path, PRIVATE_FILE) for path in sorted(home.glob("notebook.db*"))]
     wanted += [(path, PRIVATE_FILE) for path in (home / "key", home / "config.toml")]
+    attachments = home / "attachments"
+    if attachments.is_dir():
+        wanted += [(attachments, PRIVATE_DIR)]
+        wanted += [(path, PRIVATE_DIR) for path in sorted(attachments.glob("??")) if path.is_dir()]
+        wanted += [(path, PRIVATE_FILE) for path in sorted(attachments.glob("??/*"))]
     loose = []
     for path, mode in wanted:
         try:
@@ -179,3 +185,69 @@ def _check_key(report: Report, store: Any) -> None:
         report.add("warn", "key", explanation)
     else:
         report.add("ok", "key", explanation)
+
+
+def _check_evidence(report: Report, store: Any, *, fix: bool) -> None:
+    """Every attachment's file against its SHA-256, every case's chain, stray files."""
+    from issuenote.evidence import attachments as files
+
+    try:
+        rows = store.all_attachment_rows()
+        case_ids = [int(row[0]) for row in store.conn.execute("SELECT id FROM cases ORDER BY id")]
+    except Exception as error:  # a damaged page can fail any query
+        report.add("fail", "attachments", f"cannot read the attachment records: {error}")
+        return
+    broken = []
+    for row in rows:
+        problem = files.check_blob(store.home, row["blob"])
+        if problem:
+            broken.append(f"case {row['case_id']} attachment {row['number']} {problem}")
+    if broken:
+        report.add(
+            "fail", "attachments", "; ".join(broken[:5]) + (" ..." if len(broken) > 5 else "")
+        )
+    else:
+        report.add("ok", "attachments", f"{len(rows)} attachments, every file matches its SHA-256")
+    changed = []
+    try:
+        for case_id in case_ids:
+            chain = store.verify_case_chain(case_id)
+            changed += [f"case {case_id}: {problem}" for problem in chain.problems]
+    except Exception as error:  # a damaged page can fail any query
+        report.add("fail", "chain", f"cannot read the chain: {error}")
+        return
+    if changed:
+        report.add(
+            "fail",
+            "chain",
+            "; ".join(changed[:5])
+            + (" ..." if len(changed) > 5 else "")
+            + "; `issuenote verify` lists all",
+        )
+    else:
+        report.add("ok", "chain", f"the chains of {len(case_ids)} cases are intact")
+    _check_stray_files(report, store, fix=fix)
+
+
+def _check_stray_files(report: Report, store: Any, *, fix: bool) -> None:
+    """Files no attachment uses (an interrupted attach), and half-copied incoming files."""
+    from issuenote.evidence import attachments as files
+
+    stray = sorted(files.stored_blobs(store.home) - store.all_blobs())
+    partial = files.leftovers(store.home)
+    if not stray and not partial:
+        return
+    what = f"{len(stray)} attachment files no attachment uses, {len(partial)} half-copied files"
+    if fix:
+        for blob in stray:
+            files.remove_blob(store.home, blob)
+        for path in partial:
+            path.unlink(missing_ok=True)
+        report.add("ok", "attachment files", f"removed {what}", fixed=True)
+    else:
+        report.add(
+            "warn",
+            "attachment files",
+            f"{what} (kept for `undo`, or left by an interrupted attach); "
+            "`issuenote doctor --fix` removes them",
+        )

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any, NoReturn
 
 from issuenote.errors import IssuenoteError
@@ -44,7 +45,16 @@ _NOTEBOOK_KEYS = frozenset(
 )
 # Keys the exporter derives from the rest (or numbers locally): read past, never stored.
 _CASE_DERIVED = frozenset(
-    {"schema_version", "id", "redacted", "tickets", "agents", "open_steps", "unreadable"}
+    {
+        "schema_version",
+        "id",
+        "redacted",
+        "tickets",
+        "agents",
+        "open_steps",
+        "unreadable",
+        "chain_head",
+    }
 )
 _CASE_KEYS = frozenset(
     {
@@ -56,8 +66,31 @@ _CASE_KEYS = frozenset(
         "entries",
         "deleted_entries",
         "transactions",
+        "attachments",
     }
     | _CASE_DERIVED
+)
+# An attachment's facts; the rest (local ids, exhibit name, time, caption) is derived here.
+_ATTACHMENT_KEYS = frozenset(
+    {
+        "number",
+        "uuid",
+        "entry_id",
+        "entry_uuid",
+        "about_entry_id",
+        "about_entry_number",
+        "name",
+        "size",
+        "media_type",
+        "sha256",
+        "original_sha256",
+        "caption",
+        "private",
+        "source",
+        "at",
+        "findings",
+        "exhibit",
+    }
 )
 _ENTRY_KEYS = frozenset({"id", "uuid", "number", "deleted_at", "revisions", *ENTRY_FIELDS})
 _REVISION_KEYS = frozenset({"revision", "change", "made_at", *ENTRY_FIELDS})
@@ -66,6 +99,7 @@ _TRANSACTION_KEYS = frozenset({"id", "uuid", *TRANSACTION_FIELDS, "explorer_url"
 # Which kinds of entry may carry which optional fields, as the recording commands write them.
 _ONLY_ON = {
     "due": ("step",),
+    "promised_by": ("reply",),
     "done_at": ("step",),
     "suggests": ("reply",),
     "agent": ("reply",),
@@ -115,6 +149,24 @@ class ImportedTransaction:
 
 
 @dataclass(frozen=True)
+class ImportedAttachment:
+    """An attachment's record; its file comes from an archive or is already here."""
+
+    uuid: str
+    number: int | None
+    entry_uuid: str
+    name: str
+    size: int
+    media_type: str
+    sha256: str
+    original_sha256: str | None
+    private: bool
+    source: str
+    findings: tuple[str, ...]
+    where: str
+
+
+@dataclass(frozen=True)
 class ImportedCase:
     uuid: str
     id: int | None
@@ -129,6 +181,7 @@ class ImportedCase:
     account_masked: bool = False
     # Fields the exporting notebook could not decrypt (no key there).
     unreadable: tuple[str, ...] = ()
+    attachments: tuple[ImportedAttachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -782,6 +835,11 @@ class _Checker:
             "language": self.choice(path, record, "language", "language"),
             "description": self.long_text(path, record, "description", "description"),
             "occurred_at": self.time((*path, "occurred_at"), record.get("occurred_at"), past=True),
+            "jurisdiction": self.checked(
+                (*path, "jurisdiction"),
+                _jurisdiction,
+                self.text_value(path, record, "jurisdiction"),
+            ),
         }
         account, masked = self.account(path, record)
         fields["account"] = account
@@ -804,6 +862,14 @@ class _Checker:
         self.unique_numbers(path, entries)
         transactions = self.list_of(path, record, "transactions", self.transaction)
         self.unique_txids(path, transactions)
+        attachments = self.list_of(path, record, "attachments", self.attachment)
+        entry_uuids = {entry.uuid for entry in entries}
+        for attachment in attachments:
+            if attachment.entry_uuid not in entry_uuids:
+                self.fail(
+                    (*path, "attachments"),
+                    f"attachment {attachment.uuid} belongs to no entry of this case",
+                )
         unreadable = record.get("unreadable") or []
         if not isinstance(unreadable, list) or not all(isinstance(u, str) for u in unreadable):
             self.fail((*path, "unreadable"), "must be a list of texts")
@@ -819,6 +885,55 @@ class _Checker:
             where=path_text(path) if path else "the case",
             account_masked=masked,
             unreadable=tuple(unreadable),
+            attachments=tuple(attachments),
+        )
+
+    def attachment(self, path: Path_, value: Any) -> ImportedAttachment:
+        from issuenote.evidence.attachments import storable_name
+
+        record = self.record(
+            path,
+            value,
+            _ATTACHMENT_KEYS,
+            required=("uuid", "entry_uuid", "name", "size", "media_type", "sha256"),
+        )
+        digests = {}
+        for name in ("sha256", "original_sha256"):
+            digest = record.get(name)
+            if digest is None and name == "original_sha256":
+                digests[name] = None
+                continue
+            if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+                self.fail((*path, name), "must be a SHA-256 in lower-case hex")
+            digests[name] = digest
+        size = record.get("size")
+        if not _is_int(size) or size < 0:
+            self.fail((*path, "size"), "must be a whole number of bytes")
+        name = self.text_value(path, record, "name")
+        self.checked((*path, "name"), storable_name, PurePath(name or ""))
+        media_type = self.text_value(path, record, "media_type") or ""
+        if not re.fullmatch(r"[a-z0-9.+-]+/[a-z0-9.+-]+", media_type):
+            self.fail((*path, "media_type"), f"not a media type: {_shown(media_type)!r}")
+        number = record.get("number")
+        findings = record.get("findings") or []
+        if not isinstance(findings, list) or not all(isinstance(f, str) for f in findings):
+            self.fail((*path, "findings"), "must be a list of texts")
+        source = record.get("source") or "attach"
+        if source not in ("attach", "mail", "mail-part", "chat"):
+            self.fail((*path, "source"), f"unknown attachment source {_shown(str(source))!r}")
+        return ImportedAttachment(
+            uuid=self.record_uuid(path, record),
+            number=number if _is_int(number) and number > 0 else None,
+            entry_uuid=self.uuid_text((*path, "entry_uuid"), record.get("entry_uuid")),
+            name=name or "",
+            size=int(size),
+            media_type=media_type,
+            sha256=digests["sha256"],
+            original_sha256=digests["original_sha256"],
+            private=bool(record.get("private", False)),
+            source=source,
+            findings=tuple(findings),
+            where=path_text(path),
         )
 
     def account(self, path: Path_, record: dict[str, Any]) -> tuple[str | None, bool]:
@@ -920,6 +1035,7 @@ class _Checker:
             "new_status": self.choice(path, record, "new_status", "status"),
             "due": self.time((*path, "due"), record.get("due"), past=False),
             "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
+            "promised_by": self.time((*path, "promised_by"), record.get("promised_by"), past=False),
             "flags": self.flags(path, record),
             "warnings": self.warnings(path, record),
             "private": private,
@@ -1139,6 +1255,14 @@ class _Checker:
                         f"the case has transfer {value} twice",
                     )
                 seen.add(key)
+
+
+def _jurisdiction(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from issuenote.followup.clock import check_jurisdiction
+
+    return check_jurisdiction(value)
 
 
 def _is_int(value: Any) -> bool:

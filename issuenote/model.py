@@ -12,7 +12,7 @@ from issuenote.errors import IssuenoteError
 
 CATEGORIES = ("account", "security", "trading", "deposit", "withdrawal", "kyc", "other")
 STATUSES = ("open", "waiting", "escalated", "resolved", "closed")
-ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status")
+ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status", "attachment")
 CHANNELS = ("chat", "email", "social", "phone", "forum", "form", "other")
 TX_KINDS = ("deposit", "withdrawal", "trade", "transfer", "other")
 LANGUAGES = ("en", "zh", "ko")
@@ -29,6 +29,7 @@ CASE_FIELDS = (
     "language",
     "description",
     "occurred_at",
+    "jurisdiction",
 )
 ENTRY_FIELDS = (
     "kind",
@@ -44,6 +45,7 @@ ENTRY_FIELDS = (
     "new_status",
     "due",
     "done_at",
+    "promised_by",
     "flags",
     "warnings",
     "private",

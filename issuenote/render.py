@@ -31,6 +31,7 @@ KIND_STYLE = {
     "step": "yellow",
     "escalation": "magenta",
     "status": "blue",
+    "attachment": "bright_blue",
 }
 
 
@@ -136,6 +137,8 @@ def case_view(
     )
     header.append(("Agents", _t(agents or "none yet", "" if agents else "dim", single_line=True)))
     header.append(("Updated", _t(f"{_when(doc['updated_at'])}")))
+    if doc.get("chain_head"):
+        header.append(("Chain", _t(f"{doc['chain_head'][:12]}  (`issuenote verify` checks it)")))
     width = max(len(label) for label, _ in header)
     for label, value in header:
         parts.append(Text(f"{label:<{width}}  ", style="bold") + value)
@@ -358,12 +361,26 @@ def _entry_text(entry: dict[str, Any], limit: int | None) -> Text:
             extras.append(("done ", _when(entry["done_at"])))
         elif entry["due"]:
             extras.append(("due ", _when(entry["due"])))
+    for item in entry.get("attachments", []):
+        extras.append(("exhibit ", _attachment_line(item)))
     for label, value in extras:
         if len(text):
             text.append("\n")
         text.append(label, style="dim")
         text.append_text(_t(value, limit=limit))
     return text
+
+
+def _attachment_line(item: dict[str, Any]) -> str:
+    from issuenote.evidence.attachments import format_size
+
+    name = item["name"] if item["name"] is not None else "(private)"
+    about = item.get("about_entry_number")
+    shows = f" · shows entry {about}" if about else ""
+    return (
+        f"{item['number']:02d} {name} · {item['media_type']} · {format_size(item['size'])} · "
+        f"sha256 {item['sha256'][:12]}{shows}"
+    )
 
 
 def transactions_view(transactions: list[dict[str, Any]]) -> Group:
@@ -388,9 +405,9 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
         line.append_text(_t(" · ".join(f for f in facts if f), single_line=True))
         blocks.append(line)
         # The hash, the order ID, the address and the link each on a line of
-        # their own, whole, to copy.
+        # their own, whole, to copy; the hash alone, so a triple-click takes it.
         rows = [
-            ("TxID ", tx["txid"], "cyan"),
+            ("", tx["txid"], "cyan"),
             ("order ", tx.get("order_id"), "cyan"),
             ("to ", tx.get("address"), ""),
             ("memo ", tx.get("memo"), ""),

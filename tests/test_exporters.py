@@ -475,6 +475,7 @@ def test_templates_fill_without_missing_fields() -> None:
         "agent": "a",
         "suggests": "s",
         "text": "x",
+        "head": "0123456789ab",
         "to": "team",
     }
     for lang in LANGS:

@@ -357,6 +357,12 @@ def check_stored(cli: Callable[..., Any], home: Path, call: Call, created: Any) 
 
 # -- what each command takes -----------------------------------------------------------
 
+# A saved support e-mail, for `ingest -`: fuzzed text is appended to its body.
+FUZZ_MAIL = (
+    "From: OKX Support <support@okx.com>\nTo: me@example.com\nSubject: Re: [Ticket #88412]\n"
+    "Date: Fri, 21 Nov 2026 10:15:02 +0800\nMessage-ID: <fuzz@okx.com>\n\nHello,\n"
+)
+
 
 def stripped(text: str) -> str | None:
     return text.strip() or None
@@ -575,6 +581,49 @@ def calls(draw: st.DrawFn, command: str) -> Call:
                 [[], ["--check"], ["--force"]] if command == "restore" else [[], ["--dry-run"]]
             )
         )
+    elif command == "attach":
+        # The files do not exist (their names are fuzzed): the refusal path, with odd names.
+        call.argv += [case, *(file_argument(draw(value())) for _ in range(draw(st.integers(1, 3))))]
+        call.positionals.append(case)
+        call.creates = "entry"
+        draw(options(call, {"--caption": None, "--entry": None, "--at": None}))
+    elif command == "attachments":
+        call.argv += [case, *draw(st.sampled_from([[], ["--json"]]))]
+        call.positionals.append(case)
+        call.reads_only = True
+    elif command == "open":
+        attachment = draw(mostly("1", 50))
+        call.argv += ["--print-path", case, attachment]
+        call.positionals += [case, attachment]
+        call.reads_only = True
+    elif command == "ingest":
+        call.argv.append(case)
+        call.positionals.append(case)
+        call.creates = "entry"
+        if draw(st.booleans()):
+            call.argv.append("-")
+            call.stdin = draw(
+                st.one_of(value(), st.just(FUZZ_MAIL), value().map(lambda t: FUZZ_MAIL + t))
+            )
+        else:
+            call.argv.append(file_argument(draw(value())))
+        if draw(st.booleans()):
+            call.argv.insert(1, "--chat")
+        if draw(st.booleans()):
+            call.argv.insert(1, "--dry-run")
+            call.reads_only = True
+        return call  # ingest --json prints a list: not the created record NEXT_ID assumes
+    elif command == "verify":
+        call.argv += draw(
+            st.sampled_from([[], [case], ["--json"], ["--bundle", file_argument("x")]])
+        )
+        call.positionals += [a for a in call.argv[1:] if not a.startswith("-")][:1]
+        call.reads_only = True
+    elif command == "bundle":
+        call.argv += [case, "--output", file_argument(draw(value()))]
+        call.positionals.append(case)
+        call.reads_only = True
+        draw(options(call, {"--lang": None}))
     else:
         raise AssertionError(f"no fuzz strategy for {command}")
     if call.creates and draw(st.booleans()):
@@ -605,6 +654,12 @@ FUZZED = [
         "backup",
         "restore",
         "import",
+        "attach",
+        "attachments",
+        "open",
+        "ingest",
+        "verify",
+        "bundle",
     )
     if name in COMMAND_NAMES
 ]

@@ -91,7 +91,12 @@ def dump(home: Path) -> list[str]:
 
 
 def without_volatile(export: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in export.items() if k not in ("exported_at", "notebook")}
+    """The export without what differs by notebook: its id, the time, each chain's history."""
+    kept = {k: v for k, v in export.items() if k not in ("exported_at", "notebook")}
+    kept["cases"] = [
+        {k: v for k, v in case.items() if k != "chain_head"} for case in kept.get("cases", [])
+    ]
+    return kept
 
 
 def imported(cli: Cli, path: Path, *options: str, home: Path | None = None) -> Any:

@@ -285,7 +285,12 @@ def dump(home: Path) -> list[str]:
 
 
 def comparable(export: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in export.items() if key not in VOLATILE}
+    """Without what differs by notebook; each notebook's chain has its own history."""
+    kept = {key: value for key, value in export.items() if key not in VOLATILE}
+    kept["cases"] = [
+        {k: v for k, v in case.items() if k != "chain_head"} for case in kept.get("cases", [])
+    ]
+    return kept
 
 
 @settings(

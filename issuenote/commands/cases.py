@@ -306,8 +306,11 @@ def show(
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case))
+        follow_up = actions.case_follow_up(store, doc["id"])
     if as_json:
-        emit_json(doc)
+        from issuenote.commands.followup import follow_up_json
+
+        emit_json({**doc, **follow_up_json(follow_up)})
         return
     from issuenote import render
 
@@ -317,11 +320,16 @@ def show(
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
     import os
 
-    from issuenote import config
+    from rich.text import Text
 
+    from issuenote import config
+    from issuenote.followup.lines import follow_up_lines
+
+    view = render.case_view(doc, full=full, history=history)
+    view.renderables.extend(Text(line) for line in follow_up_lines(follow_up))
     configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
     pager = render.choose_pager(os.environ, configured, disabled=no_pager)
-    render.show_paged(render.case_view(doc, full=full, history=history), pager=pager)
+    render.show_paged(view, pager=pager)
 
 
 def edit(
@@ -343,17 +351,28 @@ def edit(
         list[str] | None,
         typer.Option("--untag", metavar="T", help="Remove a tag.", show_default=False),
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            metavar="CODE",
+            help="Where the complaint clock's rule comes from: uk, eu-payments, au "
+            "(or your own from config.toml); 'none' clears it.",
+            show_default=False,
+        ),
+    ] = None,
     redact: RedactOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Change a case's fields or tags.
 
-    Title, platform, category, account, time, description, language; --tag adds
-    a tag and --untag removes one.
+    Title, platform, category, account, time, description, language,
+    jurisdiction; --tag adds a tag and --untag removes one.
 
     \b
     Examples:
       issuenote edit 1 --title "USDT withdrawal stuck for a week" --tag urgent
+      issuenote edit 3 --jurisdiction uk
     """
     if description == "-":
         description = read_text(description, what="description")
@@ -368,6 +387,7 @@ def edit(
             occurred=occurred,
             description=description,
             language=lang,
+            jurisdiction=jurisdiction,
             add_tags=tag or [],
             remove_tags=untag or [],
             redact=redact,
@@ -391,19 +411,38 @@ def rm(
         ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    attachment: Annotated[
+        str | None,
+        typer.Option(
+            "--attachment",
+            metavar="A",
+            help="Only detach this attachment (`undo` brings it back).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Delete a case and everything recorded on it, or one entry of it.
+    """Delete a case, one entry of it, or detach one attachment.
 
     A deleted entry keeps its number and its history (a tombstone); exports
-    leave it out. `issuenote undo` brings either back.
+    leave it out. `issuenote undo` brings either back. --attachment A detaches
+    one attachment instead.
 
     \b
     Examples:
       issuenote rm 3 --yes
       issuenote rm 1 4          # only entry 4 of case 1
+      issuenote rm 1 --attachment 2
     """
     if not notebook_exists(ctx):
         raise IssuenoteError(no_notebook_message(home_of(ctx)))
+    if attachment is not None:
+        with open_store(ctx) as store:
+            gone = actions.detach(store, case, attachment)
+        say(
+            f"Detached attachment {gone['number']} ({gone['name'] or 'private'}); its file is "
+            "kept for `issuenote undo` (`issuenote doctor --fix` removes unused files)."
+        )
+        return
     with open_store(ctx) as store:
         case_id = store.resolve_case(case)
         if entry is not None:

@@ -12,6 +12,8 @@ import typer
 from issuenote.commands._common import home_of, open_store, say, warn
 from issuenote.errors import IssuenoteError
 
+NO_REDACT_WARNING = "--no-redact: the account reference is shown in full; share this with care"
+
 if TYPE_CHECKING:
     from issuenote.store import Store
 
@@ -66,6 +68,13 @@ def export(
     include_private: Annotated[
         bool, typer.Option("--include-private", help="Include entries recorded with --private.")
     ] = False,
+    with_attachments: Annotated[
+        bool,
+        typer.Option(
+            "--with-attachments",
+            help="With --all: write a ZIP of the JSON and every attachment file (needs --output).",
+        ),
+    ] = False,
 ) -> None:
     """Export a case summary for support.
 
@@ -91,12 +100,19 @@ def export(
     if all_cases and fmt != "json":
         raise IssuenoteError("--all exports the whole notebook as JSON; add --format json")
 
+    if with_attachments and (not all_cases or output is None):
+        raise IssuenoteError("--with-attachments goes with --all --format json --output FILE.zip")
     if all_cases:
         with open_store(ctx, create=False) as store:
             chunks = _whole_notebook(store, redact=not no_redact, include_private=include_private)
-            if no_redact:
-                warn("--no-redact: the account reference is shown in full; share this with care")
-            _deliver(chunks, output=output, force=force, copy=copy, private=True)
+            if not with_attachments:
+                if no_redact:
+                    warn(NO_REDACT_WARNING)
+                _deliver(chunks, output=output, force=force, copy=copy, private=True)
+                return
+            notebook = b"".join(chunks).decode("utf-8")  # the ZIP takes the JSON whole
+        assert output is not None
+        _write_with_attachments(ctx, notebook, output, force=force)
         return
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case or ""))
@@ -118,7 +134,7 @@ def export(
             # The e-mail ends with the sign-off ("Kind regards"); the name goes under it.
             data = data.rstrip("\n") + "\n" + settings["name"] + "\n"
     if no_redact:
-        warn("--no-redact: the account reference is shown in full; share this with care")
+        warn(NO_REDACT_WARNING)
     # A file holding the whole notebook, private entries or the account in full is
     # readable by its owner only (0600), like a backup.
     sensitive = all_cases or include_private or no_redact
@@ -167,6 +183,38 @@ def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Ite
             )
 
     return notebook_chunks(header, cases())
+
+
+def _write_with_attachments(
+    ctx: typer.Context, notebook: str, output: Path, *, force: bool
+) -> None:
+    """The whole-notebook JSON and the files its attachment lists name, in one ZIP."""
+    import json
+
+    from issuenote.evidence import attachments as files
+    from issuenote.evidence.archive import write_archive
+
+    carried: dict[str, Path | bytes] = {}
+    with open_store(ctx, create=False) as store:
+        for case in json.loads(notebook)["cases"]:
+            case_id = store.resolve_case(case["uuid"])
+            for item in case.get("attachments", []):
+                row = store.attachment_row(case_id, str(item["number"]))
+                path = files.blob_path(store.home, row["blob"])
+                problem = files.check_blob(store.home, row["blob"])
+                if problem:
+                    raise IssuenoteError(
+                        f"the file of attachment {row['number']} of case {case_id} {problem}; "
+                        "`issuenote verify` says more"
+                    )
+                if row["private"]:
+                    carried[row["sha256"]] = store.vault.decrypt_file(
+                        path.read_bytes(), record_uuid=row["uuid"]
+                    )
+                else:
+                    carried[row["sha256"]] = path
+    size = write_archive(output, notebook, carried, force=force)
+    say(f"Wrote {output} ({size:,} bytes): the notebook and {len(carried)} attachment files.")
 
 
 def _deliver(

@@ -169,22 +169,30 @@ def import_(
     Examples:
       issuenote import notebook.json --dry-run
     """
-    from issuenote.importer import check_export_file
+    import tempfile
 
-    if file == "-":
-        # Spooled to a private temporary file: the check reads it once, the merge again.
-        import shutil
-        import tempfile
+    from issuenote.evidence.archive import is_archive, read_archive
+    from issuenote.importer import check_export_file, parse_export
 
-        with tempfile.NamedTemporaryFile(prefix="issuenote-import-") as spool:
-            shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
-            spool.flush()
+    with tempfile.TemporaryDirectory(prefix="issuenote-import-") as scratch:
+        files: dict[str, Path] = {}
+        if file == "-":
+            # Spooled to a private file: the check reads it once, the merge again.
+            import shutil
+
             source = "<stdin>"
-            export = check_export_file(spool.name, source=source)
-    else:
-        source = file
-        export = check_export_file(file, source=source)
-    report = _merge(ctx, export, dry_run=dry_run)
+            spooled = Path(scratch) / "stdin.json"
+            with spooled.open("wb") as spool:
+                shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+            export = check_export_file(str(spooled), source=source)
+        elif is_archive(Path(file)):  # export --all --with-attachments
+            source = file
+            data, files = read_archive(Path(file), Path(scratch))
+            export = parse_export(data, source=source)
+        else:  # read case by case, at any size
+            source = file
+            export = check_export_file(file, source=source)
+        report = _merge(ctx, export, dry_run=dry_run, files=files)
     if as_json:
         emit_json({"source": source, "notebook": export.notebook_id, **report.as_dict()})
     else:
@@ -194,7 +202,9 @@ def import_(
         warn(message)
 
 
-def _merge(ctx: typer.Context, export: ExportFile, *, dry_run: bool) -> MergeReport:
+def _merge(
+    ctx: typer.Context, export: ExportFile, *, dry_run: bool, files: dict[str, Path]
+) -> MergeReport:
     from issuenote.store import Store
     from issuenote.store.merge import merge_export
 
@@ -207,13 +217,13 @@ def _merge(ctx: typer.Context, export: ExportFile, *, dry_run: bool) -> MergeRep
             store = Store.open(Path(scratch), create=True)
             assert store is not None
             try:
-                return merge_export(store, export, dry_run=True)
+                return merge_export(store, export, dry_run=True, files=files)
             finally:
                 store.close()
     from issuenote.commands._common import open_store
 
     with open_store(ctx, create=True) as store:
-        return merge_export(store, export, dry_run=dry_run)
+        return merge_export(store, export, dry_run=dry_run, files=files)
 
 
 def _import_summary(export: ExportFile, report: MergeReport) -> list[str]:
@@ -228,6 +238,8 @@ def _import_summary(export: ExportFile, report: MergeReport) -> list[str]:
         added.append(_plural(report.entries_added, "new entry", "new entries"))
     if report.transactions_added:
         added.append(_plural(report.transactions_added, "new transaction"))
+    if report.attachments_added:
+        added.append(_plural(report.attachments_added, "new attachment"))
     what = ", ".join(added) or "no new records"
     if report.dry_run:
         lines = [f"Dry run of {export.source}, nothing written; it would add {what}."]
@@ -272,6 +284,11 @@ def _import_warnings(export: ExportFile, report: MergeReport) -> list[str]:
         messages.append(
             f"{_plural(report.not_compared, 'encrypted record')} here could not be compared "
             "with the file (this notebook's data key is missing)"
+        )
+    if report.attachments_without_file:
+        messages.append(
+            f"attachments listed in the file but not carried with it were not recorded "
+            f"({report.attachments_without_file}); export with --with-attachments to carry them"
         )
     return messages
 

@@ -7,47 +7,112 @@ from typing import Annotated, Any
 import typer
 
 from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store
-from issuenote.errors import IssuenoteError
 
 
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Text to find (ticket, agent ID, TxID, words).")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words to find (all of them), "an exact phrase", a ticket, agent ID or '
+            "the first 8+ characters of a TxID."
+        ),
+    ],
     case: Annotated[
         str | None,
         typer.Option("--case", metavar="CASE", help="Only this case.", show_default=False),
     ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform", metavar="P", help="Only cases on this platform.", show_default=False
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="TIME",
+            help="Only hits from then on: '7d ago', ISO 8601.",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="Only these kinds: note, contact, reply, step, escalation, status, case, tx.",
+            show_default=False,
+        ),
+    ] = None,
+    rank: Annotated[
+        bool, typer.Option("--rank", help="Best matches first (among the newest 1,000 hits).")
+    ] = False,
+    fts: Annotated[
+        bool,
+        typer.Option("--fts", help="Take QUERY as raw SQLite FTS5 syntax (AND, OR, NOT, NEAR)."),
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N hits.")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Search titles, descriptions, tags, entries and transaction IDs.
+    """Search cases, entries, agents, tickets and TxIDs, in any language.
+
+    Several words must all match; "an exact phrase" in quotes. Newest first.
 
     \b
     Examples:
       issuenote search TK-88412907
+      issuenote search "BG-1029" --kind reply
+      issuenote search 提币 --platform OKX
     """
-    from issuenote.actions import clean_field
+    from issuenote import actions
     from issuenote.parse import timeparse
+    from issuenote.parse.searchquery import parse_query
 
-    needle = clean_field(query, "search text", required=True) or ""
-    if limit < 1:
-        raise IssuenoteError("--limit must be at least 1")
     hits: list[dict[str, Any]] = []
     if notebook_exists(ctx):
         with open_store(ctx, create=False) as store:
-            case_id = store.resolve_case(case) if case is not None else None
-            hits = store.search(needle, case_id=case_id, limit=limit)
+            hits = actions.search(
+                store,
+                query,
+                raw=fts,
+                case_ref=case,
+                platform=platform,
+                since=since,
+                kinds=kind or (),
+                limit=limit,
+                rank=rank,
+            )
+    else:
+        parse_query(query)  # an empty or unreadable query is refused all the same
+        if limit < 1:
+            from issuenote.errors import IssuenoteError
+
+            raise IssuenoteError("--limit must be at least 1")
     for hit in hits:
         hit["at"] = timeparse.to_local_iso(hit["at"])
     if as_json:
-        emit_json(hits)
+        emit_json([_public(hit) for hit in hits])
         return
     if not hits:
-        typer.echo(f"Nothing matches {needle!r}.")
+        typer.echo(f"Nothing matches {query.strip()!r}.")
         return
+    _print_hits(hits)
+
+
+def _public(hit: dict[str, Any]) -> dict[str, Any]:
+    keys = ("kind", "case_id", "id", "entry_kind", "at", "title", "snippet")
+    return {key: hit.get(key) for key in keys}
+
+
+def _print_hits(hits: list[dict[str, Any]]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from issuenote import render
+    from issuenote.parse import timeparse
+    from issuenote.textsafe import printable
 
     table = Table(show_edge=False)
     for column, options in (
@@ -64,10 +129,9 @@ def search(
             where = f"tx {hit['id']}"
         else:
             where = "case"
-        table.add_row(
-            str(hit["case_id"]),
-            where,
-            timeparse.format_local(hit["at"]) or "",
-            render.plain(hit["snippet"]),
-        )
+        match = Text()
+        # \x02 and \x03 bracket each match: highlighted (bold) where styles show.
+        for number, part in enumerate(hit["marked"].replace("\x03", "\x02").split("\x02")):
+            match.append(printable(part, single_line=True), "bold yellow" if number % 2 else "")
+        table.add_row(str(hit["case_id"]), where, timeparse.format_local(hit["at"]) or "", match)
     render.console().print(table)

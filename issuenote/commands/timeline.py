@@ -193,6 +193,16 @@ def reply(
             show_default=False,
         ),
     ] = None,
+    promised: Annotated[
+        str | None,
+        typer.Option(
+            "--promised",
+            metavar="WHEN",
+            help="The agent promised an answer by then: 24h, '3 business days', "
+            "'tomorrow 18:00', ISO 8601.",
+            show_default=False,
+        ),
+    ] = None,
     at: AtOption = None,
     edit: EditOption = False,
     resume: ResumeOption = False,
@@ -220,6 +230,7 @@ def reply(
                 channel=channel,
                 via=via,
                 suggests=suggests,
+                promised=promised,
                 at=at,
                 redact=redact,
                 private=private,
@@ -227,7 +238,12 @@ def reply(
 
     entry = _written(ctx, "reply", case, text, edit=edit, resume=resume, record=record)
     who = entry["agent"] or entry["agent_id"] or "support"
-    summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}."
+    promise = ""
+    if entry["promised_by"]:
+        from issuenote.parse.timeparse import format_local
+
+        promise = f"; promised an answer by {format_local(entry['promised_by'], style='long')}"
+    summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}{promise}."
     _report(entry, as_json, summary)
 
 

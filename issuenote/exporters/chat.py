@@ -41,6 +41,7 @@ class _Plan:
 
     entries: int
     steps: int
+    chain: bool = True
     description: bool = True
     greeting: bool = True
     agents: bool = True
@@ -206,7 +207,11 @@ def _compose(view: CaseView, style: _Style, entry_lines: list[str], plan: _Plan)
     request = [tr.label("sec_request", view.request_core)]
     if plan.follow_up and view.request_follow_up:
         request.append(view.request_follow_up)  # its own line: lines stay short
+    if plan.follow_up and view.promise_note:
+        request.append(view.promise_note)
     blocks.append(request)
+    if plan.chain and view.chain_line:
+        blocks.append([view.chain_line])
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
@@ -229,13 +234,14 @@ def _style(view: CaseView) -> _Style:
 
 
 # What goes, in order, once the timeline, the description and the open steps are gone.
-_LAST_TO_GO = ("agents", "meta", "started", "tx_details", "follow_up")
+_LAST_TO_GO = ("chain", "agents", "meta", "started", "tx_details", "follow_up")
 
 
 def _bare_plan() -> _Plan:
     return _Plan(
         entries=0,
         steps=0,
+        chain=False,
         description=False,
         greeting=False,
         agents=False,

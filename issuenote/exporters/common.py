@@ -65,6 +65,9 @@ class Entry:
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
     private: bool
+    promised_by: datetime | None = None
+    # "03 · wallet-history.png · sha256 2b5198ef1ec5": the files this entry carries.
+    exhibits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,14 @@ class CaseView:
     latest_ticket: str | None
     request_core: str
     request_follow_up: str | None
+    # A polite line for the next agent when a promised reply never came.
+    promise_note: str | None = None
+    # The tamper-evident chain's head, short form: a printed summary can be checked later.
+    chain_head: str | None = None
+
+    @property
+    def chain_line(self) -> str | None:
+        return self.tr("chain_line", head=self.chain_head) if self.chain_head else None
 
     @property
     def request(self) -> str:
@@ -204,6 +215,7 @@ class CaseView:
         if entry.flags:
             fields.append(("flags", self.flag_names(entry)))
         fields.extend(("warnings", warning) for warning in entry.warnings)
+        fields.extend(("exhibit", exhibit) for exhibit in entry.exhibits)
         return fields
 
     def flag_names(self, entry: Entry) -> str:
@@ -320,7 +332,23 @@ def _entry(raw: Any, where: str, tz: tzinfo | None) -> Entry:
             neutralize(text) for text in _strings(record.get("warnings"), f"{where}.warnings")
         ),
         private=bool(record.get("private", False)),
+        promised_by=parse_time(record.get("promised_by"), f"{where}.promised_by", tz),
+        exhibits=tuple(_exhibit(a, f"{where}.attachments") for a in _shared(record)),
     )
+
+
+def _shared(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attachments an export may name: a private one stays out, like a private entry."""
+    items = as_list(record.get("attachments"), "attachments")
+    return [a for a in items if isinstance(a, dict) and not a.get("private")]
+
+
+def _exhibit(item: dict[str, Any], where: str) -> str:
+    number = item.get("number")
+    name = neutralize(_text(item.get("name"), f"{where}.name") or "")
+    digest = _text(item.get("sha256"), f"{where}.sha256") or ""
+    label = f"{number:02d}" if isinstance(number, int) else "?"
+    return f"{label} · {name} · sha256 {digest[:12]}"
 
 
 def _transaction(raw: Any, where: str, tz: tzinfo | None) -> tuple[Transaction, int | None]:
@@ -431,8 +459,12 @@ def build_view(
     tz: tzinfo | None,
     redact: bool,
     include_private: bool,
+    now: datetime | None = None,
 ) -> CaseView:
-    """Check the case document and turn it into what the formats lay out."""
+    """Check the case document and turn it into what the formats lay out.
+
+    `now` (default: the clock) decides whether an agent's promise is past.
+    """
     if not isinstance(doc, dict):
         raise IssuenoteError(
             f"case document is malformed: expected an object, not {type(doc).__name__}"
@@ -495,7 +527,32 @@ def build_view(
         latest_ticket=latest_ticket,
         request_core=request_core,
         request_follow_up=request_follow_up,
+        promise_note=_promise_note(tr, entries, now),
+        chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
     )
+
+
+def _promise_note(tr: Translator, entries: tuple[Entry, ...], now: datetime | None) -> str | None:
+    """The last reply's promise, if its time has passed and no reply came after it."""
+    replies = [entry for entry in entries if entry.kind == "reply"]
+    if not replies or replies[-1].promised_by is None:
+        return None
+    last = replies[-1]
+    assert last.promised_by is not None
+    from issuenote.parse.timeparse import utc_now
+
+    moment = now or utc_now()
+    if last.promised_by >= moment:
+        return None
+    if last.agent or last.agent_id:
+        who = (
+            tr("agent_with_id", name=last.agent, agent_id=last.agent_id)
+            if (last.agent and last.agent_id)
+            else (last.agent or tr("agent_id_only", agent_id=last.agent_id))
+        )
+    else:
+        who = tr("promise_support")
+    return tr("promise_overdue", agent=who, time=tr.time(last.promised_by))
 
 
 def entry_lines(view: CaseView, entry: Entry) -> list[str]:

@@ -296,7 +296,9 @@ def render_html(view: CaseView) -> str:
         f"<h2>{_e(tr('sec_request'))}</h2>",
         f"<p>{_e(view.request)}</p>",
         "</section>",
-        f"<footer>{_e(tr('report_footer'))}</footer>",
+        f"<footer>{_e(tr('report_footer'))}"
+        + (f"<br><code>{_e(view.chain_line)}</code>" if view.chain_line else "")
+        + "</footer>",
         "</main>",
         "</body>",
         "</html>",

@@ -41,6 +41,7 @@ CASE_KEYS = (
     "tags",
     "description",
     "occurred_at",
+    "jurisdiction",
     "created_at",
     "updated_at",
     "entries",
@@ -57,8 +58,8 @@ TRANSACTION_KEYS = ("id", "uuid", *TRANSACTION_FIELDS, "explorer_url", "memo_mis
 TICKET_KEYS = ("ticket", "channel", "first_seen")
 AGENT_KEYS = ("name", "agent_id", "channel", "first_seen")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
-ENTRY_TIME_KEYS = ("at", "due", "done_at", "deleted_at")
-REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at")
+ENTRY_TIME_KEYS = ("at", "due", "done_at", "promised_by", "deleted_at")
+REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at", "promised_by")
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.
@@ -91,7 +92,8 @@ def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
 
 
 def _entry(record: dict[str, Any], tz: tzinfo | None) -> dict[str, Any]:
-    out = _ordered(record, ENTRY_KEYS)
+    # An entry's attachments are listed once, case-wide, under "attachments" (entry_id).
+    out = _ordered({k: v for k, v in record.items() if k != "attachments"}, ENTRY_KEYS)
     for key in ENTRY_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])
@@ -188,6 +190,19 @@ def case_json(
     out["open_steps"] = _open_steps(entries)
     # fields the store could not decrypt (a missing or wrong key)
     out["unreadable"] = [str(field) for field in as_list(doc.get("unreadable"), "unreadable")]
+    # Exhibits: attachments of the entries shown; a private one stays out like its entry.
+    # (Only when the store gave them: a document from an older file has neither.)
+    if "attachments" in doc:
+        shown_ids = {entry.get("id") for entry in entries}
+        out["attachments"] = [
+            {**item, "at": _moved(item.get("at"), tz)}
+            for item in as_list(doc.get("attachments"), "attachments")
+            if isinstance(item, dict)
+            and (include_private or not item.get("private"))
+            and item.get("entry_id") in shown_ids
+        ]
+    if "chain_head" in doc:
+        out["chain_head"] = doc["chain_head"]
     return out
 
 

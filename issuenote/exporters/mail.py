@@ -151,6 +151,8 @@ def email_body(view: CaseView) -> str:
 
     sections.append([tr("closing")])
     sections.append([tr("signoff")])
+    if view.chain_line:
+        sections.append([view.chain_line])
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
 
 

@@ -198,4 +198,6 @@ def render_markdown(view: CaseView) -> str:
 
     out += [f"## {escape(tr('sec_request'))}", "", paragraphs(view.request), ""]
     out += ["---", "", escape(tr("report_footer"))]
+    if view.chain_line:
+        out += ["", escape(view.chain_line)]
     return "\n".join(out) + "\n"

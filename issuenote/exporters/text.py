@@ -135,5 +135,5 @@ def render_text(view: CaseView) -> str:
     sections.append(block)
 
     sections.append([*_heading(tr("sec_request")), view.request])
-    sections.append([tr("report_footer")])
+    sections.append([tr("report_footer")] + ([view.chain_line] if view.chain_line else []))
     return "\n\n".join("\n".join(section) for section in sections) + "\n"

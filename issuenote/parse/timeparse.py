@@ -577,6 +577,54 @@ def _quote(text: str, limit: int = 40) -> str:
     return f"'{visible}'"
 
 
+def add_business_days(start: datetime, count: int) -> datetime:
+    """`count` weekdays (Mon-Fri) after `start`, same wall-clock time, in start's own zone."""
+    moment = start
+    while count > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            count -= 1
+    return moment
+
+
+PROMISE_FORMS = "say when, e.g. 24h, '3 business days', 'tomorrow 18:00' or ISO 8601"
+
+
+def parse_promise(text: str, *, since: datetime) -> datetime:
+    """When an agent promised an answer by: a duration from `since`, or a time after it.
+
+    '24h', '2 days', 'in 3d' count from `since` (the reply's time); '3 business
+    days' skips Saturdays and Sundays in local time; any time `parse_time` reads
+    is taken as it is. The result must lie after `since`.
+    """
+    since = _require_aware(since, "since").astimezone(UTC)
+    try:
+        cleaned = _clean(text)
+    except _Refused as refusal:
+        raise IssuenoteError(f"bad promise {_quote(text)}: {refusal}; {PROMISE_FORMS}") from None
+    business = re.fullmatch(r"(?:in\s+)?(\d{1,3})\s+(?:business|working|work)\s+days?", cleaned)
+    if business:
+        local = since.astimezone(local_zone(since))
+        moved = add_business_days(local.replace(tzinfo=None), int(business.group(1)))
+        try:
+            return _local_to_utc(moved, typed=False).replace(microsecond=0)
+        except _Refused as refusal:
+            raise IssuenoteError(f"bad promise {_quote(text)}: {refusal}") from None
+    if re.fullmatch(r"\d+\s*[a-z]+(?:\s*,?\s*\d+\s*[a-z]+)*", cleaned, re.ASCII):
+        cleaned = f"in {cleaned}"
+    try:
+        when = _parse(cleaned, since) if cleaned.startswith("in ") else parse_time(text)
+    except (_Refused, IssuenoteError):
+        raise IssuenoteError(f"bad promise {_quote(text)}: {PROMISE_FORMS}") from None
+    when = when.replace(microsecond=0)
+    if when <= since:
+        raise IssuenoteError(
+            f"bad promise {_quote(text)}: {format_local(when, style='long')} is not after "
+            "the reply; a promise is for later"
+        )
+    return when
+
+
 @cache
 def _exported_pattern() -> re.Pattern[str]:
     return re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)", re.ASCII)

@@ -198,3 +198,41 @@ def _b64decode(text: str) -> bytes:
 def _b64length(chars: int) -> int:
     """Number of bytes that ``chars`` unpadded base64 characters decode to."""
     return chars * 3 // 4
+
+
+# -- whole files (private attachments) ------------------------------------------
+
+FILE_MAGIC = b"issuenote-file-v1\n"
+
+
+def encrypt_file_bytes(key: bytes, data: bytes, *, record_uuid: str) -> bytes:
+    """Seal a private attachment's bytes, bound to its attachment record.
+
+    Stored as MAGIC + nonce + ciphertext + tag, so a file on disk says what it
+    is, and a sealed file swapped for another record's fails to open.
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # lazy: ~25 ms
+
+    _check_key(key)
+    aad = _associated_data("attachments", "file", record_uuid)
+    nonce = os.urandom(NONCE_BYTES)
+    return FILE_MAGIC + nonce + AESGCM(key).encrypt(nonce, bytes(data), aad)
+
+
+def decrypt_file_bytes(key: bytes, sealed: bytes, *, record_uuid: str) -> bytes:
+    """Open what encrypt_file_bytes sealed for the same attachment record."""
+    from cryptography.exceptions import InvalidTag  # lazy: ~25 ms
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    _check_key(key)
+    where = f"the private attachment {record_uuid}"
+    if not sealed.startswith(FILE_MAGIC) or len(sealed) < len(FILE_MAGIC) + _MIN_TOKEN_BYTES:
+        raise DecryptError(f"cannot decrypt {where}: the stored file is not an encrypted file")
+    body = sealed[len(FILE_MAGIC) :]
+    aad = _associated_data("attachments", "file", record_uuid)
+    try:
+        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise DecryptError(
+            f"cannot decrypt {where}: the data key is wrong, or the file was altered"
+        ) from None

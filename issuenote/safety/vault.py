@@ -62,3 +62,19 @@ class Vault:
         if key is None:
             raise IssuenoteError("no key for this notebook's encrypted fields")
         return decrypt_field(key, token, table=table, column=column, record_uuid=record_uuid)
+
+    def encrypt_file(self, data: bytes, *, record_uuid: str) -> bytes:
+        """Seal a private attachment; call inside a write transaction, like encrypt."""
+        from issuenote.safety.fieldcrypt import encrypt_file_bytes
+
+        key = self._key_for(create=True)
+        assert key is not None
+        return encrypt_file_bytes(key, data, record_uuid=record_uuid)
+
+    def decrypt_file(self, sealed: bytes, *, record_uuid: str) -> bytes:
+        from issuenote.safety.fieldcrypt import decrypt_file_bytes
+
+        key = self._key_for(create=False)
+        if key is None:
+            raise IssuenoteError("no key for this notebook's private attachments")
+        return decrypt_file_bytes(key, sealed, record_uuid=record_uuid)

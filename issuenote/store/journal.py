@@ -23,7 +23,14 @@ from issuenote.errors import IssuenoteError
 
 # Tables whose rows a recording command changes. Another wing that records
 # through the CLI adds its table here; the triggers follow on the next migration.
-JOURNALED_TABLES = ("cases", "case_tags", "entries", "entry_revisions", "transactions")
+JOURNALED_TABLES = (
+    "cases",
+    "case_tags",
+    "entries",
+    "entry_revisions",
+    "transactions",
+    "attachments",
+)
 
 # The newest change is open: only then do the triggers write.
 _WHEN_OPEN = "(SELECT open FROM changes ORDER BY id DESC LIMIT 1)"
@@ -217,3 +224,35 @@ def _changed_since(change: dict[str, Any], table: str) -> IssuenoteError:
         "was changed since by something that is not in the undo journal (an import?); "
         "nothing was undone"
     )
+
+
+def touched_entries(
+    conn: sqlite3.Connection, planned: list[dict[str, Any]]
+) -> list[tuple[int, str]]:
+    """(case id, entry uuid) of every entry the planned changes wrote, for the chain."""
+    import json  # lazy: only `undo` reads the row images back
+
+    seen: dict[str, int] = {}
+    for change in planned:
+        rows = conn.execute(
+            "SELECT tbl, before, after FROM change_rows WHERE change_id = ? "
+            "AND tbl IN ('entries', 'entry_revisions', 'attachments') ORDER BY id",
+            (change["id"],),
+        )
+        for row in rows:
+            image = json.loads(row["after"] or row["before"] or "{}")
+            if row["tbl"] == "entries":
+                seen.setdefault(image["uuid"], int(image["case_id"]))
+            elif row["tbl"] == "attachments":
+                entry = conn.execute(
+                    "SELECT uuid FROM entries WHERE id = ?", (image["entry_id"],)
+                ).fetchone()
+                if entry is not None:
+                    seen.setdefault(entry[0], int(image["case_id"]))
+            else:
+                entry = conn.execute(
+                    "SELECT case_id FROM entries WHERE uuid = ?", (image["entry_uuid"],)
+                ).fetchone()
+                if entry is not None:
+                    seen.setdefault(image["entry_uuid"], int(entry[0]))
+    return [(case_id, uuid) for uuid, case_id in seen.items()]

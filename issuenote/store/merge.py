@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
@@ -82,6 +83,9 @@ class MergeReport:
     masked_accounts: int = 0
     # Encrypted fields here that could not be opened to compare (no key).
     not_compared: int = 0
+    attachments_added: int = 0
+    # Attachments listed in the file whose files were neither carried with it nor here.
+    attachments_without_file: int = 0
     dry_run: bool = False
 
     @property
@@ -91,6 +95,7 @@ class MergeReport:
             or self.cases_updated
             or self.entries_added
             or self.transactions_added
+            or self.attachments_added
             or any(not c.already_noted for c in self.conflicts)
         )
 
@@ -115,6 +120,8 @@ class MergeReport:
             ],
             "masked_accounts_skipped": self.masked_accounts,
             "not_compared": self.not_compared,
+            "attachments_added": self.attachments_added,
+            "attachments_without_file": self.attachments_without_file,
         }
 
 
@@ -122,9 +129,20 @@ class _DryRun(Exception):
     """Rolls the write transaction back once a dry run has counted everything."""
 
 
-def merge_export(store: Store, export: ExportFile, *, dry_run: bool = False) -> MergeReport:
-    """Merge the whole file in one transaction; IssuenoteError leaves the notebook untouched."""
-    merger = _Merger(store, export, dry_run=dry_run)
+def merge_export(
+    store: Store,
+    export: ExportFile,
+    *,
+    dry_run: bool = False,
+    files: dict[str, Path] | None = None,
+) -> MergeReport:
+    """Merge the whole file in one transaction; IssuenoteError leaves the notebook untouched.
+
+    `files` maps a SHA-256 to an attachment file that came with the export
+    (`export --all --with-attachments`); an attachment whose file is neither
+    there nor already kept here is counted, not recorded.
+    """
+    merger = _Merger(store, export, dry_run=dry_run, files=files or {})
     try:
         with store.writing():
             merger.run()
@@ -132,14 +150,24 @@ def merge_export(store: Store, export: ExportFile, *, dry_run: bool = False) -> 
                 raise _DryRun
     except _DryRun:
         pass
+    except BaseException:
+        from issuenote.evidence.attachments import remove_blob
+
+        for blob in merger.created_blobs:
+            remove_blob(store.home, blob)
+        raise
     return merger.report
 
 
 class _Merger:
-    def __init__(self, store: Store, export: ExportFile, *, dry_run: bool) -> None:
+    def __init__(
+        self, store: Store, export: ExportFile, *, dry_run: bool, files: dict[str, Path]
+    ) -> None:
         self.store = store
         self.conn = store.conn
         self.export = export
+        self.files = files
+        self.created_blobs: list[str] = []
         self.dry_run = dry_run
         self.now = timeparse.to_storage(timeparse.utc_now())
         self.report = MergeReport(dry_run=dry_run)
@@ -163,13 +191,18 @@ class _Merger:
         cursor = self.conn.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values())
         )
-        return int(cursor.lastrowid or 0)
+        row_id = int(cursor.lastrowid or 0)
+        if table == "entries":  # every entry, imported or noted, joins its case's chain
+            self.store.chain_entry(row_id, "add")
+        return row_id
 
     def update(self, table: str, row_id: int, changes: dict[str, Any]) -> None:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         self.conn.execute(
             f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), row_id)
         )
+        if table == "entries":
+            self.store.chain_entry(row_id, "revise")
 
     def seal(self, value: str | None, table: str, column: str, record_uuid: str) -> str | None:
         """Encrypt as the store does; a dry run stores nothing, so it makes no key either."""
@@ -229,6 +262,7 @@ class _Merger:
             self.add_transaction(case_id, transaction)
         if case.account_masked:
             self.report.masked_accounts += 1
+        self.merge_attachments(case_id, case)
         self.report.cases_added.append(case_id)
 
     def add_tags(self, case_id: int, tags: tuple[str, ...] | list[str]) -> int:
@@ -262,6 +296,8 @@ class _Merger:
         row_id = self.insert("entries", record)
         for revision in entry.revisions:
             self.add_revision(entry.uuid, revision)
+        if entry.revisions:  # the entry's link covers its history: link it again with it
+            self.store.chain_entry(row_id, "import")
         return row_id
 
     def free_number(self, case_id: int, wanted: int | None) -> int:
@@ -361,6 +397,65 @@ class _Merger:
                 f"here, not of case {case_id}; the file and this notebook disagree"
             )
 
+    def merge_attachments(self, case_id: int, case: ImportedCase) -> bool:
+        """Add the attachments not here yet, with their files; the entries' links follow."""
+        from issuenote.evidence import attachments as files
+
+        changed_entries: set[int] = set()
+        for item in case.attachments:
+            if self.one("SELECT id FROM attachments WHERE uuid = ?", item.uuid) is not None:
+                continue
+            entry = self.one(
+                "SELECT id FROM entries WHERE uuid = ? AND case_id = ?", item.entry_uuid, case_id
+            )
+            if entry is None:
+                raise self.refuse(f"{item.where} belongs to an entry that is not in case {case_id}")
+            carried = self.files.get(item.sha256)
+            kept_here = not item.private and files.blob_path(self.store.home, item.sha256).is_file()
+            if carried is None and not kept_here:
+                self.report.attachments_without_file += 1
+                continue
+            self.report.attachments_added += 1
+            if self.dry_run:
+                continue
+            blob = item.sha256
+            if item.private:
+                sealed = self.store.vault.encrypt_file(
+                    carried.read_bytes() if carried else b"", record_uuid=item.uuid
+                )
+                temp, blob = files.write_incoming(self.store.home, sealed)
+                if files.place(temp, self.store.home, blob):
+                    self.created_blobs.append(blob)
+            elif not kept_here and carried is not None:
+                temp, _, _ = files.copy_in(carried, self.store.home)
+                if files.place(temp, self.store.home, blob):
+                    self.created_blobs.append(blob)
+            name = self.seal(item.name, "attachments", "name", item.uuid) if item.private else None
+            self.store.add_attachment(
+                {
+                    "uuid": item.uuid,
+                    "case_id": case_id,
+                    "number": item.number,
+                    "entry_id": entry["id"],
+                    "name": name or item.name,
+                    "size": item.size,
+                    "media_type": item.media_type,
+                    "sha256": item.sha256,
+                    "original_sha256": item.original_sha256,
+                    "blob": blob,
+                    "private": item.private,
+                    "source": item.source,
+                    "findings": json.dumps(list(item.findings), ensure_ascii=False)
+                    if item.findings
+                    else "[]",
+                    "created_at": self.now,
+                }
+            )
+            changed_entries.add(int(entry["id"]))
+        for entry_id in sorted(changed_entries):
+            self.store.chain_entry(entry_id, "revise")
+        return bool(changed_entries)
+
     # -- records already here -------------------------------------------------------
 
     def merge_case(self, row: dict[str, Any], case: ImportedCase) -> None:
@@ -390,6 +485,7 @@ class _Merger:
             touched |= self.merge_entry(case_id, entry, differences)
         for transaction in case.transactions:
             touched |= self.merge_transaction(case_id, transaction, differences)
+        touched |= self.merge_attachments(case_id, case)
 
         self.merge_status(case_id, row["status"], case.fields["status"], changes, differences)
         conflict_noted = self.note_conflict(case_id, case, differences)
@@ -497,6 +593,8 @@ class _Merger:
                     dumped = self.seal(dumped, "entries", "warnings", entry.uuid)
                 changes["warnings"] = dumped
         if not changes:
+            if revised:
+                self.store.chain_entry(int(row["id"]), "import")
             return revised
         self.update("entries", int(row["id"]), changes)
         self.report.entries_updated += 1

@@ -13,10 +13,13 @@ import uuid
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from issuenote.model import CATEGORIES, CHANNELS, ENTRY_KINDS, STATUSES, TX_KINDS
-from issuenote.store.schema import SCHEMA_VERSION
+from issuenote.model import CATEGORIES, CHANNELS, STATUSES, TX_KINDS
+from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION
 
 migrations = Migrations("issuenote")
+
+# The entry kinds as m001 wrote them; later kinds arrive through their own migration.
+_M001_ENTRY_KINDS = ("note", "contact", "reply", "step", "escalation", "status")
 
 
 def _in(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
@@ -70,7 +73,7 @@ def m001_initial(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             uuid TEXT NOT NULL UNIQUE,
             case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL CHECK {_in("kind", ENTRY_KINDS)},
+            kind TEXT NOT NULL CHECK {_in("kind", _M001_ENTRY_KINDS)},
             text TEXT,
             at TEXT NOT NULL,
             channel TEXT CHECK {_in("channel", CHANNELS, nullable=True)},
@@ -225,6 +228,266 @@ def _rebuild_transactions(db: Database) -> None:
         "CREATE UNIQUE INDEX transactions_case_order ON transactions (case_id, order_id) "
         "WHERE order_id IS NOT NULL"
     )
+
+
+# What full-text search indexes, per table. Private entries' text and
+# suggestion are stored encrypted: they are left out of the index (NULL), so
+# nothing private is ever searchable or stored in clear in the index.
+ENTRY_SEARCH_COLUMNS = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
+# A private entry keeps every one of these sealed (agent, ticket and via too),
+# so none of its columns is indexed.
+PRIVATE_ENTRY_COLUMNS = ENTRY_SEARCH_COLUMNS
+CASE_SEARCH_COLUMNS = ("title", "description", "platform", "tags")
+TRANSACTION_SEARCH_COLUMNS = ("txid", "order_id", "chain", "network", "asset", "address", "memo")
+# Every indexed value ends with two spaces, so that each occurrence of a one- or
+# two-character word starts a trigram: short CJK words (小时, 입금) are then
+# found through the index's vocabulary instead of a scan of every row.
+INDEX_PAD = "'  '"
+
+
+def _indexed(row: str, column: str) -> str:
+    value = f"{row}.{column} || {INDEX_PAD}"
+    if column in PRIVATE_ENTRY_COLUMNS:
+        return f"CASE WHEN {row}.private THEN NULL ELSE {value} END"
+    return value
+
+
+def entry_key(row: str) -> str:
+    """SQL for an entry's key in its index: minutes since 1970, then the entry id.
+
+    The index's rowid sorts by time, so "newest first" streams straight from
+    the index and stops after --limit hits, however common the word (sorting
+    every hit of a common word by time took seconds at a million entries).
+    """
+    minutes = f"coalesce(CAST(strftime('%s', {row}.at) AS INTEGER), 0) / 60"
+    return f"(({minutes}) << {ENTRY_ID_BITS}) | {row}.id"
+
+
+def create_entry_index(db: Database) -> None:
+    """The entries' full-text index, its triggers, and its content for existing rows.
+
+    Contentless (the text stays in `entries` only): a hit's snippet is cut from
+    the entry itself, so a private entry's ciphertext is never read for it.
+    """
+    entry_columns = ", ".join(ENTRY_SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE entry_search USING fts5({entry_columns}, "
+        "content='', tokenize='trigram')"
+    )
+    new_values = ", ".join(_indexed("new", c) for c in ENTRY_SEARCH_COLUMNS)
+    old_values = ", ".join(_indexed("old", c) for c in ENTRY_SEARCH_COLUMNS)
+    add_new = (
+        f"INSERT INTO entry_search (rowid, {entry_columns}) "
+        f"VALUES ({entry_key('new')}, {new_values});"
+    )
+    drop_old = (
+        f"INSERT INTO entry_search (entry_search, rowid, {entry_columns}) "
+        f"VALUES ('delete', {entry_key('old')}, {old_values});"
+    )
+    watched = ", ".join((*ENTRY_SEARCH_COLUMNS, "private", "at", "id"))
+    db.execute(f"CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN {add_new} END")
+    db.execute(f"CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN {drop_old} END")
+    db.execute(
+        f"CREATE TRIGGER entries_search_update AFTER UPDATE OF {watched} ON entries "
+        f"BEGIN {drop_old} {add_new} END"
+    )
+    backfill = ", ".join(_indexed("entries", c) for c in ENTRY_SEARCH_COLUMNS)
+    db.execute(
+        f"INSERT INTO entry_search (rowid, {entry_columns}) "
+        f"SELECT {entry_key('entries')}, {backfill} FROM entries"
+    )
+
+
+def _case_tags(case_id: str) -> str:
+    return (
+        f"(SELECT group_concat(tag, ' ') FROM case_tags WHERE case_id = {case_id}) || {INDEX_PAD}"
+    )
+
+
+@migrations(name="m003_follow_up")
+def m003_follow_up(db: Database) -> None:
+    """Full-text search (FTS5, trigram: finds CJK), promises and jurisdictions.
+
+    The indexes are kept in step by triggers, so whatever changes a row (a
+    command, an import, a merge, a later migration) keeps search right.
+    """
+    db.execute("ALTER TABLE entries ADD COLUMN promised_by TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN jurisdiction TEXT")
+    # A search for a very short, very common term scans rows newest first with it.
+    db.execute("CREATE INDEX entries_at ON entries (at, id)")
+    db.execute(
+        "CREATE INDEX entries_open_steps ON entries (due) WHERE kind = 'step' AND done_at IS NULL"
+    )
+    db.execute(
+        "CREATE INDEX entries_promised ON entries (promised_by) WHERE promised_by IS NOT NULL"
+    )
+
+    create_entry_index(db)
+
+    tx_columns = ", ".join(TRANSACTION_SEARCH_COLUMNS)
+    db.execute(
+        f"CREATE VIRTUAL TABLE transaction_search USING fts5({tx_columns}, "
+        "content='transactions', content_rowid='id', tokenize='trigram')"
+    )
+    new_tx = ", ".join(_indexed("new", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    old_tx = ", ".join(_indexed("old", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    add_tx = f"INSERT INTO transaction_search (rowid, {tx_columns}) VALUES (new.id, {new_tx});"
+    drop_tx = (
+        f"INSERT INTO transaction_search (transaction_search, rowid, {tx_columns}) "
+        f"VALUES ('delete', old.id, {old_tx});"
+    )
+    db.execute(
+        f"CREATE TRIGGER transactions_search_insert AFTER INSERT ON transactions BEGIN {add_tx} END"
+    )
+    db.execute(
+        "CREATE TRIGGER transactions_search_delete AFTER DELETE ON transactions "
+        f"BEGIN {drop_tx} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER transactions_search_update AFTER UPDATE OF {tx_columns}, id "
+        f"ON transactions BEGIN {drop_tx} {add_tx} END"
+    )
+    tx_backfill = ", ".join(_indexed("transactions", c) for c in TRANSACTION_SEARCH_COLUMNS)
+    db.execute(
+        f"INSERT INTO transaction_search (rowid, {tx_columns}) "
+        f"SELECT id, {tx_backfill} FROM transactions"
+    )
+
+    # Cases are few and their tags live in another table: a self-contained index.
+    case_columns = ", ".join(CASE_SEARCH_COLUMNS)
+    db.execute(f"CREATE VIRTUAL TABLE case_search USING fts5({case_columns}, tokenize='trigram')")
+    case_values = ", ".join(
+        [*(_indexed("new", c) for c in CASE_SEARCH_COLUMNS[:-1]), _case_tags("new.id")]
+    )
+    add_case = f"INSERT INTO case_search (rowid, {case_columns}) VALUES (new.id, {case_values});"
+    db.execute(f"CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN {add_case} END")
+    db.execute(
+        "CREATE TRIGGER cases_search_delete AFTER DELETE ON cases "
+        "BEGIN DELETE FROM case_search WHERE rowid = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER cases_search_update AFTER UPDATE OF title, description, platform, id "
+        f"ON cases BEGIN DELETE FROM case_search WHERE rowid = old.id; {add_case} END"
+    )
+    for event, row in (("INSERT", "new"), ("DELETE", "old")):
+        db.execute(
+            f"CREATE TRIGGER case_tags_search_{event.lower()} AFTER {event} ON case_tags "
+            f"BEGIN UPDATE case_search SET tags = {_case_tags(f'{row}.case_id')} "
+            f"WHERE rowid = {row}.case_id; END"
+        )
+    case_backfill = ", ".join(
+        [*(_indexed("cases", c) for c in CASE_SEARCH_COLUMNS[:-1]), _case_tags("cases.id")]
+    )
+    db.execute(
+        f"INSERT INTO case_search (rowid, {case_columns}) SELECT id, {case_backfill} FROM cases"
+    )
+
+
+@migrations(name="m004_evidence")
+def m004_evidence(db: Database) -> None:
+    """Attachments, the attachment entry kind, and the tamper-evident chain of each case."""
+    _allow_attachment_entries(db)
+    db.execute(
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            about_entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            media_type TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            original_sha256 TEXT,
+            blob TEXT NOT NULL CHECK (length(blob) = 64),
+            caption TEXT,
+            private INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'attach',
+            message_id TEXT,
+            findings TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, number)
+        )
+        """
+    )
+    db.execute("CREATE INDEX attachments_entry ON attachments (entry_id)")
+    db.execute("CREATE INDEX attachments_blob ON attachments (blob)")
+    db.execute(
+        "CREATE INDEX attachments_message ON attachments (case_id, message_id) "
+        "WHERE message_id IS NOT NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE chain (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            record_uuid TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, seq)
+        )
+        """
+    )
+    _chain_existing_entries(db)
+
+
+def _allow_attachment_entries(db: Database) -> None:
+    """Widen the CHECK on entries.kind in place.
+
+    SQLite cannot alter a CHECK constraint, and rebuilding `entries` would
+    fire the ON DELETE actions of the tables that refer to it. Rewriting the
+    constraint's text is the documented way for a change every stored row
+    already satisfies (https://sqlite.org/lang_altertable.html, "otheralter").
+    """
+    import re
+
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entries'")
+    current = sql.fetchone()[0]
+    pattern = re.compile(r"kind IN \(([^)]*)\)")
+    match = pattern.search(current)
+    if match is None:
+        raise RuntimeError("entries.kind has no CHECK (kind IN (...)) to widen")
+    if "'attachment'" in match.group(1):
+        return
+    widened = pattern.sub(lambda m: f"kind IN ({m.group(1)}, 'attachment')", current, count=1)
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'entries'",
+            [widened],
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+
+
+def _chain_existing_entries(db: Database) -> None:
+    """Start every case's chain with the entries it already has, in the order they were made."""
+    from issuenote.evidence.chain import entry_digest, genesis, link_hash
+
+    now = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").fetchone()[0]
+    cases = db.execute("SELECT id, uuid FROM cases ORDER BY id").fetchall()
+    for case_id, case_uuid in cases:
+        cursor = db.execute("SELECT * FROM entries WHERE case_id = ? ORDER BY id", [case_id])
+        columns = [column[0] for column in cursor.description]
+        previous = genesis(case_uuid)
+        for seq, values in enumerate(cursor.fetchall(), start=1):
+            row = dict(zip(columns, values, strict=True))
+            content = entry_digest(row)
+            link = link_hash(case_uuid, seq, "upgrade", row["uuid"], content, previous)
+            db.execute(
+                "INSERT INTO chain (case_id, seq, event, record_uuid, content_hash, prev_hash, "
+                "hash, created_at) VALUES (?, ?, 'upgrade', ?, ?, ?, ?, ?)",
+                [case_id, seq, row["uuid"], content, previous, link, now],
+            )
+            previous = link
 
 
 # What `list` orders by, kept on the case by triggers so that the newest-active

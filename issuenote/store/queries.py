@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import (
@@ -30,8 +30,13 @@ from issuenote.safety.fieldcrypt import is_encrypted
 from issuenote.safety.vault import Vault
 from issuenote.store import journal
 from issuenote.store.connection import open_connection, write_transaction
+from issuenote.store.evidence import EvidenceQueries
 from issuenote.store.journal import Change
 from issuenote.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from issuenote.parse.searchquery import Term
+    from issuenote.store.search import Filters
 
 
 def new_uuid() -> str:
@@ -48,7 +53,7 @@ def _now() -> str:
     return timeparse.to_storage(timeparse.utc_now())
 
 
-class Store:
+class Store(EvidenceQueries):
     """One open notebook. Create with `Store.open`; use `with store.writing():` to write."""
 
     def __init__(self, conn: sqlite3.Connection, home: Path) -> None:
@@ -302,58 +307,191 @@ class Store:
         return [int(row[0]) for row in self.conn.execute("SELECT id FROM cases ORDER BY id")]
 
     def search(
-        self, query: str, *, case_id: int | None = None, limit: int = 200
+        self,
+        terms: list[Term] | None,
+        *,
+        raw: str | None = None,
+        filters: Filters | None = None,
+        limit: int = 200,
+        rank: bool = False,
     ) -> list[dict[str, Any]]:
-        """Cases, entries and transactions whose text contains `query` (ASCII case ignored).
+        """Full-text hits in cases, entries and transactions (see issuenote.store.search)."""
+        from issuenote.store.search import Filters, run_search
 
-        A substring match rather than FTS: notebooks are small, and it finds
-        Chinese and Korean words that a word tokenizer would not. Private
-        (encrypted) texts are never searched.
+        return run_search(
+            self.conn, terms, raw=raw, filters=filters or Filters(), limit=limit, rank=rank
+        )
+
+    # -- follow-up: due steps, promises, waiting cases --------------------------
+
+    def _unfinished(self, alias: str = "c") -> tuple[str, list[str]]:
+        marks = ", ".join("?" for _ in FINISHED_STATUSES)
+        return f"{alias}.status NOT IN ({marks})", list(FINISHED_STATUSES)
+
+    def open_steps(
+        self, *, until: str | None = None, decrypt: bool = False
+    ) -> list[dict[str, Any]]:
+        """Steps not done on cases not finished, soonest due first (undated last).
+
+        With `until`, only steps due before then. Private step texts are
+        decrypted only when `decrypt` (it needs the key); otherwise None.
         """
-        params = {"q": query.lower(), "case": case_id, "limit": limit}
-
-        def within(column: str) -> str:
-            return "" if case_id is None else f"AND {column} = :case"
-
-        def contains(*columns: str) -> str:
-            return " OR ".join(f"instr(lower(coalesce({c}, '')), :q) > 0" for c in columns)
-
-        def joined(*columns: str) -> str:
-            return " || char(31) || ".join(f"coalesce({c}, '')" for c in columns)
-
-        entry_columns = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
+        unfinished, params = self._unfinished()
+        bound = ""
+        if until is not None:
+            bound = "AND e.due IS NOT NULL AND e.due < ?"
+            params.append(until)
         rows = self.conn.execute(
             f"""
-            SELECT 'case' AS kind, c.id AS case_id, NULL AS id, c.updated_at AS at,
-                   c.title AS title, NULL AS entry_kind,
-                   {joined("c.title", "c.description", "c.platform")} AS body
-            FROM cases c
-            WHERE ({contains("c.title", "c.description", "c.platform")}
-                   OR EXISTS (SELECT 1 FROM case_tags t
-                              WHERE t.case_id = c.id AND {contains("t.tag")}))
-                  {within("c.id")}
-            UNION ALL
-            SELECT 'entry', e.case_id, e.number, e.at, c.title, e.kind,
-                   {joined(*(f"e.{c}" for c in entry_columns))}
+            SELECT e.id, e.number, e.uuid, e.case_id, e.text, e.due, e.at, e.private,
+                   c.title, c.platform
             FROM entries e JOIN cases c ON c.id = e.case_id
-            WHERE e.private = 0 AND e.deleted_at IS NULL
-                  AND ({contains(*(f"e.{c}" for c in entry_columns))})
-                  {within("e.case_id")}
-            UNION ALL
-            SELECT 'transaction', x.case_id, x.id, coalesce(x.at, x.created_at), c.title, NULL,
-                   {joined("x.txid", "x.order_id", "x.address", "x.memo")}
-            FROM transactions x JOIN cases c ON c.id = x.case_id
-            WHERE ({contains("x.txid", "x.order_id", "x.address", "x.memo")})
-                  {within("x.case_id")}
-            ORDER BY at DESC, case_id DESC, id DESC
-            LIMIT :limit
+            WHERE e.kind = 'step' AND e.done_at IS NULL AND e.deleted_at IS NULL
+                  AND {unfinished} {bound}
+            ORDER BY e.due IS NULL, e.due, e.case_id, e.id
             """,
             params,
         )
-        hits = [dict(row) for row in rows]
-        for hit in hits:
-            hit["snippet"] = _snippet(hit.pop("body"), query)
-        return hits
+        steps = []
+        errors: list[str] = []
+        for row in rows:
+            step = dict(row)
+            if step["private"]:
+                step["text"] = (
+                    self._unseal(step["text"], "entries", "text", step["uuid"], errors)
+                    if decrypt
+                    else None
+                )
+            steps.append(step)
+        return steps
+
+    def count_undated_steps(self) -> int:
+        """Open steps with no due date, on cases not finished."""
+        unfinished, params = self._unfinished()
+        row = self._one(
+            "SELECT count(*) FROM entries e JOIN cases c ON c.id = e.case_id "
+            "WHERE e.kind = 'step' AND e.done_at IS NULL AND e.due IS NULL "
+            f"AND e.deleted_at IS NULL AND {unfinished}",
+            params,
+        )
+        assert row is not None
+        return int(row[0])
+
+    def promises(self, *, case_id: int | None = None) -> list[dict[str, Any]]:
+        """Replies that promised an answer by a time, with the next reply after each (if any)."""
+        unfinished, params = self._unfinished()
+        scope = ""
+        if case_id is not None:
+            scope, unfinished, params = "AND e.case_id = ?", "1", [case_id]
+        rows = self.conn.execute(
+            f"""
+            SELECT e.id, e.number, e.case_id, e.at, e.agent, e.agent_id, e.channel, e.ticket,
+                   e.promised_by, c.title, c.platform,
+                   (SELECT min(later.at) FROM entries later
+                    WHERE later.case_id = e.case_id AND later.kind = 'reply'
+                      AND later.deleted_at IS NULL
+                      AND (later.at > e.at OR (later.at = e.at AND later.id > e.id))
+                   ) AS answered_at
+            FROM entries e JOIN cases c ON c.id = e.case_id
+            WHERE e.promised_by IS NOT NULL AND e.deleted_at IS NULL AND {unfinished} {scope}
+            ORDER BY e.promised_by, e.id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def waiting_cases(self) -> list[dict[str, Any]]:
+        """Unfinished cases whose last contact or escalation has no reply after it, oldest first."""
+        unfinished, params = self._unfinished()
+        rows = self.conn.execute(
+            f"""
+            SELECT * FROM (
+                SELECT c.id, c.title, c.platform, c.status,
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind IN ('contact', 'escalation') AND e.deleted_at IS NULL
+                       ) AS asked_at,
+                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
+                        AND e.kind = 'reply' AND e.deleted_at IS NULL) AS answered_at
+                FROM cases c WHERE {unfinished}
+            )
+            WHERE asked_at IS NOT NULL AND asked_at >= coalesce(answered_at, '')
+            ORDER BY asked_at, id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def recent_cases(self, limit: int = 3) -> list[dict[str, Any]]:
+        """The most recently active cases, any status."""
+        rows = self.conn.execute(
+            """
+            SELECT c.id, c.title, c.platform, c.status,
+                   max(c.updated_at, coalesce(
+                       (SELECT max(e.at) FROM entries e
+                        WHERE e.case_id = c.id AND e.deleted_at IS NULL), '')
+                   ) AS last_activity
+            FROM cases c
+            ORDER BY last_activity DESC, c.id DESC
+            LIMIT ?
+            """,
+            (limit,),
+        )
+        return [dict(row) for row in rows]
+
+    def first_contacts(self, *, case_id: int | None = None) -> dict[int, dict[str, Any]]:
+        """Each case's first contact with support (contact, reply, escalation), jurisdiction."""
+        scope, params = ("WHERE c.id = ?", [case_id]) if case_id is not None else ("", [])
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id, c.title, c.status, c.jurisdiction,
+                   (SELECT min(e.at) FROM entries e WHERE e.case_id = c.id
+                    AND e.kind IN ('contact', 'reply', 'escalation')
+                    AND e.deleted_at IS NULL) AS first_contact
+            FROM cases c {scope}
+            """,
+            params,
+        )
+        return {row["id"]: dict(row) for row in rows}
+
+    def contact_rows(self, *, platform: str | None = None) -> list[dict[str, Any]]:
+        """Every contact, reply and status change with its case's platform, oldest first (stats)."""
+        scope, params = "", []
+        if platform:
+            scope = "AND c.platform = ? COLLATE NOCASE"
+            params.append(_bindable(platform, "platform"))
+        rows = self.conn.execute(
+            f"""
+            SELECT e.case_id, e.kind, e.at, e.channel, e.new_status, c.platform,
+                   c.status AS case_status, c.created_at AS case_created_at
+            FROM entries e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind IN ('contact', 'reply', 'escalation', 'status')
+                  AND e.deleted_at IS NULL {scope}
+            ORDER BY e.case_id, e.at, e.id
+            """,
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def unfinished_cases(self, *, platform: str | None = None) -> list[dict[str, Any]]:
+        unfinished, params = self._unfinished()
+        if platform:
+            unfinished += " AND c.platform = ? COLLATE NOCASE"
+            params.append(_bindable(platform, "platform"))
+        rows = self.conn.execute(
+            f"SELECT c.id, c.created_at FROM cases c WHERE {unfinished}", params
+        )
+        return [dict(row) for row in rows]
+
+    def case_count(self, *, platform: str | None = None) -> int:
+        if platform:
+            row = self._one(
+                "SELECT count(*) FROM cases WHERE platform = ? COLLATE NOCASE",
+                [_bindable(platform, "platform")],
+            )
+        else:
+            row = self._one("SELECT count(*) FROM cases")
+        assert row is not None
+        return int(row[0])
 
     def health(self, *, quick: bool = False) -> dict[str, Any]:
         """What `doctor` reports about the database itself.
@@ -388,7 +526,12 @@ class Store:
 
     # -- entries -------------------------------------------------------------
 
-    def add_entry(self, case_id: int, fields: dict[str, Any]) -> int:
+    def add_entry(self, case_id: int, fields: dict[str, Any], *, chain: bool = True) -> int:
+        """Insert an entry and link it into the case's chain.
+
+        chain=False when the caller adds attachments to it first (attach,
+        ingest) and links it once they are in: the link covers them.
+        """
         record = {column: fields.get(column) for column in ENTRY_FIELDS}
         record["flags"] = _dump_list(sorted(set(fields.get("flags") or [])))
         record["warnings"] = _dump_list(list(fields.get("warnings") or []))
@@ -410,8 +553,11 @@ class Store:
         cursor = self.conn.execute(
             f"INSERT INTO entries ({columns}) VALUES ({marks})", tuple(record.values())
         )
+        entry_id = int(cursor.lastrowid or 0)
+        if chain:
+            self.chain_entry(entry_id, "add")
         self.touch_case(case_id)
-        return int(cursor.lastrowid or 0)
+        return entry_id
 
     def next_entry_number(self, case_id: int) -> int:
         """One past the case's highest number; a deleted entry keeps its number (tombstone)."""
@@ -442,6 +588,7 @@ class Store:
     def set_entry_done(self, entry_id: int, done_at: str | None) -> None:
         row = self._one("SELECT case_id FROM entries WHERE id = ?", [entry_id])
         self.conn.execute("UPDATE entries SET done_at = ? WHERE id = ?", (done_at, entry_id))
+        self.chain_entry(entry_id, "done")
         if row is not None:
             self.touch_case(int(row["case_id"]))
 
@@ -493,6 +640,7 @@ class Store:
         self.conn.execute(
             f"UPDATE entries SET {assignments} WHERE id = ?", (*values.values(), entry_id)
         )
+        self.chain_entry(entry_id, "revise")
         self.touch_case(int(current["case_id"]))
 
     def delete_entry(self, entry_id: int) -> None:
@@ -502,6 +650,7 @@ class Store:
             raise IssuenoteError(f"unknown entry {entry_id}")
         self._keep_revision(dict(row), "delete")
         self.conn.execute("UPDATE entries SET deleted_at = ? WHERE id = ?", (_now(), entry_id))
+        self.chain_entry(entry_id, "delete")
         self.touch_case(int(row["case_id"]))
 
     def revision_rows(self, entry_uuid: str) -> list[dict[str, Any]]:
@@ -601,7 +750,10 @@ class Store:
         return journal.plan_undo(self.conn, back_to)
 
     def revert_changes(self, planned: list[dict[str, Any]], undo: Change) -> None:
+        touched = journal.touched_entries(self.conn, planned)
         journal.revert(self.conn, planned, undo)
+        # The chain is never rewound: what the undo did is appended, entry by entry.
+        self.chain_undone(touched)
 
     def recent_changes(self, limit: int = 20) -> list[dict[str, Any]]:
         return journal.changes_in_effect(self.conn)[:limit]
@@ -710,6 +862,9 @@ class Store:
             self._entry(row, when, errors, revisions.get(row["uuid"]))
             for row in self.entry_rows(case_id, deleted=True)
         ]
+        attachments = self.attachment_documents(case_id, tz=tz)
+        for entry in entries + deleted:
+            entry["attachments"] = [a for a in attachments if a["entry_id"] == entry["id"]]
         transactions = [transaction_document(row, when) for row in self.transaction_rows(case_id)]
         stored_due = {row["id"]: row["due"] for row in rows}
         open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
@@ -729,6 +884,7 @@ class Store:
             "tags": self.case_tags(case_id),
             "description": case["description"],
             "occurred_at": when(case["occurred_at"]),
+            "jurisdiction": case["jurisdiction"],
             "created_at": when(case["created_at"]),
             "updated_at": when(case["updated_at"]),
             "entries": entries,
@@ -738,20 +894,12 @@ class Store:
             "tickets": tickets_of(entries),
             "agents": agents_of(entries),
             "open_steps": open_steps,
+            "attachments": attachments,
+            # The tamper-evident chain's head: `issuenote verify` checks it later.
+            "chain_head": self.chain_head(case_id),
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
-
-
-def _snippet(body: str, query: str, *, reach: int = 40) -> str:
-    """The words around the first match, so a hit shows why it matched."""
-    body = " · ".join(part for part in body.split("\x1f") if part)
-    at = body.lower().find(query.lower())
-    if at < 0:  # matched a tag: show the start
-        at = 0
-    start, end = max(0, at - reach), min(len(body), at + len(query) + reach)
-    text = " ".join(body[start:end].split())
-    return ("…" if start else "") + text + ("…" if end < len(body) else "")
 
 
 def _case_filter(
@@ -829,6 +977,7 @@ def entry_document(row: dict[str, Any], when: Callable[[str | None], str | None]
         "new_status": row["new_status"],
         "due": when(row["due"]),
         "done_at": when(row["done_at"]),
+        "promised_by": when(row["promised_by"]),
         "flags": _load_list(row["flags"]),
         "warnings": _load_list(row["warnings"]),
         "private": bool(row["private"]),

@@ -1,0 +1,299 @@
+"""`issuenote due` and `issuenote stats`: what to follow up, and when support answers fastest."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store
+
+
+def due(
+    ctx: typer.Context,
+    days: Annotated[
+        int,
+        typer.Option("--days", metavar="N", help="Show upcoming steps and promises N days ahead."),
+    ] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Open steps and broken promises across cases, overdue first.
+
+    Then due today, then upcoming (the next 7 days unless --days).
+
+    \b
+    Examples:
+      issuenote due
+      issuenote due --days 14 --json
+    """
+    from issuenote import actions
+    from issuenote.errors import IssuenoteError
+    from issuenote.parse import timeparse
+
+    if not 0 <= days <= 3650:
+        raise IssuenoteError("--days must be between 0 and 3650")
+    if notebook_exists(ctx):
+        with open_store(ctx, create=False) as store:
+            report = actions.due_report(store, days=days)
+    else:
+        report = {"now": timeparse.utc_now(), "days": days, "overdue": [], "today": []}
+        report |= {"upcoming": [], "undated": 0, "promises": [], "escalations": []}
+    if as_json:
+        emit_json(due_json(report))
+        return
+    for line in due_lines(report, colour=_colour()):
+        typer.echo(line)
+
+
+def _colour() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _step_json(step: dict[str, Any], now: datetime) -> dict[str, Any]:
+    from issuenote.parse import timeparse
+
+    late = step.get("late_by")
+    return {
+        "case_id": step["case_id"],
+        "case_title": step["title"],
+        "platform": step["platform"],
+        "entry": step["number"],
+        "text": step["text"],
+        "private": bool(step["private"]),
+        "due": timeparse.to_local_iso(step["due"]) if step["due"] else None,
+        "overdue_seconds": int(late.total_seconds()) if late is not None else None,
+    }
+
+
+def _promise_json(promise: dict[str, Any]) -> dict[str, Any]:
+    from issuenote.parse import timeparse
+
+    return {
+        "case_id": promise["case_id"],
+        "case_title": promise["title"],
+        "entry": promise["number"],
+        "agent": promise["agent"],
+        "agent_id": promise["agent_id"],
+        "promised_at": timeparse.to_local_iso(promise["at"]),
+        "promised_by": timeparse.to_local_iso(promise["promised_by"]),
+        "state": promise["state"],
+        "message": promise["line"],
+    }
+
+
+def clock_json(clock: dict[str, Any]) -> dict[str, Any]:
+    from issuenote.parse import timeparse
+
+    out = {
+        "case_id": clock["case_id"],
+        "first_contact": timeparse.to_local_iso(clock["first_contact"]),
+        "days_since_first_contact": clock["age"].days,
+    }
+    if "deadline" in clock:
+        out |= {
+            "jurisdiction": clock["jurisdiction"],
+            "rule": clock["rule"],
+            "period": clock["period"],
+            "may_escalate_from": timeparse.to_local_iso(clock["deadline"]),
+            "may_escalate_now": clock["may_escalate"],
+            "escalate_to": clock["escalate_to"],
+            "escalate_url": clock["escalate_url"],
+            "source": clock["source"],
+        }
+    return out
+
+
+def due_json(report: dict[str, Any]) -> dict[str, Any]:
+    from issuenote.parse import timeparse
+
+    now = report["now"]
+    out: dict[str, Any] = {"now": timeparse.to_local_iso(now), "days": report["days"]}
+    for group in ("overdue", "today", "upcoming"):
+        out[group] = [_step_json(step, now) for step in report[group]]
+    out["undated"] = report["undated"]  # how many open steps have no due date
+    out["promises"] = [_promise_json(p) for p in report["promises"]]
+    out["escalations"] = [clock_json(c) for c in report["escalations"]]
+    return out
+
+
+def _heading(text: str, colour: bool) -> str:
+    return typer.style(text, bold=True) if colour else text
+
+
+def due_lines(report: dict[str, Any], *, colour: bool) -> list[str]:
+    from issuenote.followup.lines import clock_line, step_line
+
+    now = report["now"]
+    lines: list[str] = []
+    overdue_promises = [p for p in report["promises"] if p["state"] == "overdue"]
+    pending = [p for p in report["promises"] if p["state"] != "overdue"]
+
+    def promise(p: dict[str, Any]) -> str:
+        from issuenote.textsafe import printable
+
+        title = printable(p["title"], single_line=True)
+        return f"  case {p['case_id']}: {printable(p['line'], single_line=True)}  [{title}]"
+
+    sections = (
+        (
+            "Overdue",
+            [step_line(s, now) for s in report["overdue"]] + [promise(p) for p in overdue_promises],
+        ),
+        ("Due today", [step_line(s, now) for s in report["today"]]),
+        (
+            f"Upcoming (next {report['days']} days)",
+            [step_line(s, now) for s in report["upcoming"]] + [promise(p) for p in pending],
+        ),
+        ("Complaint clock", [clock_line(c, now) for c in report["escalations"]]),
+    )
+    for title, body in sections:
+        if body:
+            lines += [_heading(title, colour), *body, ""]
+    undated = report["undated"]
+    if undated:
+        noun = "step has" if undated == 1 else "steps have"
+        lines.append(f"{undated} open {noun} no due date (`issuenote show CASE` lists them).")
+    if not lines:
+        lines.append(
+            f"Nothing due in the next {report['days']} days. "
+            "Add a step with `issuenote step CASE TEXT --due TIME`."
+        )
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def stats(
+    ctx: typer.Context,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform", metavar="P", help="Only cases on this platform.", show_default=False
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How fast support answered you, by platform, channel and hour of the week.
+
+    Every figure says how many data points it rests on; below three it says
+    "not enough data".
+
+    \b
+    Examples:
+      issuenote stats
+      issuenote stats --platform OKX --json
+    """
+    from issuenote import actions
+    from issuenote.errors import IssuenoteError
+
+    if not notebook_exists(ctx):
+        raise IssuenoteError("no cases yet: stats need contacts and replies to count")
+    with open_store(ctx, create=False) as store:
+        figures = actions.stats(store, platform=platform)
+    if as_json:
+        emit_json(figures)
+        return
+    _print_stats(figures)
+
+
+# Shades from fastest to slowest; the same characters with or without colour.
+_SHADES = (("█", "green"), ("▓", "yellow"), ("▒", "dark_orange"), ("░", "red"))
+
+
+def _print_stats(figures: dict[str, Any]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from issuenote import render
+    from issuenote.followup.stats import WEEKDAYS, duration_text
+    from issuenote.textsafe import printable
+
+    out = render.console()
+    reply, resolution = figures["reply_time"], figures["resolution_time"]
+    scope = f" on {printable(figures['platform'])}" if figures["platform"] else ""
+    out.print(
+        f"Replies{scope}: median {duration_text(reply['median_seconds'])}, "
+        f"p90 {duration_text(reply['p90_seconds'])} ({reply['n']} answered requests). "
+        f"First contact to resolution: median {duration_text(resolution['median_seconds'])} "
+        f"({resolution['n']} resolved cases).",
+        markup=False,
+    )
+    table = Table(show_edge=False)
+    headers = ("Platform", "Channel", "Sent", "Replies", "Median", "p90", "n", "Resolved", "n")
+    for number, column in enumerate(headers):
+        table.add_column(column, no_wrap=True, justify="left" if number < 2 else "right")
+
+    def cell(seconds: int | None) -> str:
+        return "–" if seconds is None else duration_text(seconds)
+
+    for row in figures["channels"]:
+        times, solved = row["reply_time"], row["resolution_time"]
+        table.add_row(
+            render.plain(row["platform"]),
+            row["channel"],
+            str(row["contacts"]),
+            str(row["replies"]),
+            cell(times["median_seconds"]),
+            cell(times["p90_seconds"]),
+            str(times["n"]),
+            cell(solved["median_seconds"]),
+            str(solved["n"]),
+        )
+    out.print(table)
+    out.print(
+        "Median and p90: from a contact to the next reply; Resolved: from the first contact "
+        "to resolved or closed; n: data points (– below 3: not enough data).",
+        markup=False,
+    )
+    ages = ", ".join(f"{a['age']}: {a['cases']}" for a in figures["open_by_age"])
+    out.print(f"Open cases by age: {ages}", markup=False)
+
+    week = figures["week"]
+    out.print("")
+    if not week["enough_data"]:
+        out.print(
+            f"Hours of the week: not enough data ({week['n']} answered requests; "
+            "at least 10, in two or more hours, are needed to compare hours).",
+            markup=False,
+        )
+        return
+    rated = sorted(c["median_seconds"] for c in week["cells"] if c["median_seconds"] is not None)
+    cuts = [rated[int(len(rated) * q)] for q in (0.25, 0.5, 0.75)]
+    cells = {(c["weekday"], c["hour"]): c for c in week["cells"]}
+    grid = Table(show_edge=False, box=None, pad_edge=False, padding=0)
+    grid.add_column("", no_wrap=True)
+    for hour in range(24):
+        grid.add_column(f"{hour:02d}"[0] if hour % 6 else f"{hour:02d}", no_wrap=True)
+    for day in WEEKDAYS:
+        line = [Text(f"{day} ")]
+        for hour in range(24):
+            cell = cells.get((day, hour))
+            if cell is None or cell["median_seconds"] is None:
+                line.append(Text("·" if cell is None else "?", style="dim"))
+                continue
+            level = sum(cell["median_seconds"] > cut for cut in cuts)
+            shade, colour = _SHADES[level]
+            line.append(Text(shade, style=colour))
+        grid.add_row(*line)
+    out.print(f"Reply speed by the hour you wrote (local time; {week['n']} answered requests):")
+    out.print(grid)
+    out.print("█ fastest quarter  ▓  ▒  ░ slowest  ? one reply only  · none", markup=False)
+    fastest = "; ".join(
+        f"{c['weekday']} {c['hour']:02d}:00 (median {duration_text(c['median_seconds'])}, "
+        f"{c['n']} replies)"
+        for c in week["fastest"]
+    )
+    out.print(f"Fastest: {fastest}", markup=False)
+
+
+def follow_up_json(follow_up: dict[str, Any]) -> dict[str, Any]:
+    """The keys `show --json` adds: complaint_clock and promises."""
+    clock = follow_up["clock"]
+    return {
+        "complaint_clock": clock_json(clock) if clock else None,
+        "promises": [_promise_json(p) for p in follow_up["promises"]],
+    }

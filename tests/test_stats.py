@@ -1,0 +1,136 @@
+"""`issuenote stats`: the user's own reply times, with counts, never an invented pattern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from typer.testing import Result
+
+from issuenote.followup import stats
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def history(cli: Cli) -> None:
+    """OKX chat answers in an hour, OKX e-mail in a day; one Binance case resolved."""
+    cli("new", "Withdrawal stuck", "--platform", "OKX")
+    for day in (1, 2, 3, 4):
+        cli("contact", "1", "-c", "chat", "--at", f"2026-10-0{day} 09:00")
+        cli("contact", "1", "-c", "chat", "--at", f"2026-10-0{day} 09:30")  # a nudge
+        cli("reply", "1", "checking", "--at", f"2026-10-0{day} 10:00")
+    for day in (10, 12, 14):
+        cli("contact", "1", "-c", "email", "--at", f"2026-10-{day} 09:00")
+        cli("reply", "1", "we will check", "--channel", "email", "--at", f"2026-10-{day + 1} 09:00")
+    cli("new", "KYC rejected", "--platform", "Binance")
+    cli("contact", "2", "-c", "chat", "--at", "2026-10-20 09:00")
+    cli("reply", "2", "fixed", "--at", "2026-10-21 09:00")
+    cli("status", "2", "resolved", "--at", "2026-10-22 09:00")
+
+
+def test_stats_json(cli_json, history) -> None:
+    data = cli_json("stats")
+    rows = {(r["platform"], r["channel"]): r for r in data["channels"]}
+    chat = rows[("OKX", "chat")]
+    assert (chat["contacts"], chat["replies"]) == (8, 4)
+    assert chat["reply_time"] == {"n": 4, "median_seconds": 3600, "p90_seconds": 3600}
+    email = rows[("OKX", "email")]
+    assert email["reply_time"]["median_seconds"] == 86400
+    binance = rows[("Binance", "chat")]
+    assert binance["reply_time"]["median_seconds"] is None  # one data point: not enough
+    assert binance["reply_time"]["n"] == 1
+    assert data["resolution_time"]["n"] == 1
+    assert data["resolution_time"]["median_seconds"] is None
+    ages = {a["age"]: a["cases"] for a in data["open_by_age"]}
+    assert sum(ages.values()) == 1  # the resolved case is not open
+    assert data["week"]["n"] == 8 and data["week"]["enough_data"] is False
+
+
+def test_stats_for_one_platform(cli_json, history) -> None:
+    data = cli_json("stats", "--platform", "binance")
+    assert {r["platform"] for r in data["channels"]} == {"Binance"}
+
+
+def test_stats_for_people_say_not_enough_data(cli, history) -> None:
+    out = cli("stats").stdout
+    assert "Replies: median 12h 30m, p90 1d 0h (8 answered requests)" in out
+    assert "not enough data" in out
+    assert "Hours of the week: not enough data (8 answered requests" in out
+
+
+def test_the_week_grid_names_the_fastest_hours(cli, cli_json) -> None:
+    cli("new", "x", "--platform", "OKX")
+    # Mondays at 09:00 local answer in 10 minutes, Fridays at 20:00 in 5 hours.
+    for week in range(1, 7):
+        monday = f"2026-{(week % 6) + 3:02d}-02 09:00"
+        cli("contact", "1", "-c", "chat", "--at", monday)
+        cli("reply", "1", "ok", "--at", monday.replace("09:00", "09:10"))
+        friday = f"2026-{(week % 6) + 3:02d}-06 20:00"
+        cli("contact", "1", "-c", "chat", "--at", friday)
+        cli("reply", "1", "ok", "--at", friday.replace("06 20:00", "07 01:00"))
+    week = cli_json("stats")["week"]
+    assert week["enough_data"] is True
+    fastest = week["fastest"][0]
+    assert fastest["median_seconds"] == 600 and fastest["hour"] == 9
+    out = cli("stats").stdout
+    assert "Reply speed by the hour you wrote" in out
+    assert f"Fastest: {fastest['weekday']} 09:00 (median 10m" in out
+
+
+def test_stats_on_an_empty_notebook_is_one_line(cli, notebook_home) -> None:
+    result = cli("stats")
+    assert result.exit_code == 1
+    assert result.stderr == "issuenote: no cases yet: stats need contacts and replies to count\n"
+    assert not notebook_home.exists()
+    cli("new", "x")
+    result = cli("stats", "--platform", "Nowhere")
+    assert result.exit_code == 1
+    assert "no cases on platform 'Nowhere'" in result.stderr
+
+
+def test_summary_and_durations() -> None:
+    assert stats.summary([1.0, 2.0]) == {"n": 2, "median_seconds": None, "p90_seconds": None}
+    figures = stats.summary([float(n) for n in range(1, 11)])
+    assert figures == {"n": 10, "median_seconds": 5, "p90_seconds": 9}
+    assert stats.duration_text(None) == "not enough data"
+    assert stats.duration_text(45) == "45s"
+    assert stats.duration_text(7500) == "2h 05m"
+    assert stats.duration_text(3 * 86400 + 7200) == "3d 2h"
+
+
+def test_a_run_of_contacts_counts_once() -> None:
+    rows = [
+        {
+            "case_id": 1,
+            "kind": "contact",
+            "at": "2026-11-01T00:00:00Z",
+            "channel": "chat",
+            "platform": "OKX",
+        },
+        {
+            "case_id": 1,
+            "kind": "contact",
+            "at": "2026-11-01T01:00:00Z",
+            "channel": "chat",
+            "platform": "OKX",
+        },
+        {
+            "case_id": 1,
+            "kind": "reply",
+            "at": "2026-11-01T02:00:00Z",
+            "channel": "chat",
+            "platform": "OKX",
+        },
+        {
+            "case_id": 2,
+            "kind": "reply",
+            "at": "2026-11-01T03:00:00Z",
+            "channel": "chat",
+            "platform": "OKX",
+        },  # a reply with no contact before it on its case
+    ]
+    waits = stats.reply_waits(rows)
+    assert [w["seconds"] for w in waits] == [7200.0]
+    assert stats.open_by_age([], datetime(2026, 1, 1, tzinfo=UTC))[0]["cases"] == 0
