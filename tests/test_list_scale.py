@@ -191,7 +191,7 @@ def test_agenda_indexes_exist_for_open_steps(store: Store) -> None:
             (1,),
         ).fetchall(),
     )
-    assert any("entries_open_steps" in step for step in plan), plan
+    assert any("entries_case_open_steps" in step for step in plan), plan
 
 
 def test_activity_follows_entries_whoever_writes_them(cli, store: Store) -> None:

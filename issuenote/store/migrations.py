@@ -520,14 +520,11 @@ def m007_scale_indexes(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN last_entry_id INTEGER NOT NULL DEFAULT 0")
     db.execute(f"UPDATE cases SET activity_at = {_ACTIVITY}, last_entry_id = {_LAST_ENTRY}")
     db.execute("CREATE INDEX cases_activity ON cases (activity_at, last_entry_id, id)")
-    # Open steps per case (counts, next due) and across cases by due time.
+    # Open steps per case (list's counts and next due); m003's entries_open_steps
+    # already orders them across cases by due time.
     db.execute(
-        "CREATE INDEX entries_open_steps ON entries (case_id, due) "
+        "CREATE INDEX entries_case_open_steps ON entries (case_id, due) "
         "WHERE kind = 'step' AND done_at IS NULL AND deleted_at IS NULL"
-    )
-    db.execute(
-        "CREATE INDEX entries_due ON entries (due) "
-        "WHERE kind = 'step' AND done_at IS NULL AND deleted_at IS NULL AND due IS NOT NULL"
     )
     db.execute(
         f"""
