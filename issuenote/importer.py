@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -28,8 +28,16 @@ from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, TRANSACTION_FIELDS
 from issuenote.parse import timeparse
 
 NOTEBOOK_FORMAT = "issuenote-notebook"
+# Only a file read whole (one case, or an odd layout) is held in memory, so only it has a cap;
+# a notebook export is read case by case at any size.
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+# A refusal names the line when the file is at most this big (finding it reads the file whole).
+LINE_LOOKUP_BYTES = 64 * 1024 * 1024
 MAX_WARNING_CHARS = 2000
+# Short one-line values checked once per import run, up to this many of them.
+MEMO_CHARS = 80
+MEMO_SIZE = 20_000
+_UNSEEN = object()
 
 
 _NOTEBOOK_KEYS = frozenset(
@@ -188,8 +196,11 @@ class ExportFile:
     notebook_id: str | None
     exported_at: str | None
     includes_private: bool | None
-    cases: tuple[ImportedCase, ...] = field(default_factory=tuple)
+    # A tuple, or (a file checked in a stream) a spool that reads the checked cases back.
+    cases: Iterable[ImportedCase] = field(default_factory=tuple)
     single_case: bool = False
+    # Encrypted fields the exporting notebook could not read, over all cases.
+    unreadable_count: int = 0
 
 
 # -- reading ------------------------------------------------------------------
@@ -233,6 +244,242 @@ def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> Ex
     text = _decode(data, source)
     document = _parse_json(text, source)
     return _Checker(text, source, now or timeparse.utc_now()).export(document)
+
+
+def check_export_file(path: str, *, source: str, now: datetime | None = None) -> ExportFile:
+    """Check an export file of any size; its cases are read back from a private spool.
+
+    A notebook export is parsed case by case (ijson, a streaming parser), and
+    each case is checked as `parse_export` checks it and set aside in an
+    unnamed temporary file: memory stays flat, and nothing is written to the
+    notebook until the whole file has passed. Iterating `cases` of the result
+    reads the checked cases back, in file order, for the merge. A file of
+    another shape (one case, or a notebook whose top-level fields follow its
+    cases) is read whole by `parse_export`.
+    """
+    import os
+
+    now = now or timeparse.utc_now()
+    stream = _open_export(path)
+    with stream:
+        size = os.fstat(stream.fileno()).st_size
+        start = _sniff(stream, source)
+        header = _notebook_header(stream, start)
+        if header is None:  # not the layout an export writes: read it whole
+            stream.seek(0)
+            data = stream.read()
+            return parse_export(data, source=source, now=now)
+        checker = _Checker(None, source, now, path=path if size <= LINE_LOOKUP_BYTES else None)
+        checked_header = checker.header({**header, "cases": []})
+        spool = _CaseSpool()
+        try:
+            unreadable = 0
+            stream.seek(start)
+            for index, value in enumerate(_stream_cases(stream, source, path, size)):
+                case = checker.case(("cases", index), value)
+                unreadable += len(case.unreadable)
+                spool.add(case)
+            checker.unique_uuids(spool)
+        except BaseException:
+            spool.close()
+            raise
+    return ExportFile(**checked_header, cases=spool, unreadable_count=unreadable)
+
+
+def _open_export(name: str) -> Any:
+    """The export file opened for reading, or one clear refusal (missing, a directory)."""
+    import os
+    import stat
+
+    try:
+        stream = open(name, "rb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError:
+        raise IssuenoteError(f"cannot import {name}: no such file") from None
+    except IsADirectoryError:
+        raise IssuenoteError(f"cannot import {name}: it is a directory") from None
+    except PermissionError:
+        raise IssuenoteError(f"cannot import {name}: permission denied") from None
+    except OSError as error:
+        raise IssuenoteError(f"cannot import {name}: {error.strerror or error}") from None
+    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        stream.close()
+        raise IssuenoteError(f"cannot import {name}: not a regular file")
+    return stream
+
+
+def _sniff(stream: Any, source: str) -> int:
+    """Refuse a file that is clearly something else; the offset the JSON starts at (after a BOM)."""
+    head = stream.read(4096)
+    kind = _foreign_kind(head) if head.strip() else None
+    if not head.strip():
+        while chunk := stream.read(1 << 20):  # only whitespace so far: is there anything?
+            if chunk.strip():
+                break
+        else:
+            kind = _foreign_kind(b"")
+    if kind is not None:
+        raise IssuenoteError(f"cannot import {source}: {kind}")
+    return 3 if head.startswith(b"\xef\xbb\xbf") else 0
+
+
+_HEADER_EVENTS = frozenset({"string", "number", "boolean", "null"})
+
+
+def _notebook_header(stream: Any, start: int) -> dict[str, Any] | None:
+    """The top-level fields written before "cases", or None when the file is not laid out so.
+
+    An export writes its five top-level fields, then "cases": reading up to
+    the cases is a few hundred bytes. A file without all five before the
+    cases, a nested or repeated top-level field, or anything unparsable here,
+    goes to the whole-file path, which explains the problem exactly.
+    """
+    import ijson
+
+    stream.seek(start)
+    header: dict[str, Any] = {}
+    key = None
+    try:
+        events = ijson.parse(stream, use_float=True)
+        if next(events, None) != ("", "start_map", None):
+            return None
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key":
+                if value in header:
+                    return None
+                key = value
+            elif key == "cases" and prefix == "cases":
+                if event != "start_array" or set(header) != _NOTEBOOK_KEYS - {"cases"}:
+                    return None
+                return header
+            elif prefix == key and event in _HEADER_EVENTS:
+                header[key] = value
+            else:
+                return None
+    except (ijson.JSONError, ValueError, SystemError):
+        return None
+    return None
+
+
+def _noting_duplicates(duplicates: list[str]) -> type[dict[str, Any]]:
+    """A dict type for ijson that notes a key written twice (json.loads would keep the last).
+
+    It notes rather than raises: ijson's C backend does not expect its
+    mapping type to raise.
+    """
+
+    class NotingDict(dict[str, Any]):
+        def __setitem__(self, key: str, value: Any) -> None:
+            if key in self:
+                duplicates.append(key)
+            super().__setitem__(key, value)
+
+    return NotingDict
+
+
+def _stream_cases(stream: Any, source: str, path: str, size: int) -> Iterator[Any]:
+    """Each element of "cases", parsed as it is reached; a syntax error refuses the file."""
+    import ijson
+
+    duplicates: list[str] = []
+    mapping = _noting_duplicates(duplicates)
+    try:
+        for case in ijson.items(stream, "cases.item", use_float=True, map_type=mapping):
+            if duplicates:
+                raise _DuplicateKey(duplicates[0])
+            yield case
+    except (ijson.JSONError, ValueError, RecursionError) as error:
+        if size <= LINE_LOOKUP_BYTES:  # read it whole, for the exact line and reason
+            with open(path, "rb") as whole:
+                parse_export(whole.read(), source=source)
+        if isinstance(error, _DuplicateKey):
+            reason = f"the key {error.key!r} appears twice in one object"
+        else:
+            reason = f"not valid JSON: {str(error).strip().splitlines()[0]}"
+        raise IssuenoteError(f"cannot import {source}: {reason}; nothing was imported") from None
+
+
+def _text_for_lines(path: str) -> str | None:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class _CaseSpool:
+    """Checked cases set aside in an unnamed temporary file, read back in order.
+
+    The file is private to this process (created 0600 and unlinked at once),
+    and pickle only ever reads what this process wrote into it.
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.count = 0
+
+    def add(self, case: ImportedCase) -> None:
+        import pickle
+
+        pickle.dump(case, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[ImportedCase]:
+        import pickle
+
+        self.file.flush()
+        self.file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.file)  # our own spool, written above
+
+    def __len__(self) -> int:
+        return self.count
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _SeenUuids:
+    """Every UUID of the file in 8 bytes each (a million-entry notebook in about 8 MB).
+
+    A UUID's last 64 bits are random in every UUID issuenote writes; two
+    equal keys only make the UUIDs suspects, which `_Checker.unique_uuids`
+    then compares in full.
+    """
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.buckets = [array("Q") for _ in range(256)]
+
+    @staticmethod
+    def key(value: str) -> int:
+        return int(value[19:23] + value[24:], 16)
+
+    def add(self, value: str) -> None:
+        key = self.key(value)
+        self.buckets[key & 255].append(key)
+
+    def suspects(self) -> set[int]:
+        found: set[int] = set()
+        for bucket in self.buckets:
+            seen: set[int] = set()
+            for key in bucket:
+                if key in seen:
+                    found.add(key)
+                seen.add(key)
+        return found
+
+
+_STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def _path_of(where: str) -> Path_:
+    """cases[0].entries[3] -> ("cases", 0, "entries", 3); "the case" -> ()."""
+    if where == "the case":
+        return ()
+    return tuple(int(index) if index else name for name, index in _STEP.findall(where))
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -425,14 +672,25 @@ def path_text(path: Path_) -> str:
 class _Checker:
     """Checks the parsed document field by field; the first problem refuses the file."""
 
-    def __init__(self, text: str, source: str, now: datetime) -> None:
-        self.text = text
+    def __init__(
+        self, text: str | None, source: str, now: datetime, *, path: str | None = None
+    ) -> None:
+        self._text = text
+        self._path = path  # the file, read whole only to name a refusal's line
         self.source = source
         self.now = now
-        self.seen_uuids: dict[str, str] = {}
+        self.seen_uuids = _SeenUuids()
+        self.accepted: dict[tuple[str, str, bool], str | None] = {}
+
+    @property
+    def text(self) -> str | None:
+        if self._text is None and self._path is not None:
+            self._text = _text_for_lines(self._path)
+        return self._text
 
     def fail(self, path: Path_, reason: str) -> NoReturn:
-        line = line_of(self.text, path)
+        text = self.text
+        line = None if text is None else line_of(text, path)
         where = f"line {line} ({path_text(path)})" if line else path_text(path)
         raise IssuenoteError(
             f"cannot import {self.source}: {where}: {reason}; nothing was imported"
@@ -452,7 +710,18 @@ class _Checker:
         from issuenote.actions import clean_field
 
         value = self.text_value(path, record, name)
-        return self.checked((*path, name), clean_field, value, what, required=required)
+        if value is None or len(value) > MEMO_CHARS:
+            return self.checked((*path, name), clean_field, value, what, required=required)
+        # Agents, tickets, handles repeat across a notebook; clean_field is a pure
+        # function of its arguments, so an accepted value's result is kept.
+        key = (value, what, required)
+        known = self.accepted.get(key, _UNSEEN)
+        if known is _UNSEEN:
+            known = self.checked((*path, name), clean_field, value, what, required=required)
+            if len(self.accepted) >= MEMO_SIZE:
+                self.accepted.clear()
+            self.accepted[key] = known
+        return known  # type: ignore[return-value]
 
     def long_text(
         self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
@@ -477,6 +746,20 @@ class _Checker:
         )
 
     def notebook(self, document: dict[str, Any]) -> ExportFile:
+        header = self.header(document)
+        cases = document["cases"]
+        if not isinstance(cases, list):
+            self.fail(("cases",), "must be a list of cases")
+        checked = tuple(self.case(("cases", index), value) for index, value in enumerate(cases))
+        self.unique_uuids(checked)
+        return ExportFile(
+            **header,
+            cases=checked,
+            unreadable_count=sum(len(case.unreadable) for case in checked),
+        )
+
+    def header(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The checked top-level fields of a notebook export, as ExportFile takes them."""
         self.known_keys((), document, _NOTEBOOK_KEYS)
         file_format = document.get("format", NOTEBOOK_FORMAT)
         if file_format != NOTEBOOK_FORMAT:
@@ -491,24 +774,20 @@ class _Checker:
         includes_private = document.get("includes_private")
         if includes_private is not None and not isinstance(includes_private, bool):
             self.fail(("includes_private",), "must be true or false")
-        cases = document["cases"]
-        if not isinstance(cases, list):
-            self.fail(("cases",), "must be a list of cases")
-        checked = tuple(self.case(("cases", index), value) for index, value in enumerate(cases))
-        return ExportFile(
-            source=self.source,
-            schema_version=version,
-            notebook_id=notebook_id,
-            exported_at=exported_at,
-            includes_private=includes_private,
-            cases=checked,
-        )
+        return {
+            "source": self.source,
+            "schema_version": version,
+            "notebook_id": notebook_id,
+            "exported_at": exported_at,
+            "includes_private": includes_private,
+        }
 
     def single_case(self, document: dict[str, Any]) -> ExportFile:
         from issuenote.exporters.jsonfmt import SCHEMA_VERSION as CASE_SCHEMA
 
         version = self.schema_version(document, ("schema_version",), CASE_SCHEMA, required=False)
         case = self.case((), document)
+        self.unique_uuids([case])
         return ExportFile(
             source=self.source,
             schema_version=version,
@@ -517,6 +796,7 @@ class _Checker:
             includes_private=None,
             cases=(case,),
             single_case=True,
+            unreadable_count=len(case.unreadable),
         )
 
     def schema_version(
@@ -876,11 +1156,30 @@ class _Checker:
 
     def record_uuid(self, path: Path_, record: dict[str, Any]) -> str:
         value = self.uuid_text((*path, "uuid"), record.get("uuid"))
-        first = self.seen_uuids.get(value)
-        if first is not None:
-            self.fail((*path, "uuid"), f"the uuid {value} is also used by {first}")
-        self.seen_uuids[value] = path_text(path) or "the case"
+        self.seen_uuids.add(value)
         return value
+
+    def unique_uuids(self, cases: Iterable[ImportedCase]) -> None:
+        """Refuse a UUID used twice in the file, naming both places.
+
+        Runs after every case is checked: the compact set can only say which
+        UUIDs may repeat, so the cases are read again for those alone.
+        """
+        suspects = self.seen_uuids.suspects()
+        if not suspects:
+            return
+        first: dict[str, str] = {}
+        for case in cases:
+            records: list[Any] = [case, *case.entries, *case.transactions]
+            for record in records:
+                if _SeenUuids.key(record.uuid) not in suspects:
+                    continue
+                if record.uuid in first:
+                    self.fail(
+                        (*_path_of(record.where), "uuid"),
+                        f"the uuid {record.uuid} is also used by {first[record.uuid]}",
+                    )
+                first[record.uuid] = record.where
 
     def local_id(self, path: Path_, record: dict[str, Any]) -> int | None:
         value = record.get("id")
@@ -902,7 +1201,9 @@ class _Checker:
                 f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
                 "like 2026-11-20T14:03:00+08:00",
             )
-        instant = self.checked(path, timeparse.parse_time, value, now=self.now)
+        instant = timeparse.parse_exported(value) or self.checked(
+            path, timeparse.parse_time, value, now=self.now
+        )
         if past:
             from issuenote.actions import FUTURE_SLACK
 

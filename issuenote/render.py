@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from issuenote.parse import timeparse
@@ -435,36 +434,44 @@ def transactions_view(transactions: list[dict[str, Any]]) -> Group:
     return Group(*blocks)
 
 
-def cases_table(cases: list[dict[str, Any]], *, now: datetime | None = None) -> Table:
+def cases_lines(
+    cases: list[dict[str, Any]], *, width: int, now: datetime | None = None
+) -> list[Text]:
+    """The `list` table for a terminal of `width` cells: one line per case, never wrapped.
+
+    Columns are chosen by `layout.fit` (the title keeps the room); a title
+    longer than its room ends in an ellipsis. Only the rows passed in are laid
+    out, which is what keeps `list` fast on a big notebook.
+    """
+    from issuenote import layout
+
     now = now or timeparse.utc_now()
-    table = Table(show_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Platform", no_wrap=True)
-    table.add_column("Title", overflow="fold", ratio=1)
-    table.add_column("Age", justify="right", no_wrap=True)
-    table.add_column("Last activity", justify="right", no_wrap=True)
-    table.add_column("Open steps", no_wrap=True)
-    for case in cases:
-        started = timeparse.parse_time(case["occurred_at"] or case["created_at"])
-        last = timeparse.parse_time(case["last_activity"])
-        steps = Text(str(case["open_steps"]) if case["open_steps"] else "–")
-        if case["next_due"]:
-            due = timeparse.parse_time(case["next_due"])
-            if due < now:
-                steps.append(f"  overdue {timeparse.humanize_delta(due, now)}", style="bold red")
-            else:
-                steps.append(f"  next {timeparse.format_local(due)}")
-        title = _t(case["title"], single_line=True)
-        if case["tags"]:
-            title.append_text(_t("  " + " ".join(f"#{t}" for t in case["tags"]), "dim"))
-        table.add_row(
-            str(case["id"]),
-            Text(case["status"], style=STATUS_STYLE.get(case["status"], "")),
-            _t(case["platform"] or "", single_line=True),
-            title,
-            timeparse.humanize_delta(started, now),
-            _ago(timeparse.humanize_delta(last, now)),
-            steps,
-        )
-    return table
+    rows = [layout.cells(case, now, compact=True) for case in cases]
+    statuses = [case["status"] for case in cases]
+    columns, sizes = layout.fit(rows, width)
+    header = Text()
+    for index, column in enumerate(columns):
+        if index:
+            header.append(" " * layout.GAP)
+        size = 0 if column.key == "title" else sizes[column.key]
+        header.append(layout.pad(column.header, size, right=column.right), style="bold")
+    lines = [header]
+    for row, status in zip(rows, statuses, strict=True):
+        line = Text()
+        for index, column in enumerate(columns):
+            if index:
+                line.append(" " * layout.GAP)
+            value = row[column.key]
+            if column.key == "title":
+                line.append(value)
+                continue
+            style = ""
+            if column.key == "status":
+                style = STATUS_STYLE.get(status, "")
+            elif column.key == "steps" and " overdue " in value:
+                style = "bold red"
+            line.append(layout.pad(value, sizes[column.key], right=column.right), style=style)
+        line.truncate(width, overflow="ellipsis")
+        lines.append(line)
+    header.truncate(width)
+    return lines

@@ -247,6 +247,12 @@ def check_invariants(snap: Snapshot) -> None:
             )
         if case["updated_at"] < latest_touch.get(case_id, ""):
             raise CrashCheckError(f"case {case_id} updated_at is older than its records")
+        if "activity_at" in case:  # m007's trigger-kept columns agree with the entries
+            own = [e for e in snap.entries.values() if e["case_id"] == case_id]
+            activity = max([case["updated_at"], *(e["at"] for e in own)])
+            last_entry = max([0, *(e["id"] for e in own)])
+            if (case["activity_at"], case["last_entry_id"]) != (activity, last_entry):
+                raise CrashCheckError(f"case {case_id}: activity_at/last_entry_id out of date")
         kind, marker = case["title"].split(" ", 1)
         if case["description"] != f"desc {marker}":
             raise CrashCheckError(f"case {case_id}: title and description from different writes")
@@ -475,6 +481,9 @@ def judge(
             and value[command.case_id]
             <= {
                 "updated_at",
+                # kept by triggers for `list` (m007): the case's last activity and entry
+                "activity_at",
+                "last_entry_id",
                 *columns,
             }
         )

@@ -571,6 +571,13 @@ def calls(draw: st.DrawFn, command: str) -> Call:
         draw(options(call, {"--case": None, "--limit": None}))
         if draw(st.booleans()):
             call.argv.insert(1, "--json")
+    elif command in ("due", "stats"):
+        # Read-only reports: hostile filters are refused in one line or answered.
+        call.reads_only = True
+        call.typed_option = True
+        draw(options(call, {"--days": None} if command == "due" else {"--platform": None}))
+        if draw(st.booleans()):
+            call.argv.insert(1, "--json")
     elif command == "backup":
         call.argv.append(file_argument(draw(value())))
         call.reads_only = True
@@ -664,6 +671,8 @@ FUZZED = [
         "list",
         "export",
         "search",
+        "due",
+        "stats",
         "backup",
         "restore",
         "import",

@@ -19,9 +19,12 @@ from issuenote.commands._common import (
     open_store,
     read_text,
     say,
+    warn,
 )
 from issuenote.errors import IssuenoteError
 from issuenote.store import Store
+
+DEFAULT_LIST_LIMIT = 50
 
 PlatformOption = Annotated[
     str | None,
@@ -200,29 +203,44 @@ def list_cases(
     show_all: Annotated[
         bool, typer.Option("--all", "-a", help="Include resolved and closed cases.")
     ] = False,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", "-n", metavar="N", min=0, help="Show at most N cases (0: every case)."
+        ),
+    ] = DEFAULT_LIST_LIMIT,
     as_json: JsonOption = False,
 ) -> None:
     """List cases, most recently active first.
 
     Resolved and closed cases are hidden unless --all or --status asks for them.
+    The 50 most recently active are shown (--limit N for more, --limit 0 for
+    all), with a line saying how many more there are.
 
     \b
     Examples:
       issuenote list
       issuenote list --all --platform OKX
+      issuenote list --all --limit 10
     """
     from issuenote.model import choose
 
     wanted = choose("status", status) if status else None
-    cases = []
+    filters = {
+        "status": wanted,
+        "platform": platform,
+        "tag": tag.lower().lstrip("#") if tag else None,
+        "include_finished": show_all,
+    }
+    cases: list[dict[str, Any]] = []
+    total = 0
     if notebook_exists(ctx):
         with open_store(ctx, create=False) as store:
-            cases = store.list_cases(
-                status=wanted,
-                platform=platform,
-                tag=tag.lower().lstrip("#") if tag else None,
-                include_finished=show_all,
-            )
+            cases = store.list_cases(**filters, limit=limit or None)
+            total = store.count_cases(**filters) if limit and len(cases) == limit else len(cases)
+    from issuenote import layout
+
+    more = layout.more_line(len(cases), total)
     if as_json:
         from issuenote.parse import timeparse
 
@@ -231,14 +249,34 @@ def list_cases(
                 if case[key]:
                     case[key] = timeparse.to_local_iso(case[key])
         emit_json(cases)
+        if more:  # stdout stays one JSON document
+            warn(more.lstrip("… "))
         return
     if not cases:
         hint = "" if show_all else " (add --all to include resolved and closed ones)"
         say(f"No cases{hint}. Record one with: issuenote new TITLE")
         return
+    _print_cases(cases)
+    if more:
+        say(more)
+
+
+def _print_cases(cases: list[dict[str, Any]]) -> None:
+    """A terminal gets columns that fit its width; a pipe gets every column, plain."""
+    if not sys.stdout.isatty():
+        # Plain aligned text without rich (and its import): nothing wrapped or cut.
+        from issuenote import layout
+        from issuenote.parse import timeparse
+
+        now = timeparse.utc_now()
+        sys.stdout.write("\n".join(layout.plain_lines([layout.cells(c, now) for c in cases])))
+        sys.stdout.write("\n")
+        return
     from issuenote import render
 
-    render.console().print(render.cases_table(cases))
+    out = render.console()
+    for line in render.cases_lines(cases, width=out.width):
+        out.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
 def show(

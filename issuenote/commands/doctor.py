@@ -14,20 +14,29 @@ def doctor(
     fix: Annotated[
         bool, typer.Option("--fix", help="Make the notebook's files private to you again.")
     ] = False,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="SQLite's quick_check, not the full integrity_check (for a big notebook).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check the notebook's health, privacy and key.
 
     Integrity, schema, file modes (--fix repairs them), where the key is and
     which keyring is in use, size and counts. Exit 1 when something is wrong.
+    --quick skips the slowest checks (index cross-checks, references).
 
     \b
     Examples:
       issuenote doctor --fix
+      issuenote doctor --quick
     """
     from issuenote.doctor import examine
 
-    report = examine(home_of(ctx), fix=fix)
+    report = examine(home_of(ctx), fix=fix, quick=quick)
     if as_json:
         emit_json(report.as_dict())
     else:

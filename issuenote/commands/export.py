@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from issuenote.commands._common import home_of, open_store, say, warn
 from issuenote.errors import IssuenoteError
+
+NO_REDACT_WARNING = "--no-redact: the account reference is shown in full; share this with care"
+
+if TYPE_CHECKING:
+    from issuenote.store import Store
 
 
 def export(
@@ -121,34 +127,37 @@ def export(
     if with_attachments and (not all_cases or output is None):
         raise IssuenoteError("--with-attachments goes with --all --format json --output FILE.zip")
     if all_cases:
-        data: str | bytes = _whole_notebook(
-            ctx, redact=not no_redact, include_private=include_private
-        )
-        if with_attachments:
-            assert output is not None
-            _write_with_attachments(ctx, str(data), output, force=force)
-            return
-    else:
         with open_store(ctx, create=False) as store:
-            doc = store.case_document(store.resolve_case(case or ""))
-        doc, masked = screen_document(doc)
-        if masked:
-            warn(f"{masked} secret(s) found in the case were masked in the export")
-        data = _render_case(
-            ctx,
-            doc,
-            fmt=fmt,
-            lang=lang,
-            output=output,
-            redact=not no_redact,
-            include_private=include_private,
-            max_chars=max_chars,
-            max_bytes=max_bytes,
-            to=to,
-            suspicious=not no_suspicious,
-        )
+            chunks = _whole_notebook(store, redact=not no_redact, include_private=include_private)
+            if not with_attachments:
+                if no_redact:
+                    warn(NO_REDACT_WARNING)
+                _deliver(chunks, output=output, force=force, copy=copy, private=True)
+                return
+            notebook = b"".join(chunks).decode("utf-8")  # the ZIP takes the JSON whole
+        assert output is not None
+        _write_with_attachments(ctx, notebook, output, force=force)
+        return
+    with open_store(ctx, create=False) as store:
+        doc = store.case_document(store.resolve_case(case or ""))
+    doc, masked = screen_document(doc)
+    if masked:
+        warn(f"{masked} secret(s) found in the case were masked in the export")
+    data = _render_case(
+        ctx,
+        doc,
+        fmt=fmt,
+        lang=lang,
+        output=output,
+        redact=not no_redact,
+        include_private=include_private,
+        max_chars=max_chars,
+        max_bytes=max_bytes,
+        to=to,
+        suspicious=not no_suspicious,
+    )
     if no_redact:
-        warn("--no-redact: the account reference is shown in full; share this with care")
+        warn(NO_REDACT_WARNING)
     # A file holding the whole notebook, private entries or the account in full is
     # readable by its owner only (0600), like a backup.
     sensitive = all_cases or include_private or no_redact
@@ -215,56 +224,48 @@ def _render_case(
     return exporters.render(doc, fmt=fmt, **options)
 
 
-def _whole_notebook(ctx: typer.Context, *, redact: bool, include_private: bool) -> str:
+def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Iterator[bytes]:
     """Every case as `export --format json` writes it, in one file `issuenote import` reads.
 
     Like every export it masks the account and leaves private entries out;
     `--no-redact --include-private` gives a complete copy. A field that cannot
     be decrypted here (missing key) would be written as empty, so such an
-    export is refused rather than silently incomplete.
+    export is refused, before anything is written, rather than silently
+    incomplete. The file is written case by case as it is read: memory stays
+    flat whatever the size of the notebook.
     """
-    import json
-
-    from issuenote import exporters
-    from issuenote.exporters.screen import screen_document
+    from issuenote.exporters.jsonfmt import case_json, notebook_chunks
+    from issuenote.exporters.screen import ScanMemo, screen_document
     from issuenote.parse import timeparse
     from issuenote.store.schema import SCHEMA_VERSION
 
-    with open_store(ctx, create=False) as store:
-        ids = [row["id"] for row in store.list_cases(include_finished=True)]
-        ids.sort()
-        docs = [screen_document(store.case_document(case_id))[0] for case_id in ids]
-        notebook_id = store.notebook_id()
-    lost = [
-        f"case {doc['id']} {field.split(':', 1)[0]}"
-        for doc in docs
-        for field in doc.get("unreadable") or []
-        if (include_private and field.startswith("entries."))
-        or (not redact and field.startswith("cases.account"))
-    ]
+    lost = store.unreadable_fields(entries=include_private, accounts=not redact)
     if lost:
+        case_id, field = lost[0]
         raise IssuenoteError(
-            f"{len(lost)} encrypted field(s) cannot be decrypted here ({lost[0]}, ...): the "
-            "data key is missing or wrong; set ISSUENOTE_KEY or restore the key file, or "
-            "export without --include-private and --no-redact"
+            f"{len(lost)} encrypted field(s) cannot be decrypted here (case {case_id} {field}, "
+            "...): the data key is missing or wrong; set ISSUENOTE_KEY or restore the key "
+            "file, or export without --include-private and --no-redact"
         )
     if include_private:
         warn("--include-private: private entries are in the export in plain text; keep it safe")
-    cases = [
-        json.loads(
-            exporters.render(doc, fmt="json", redact=redact, include_private=include_private)
-        )
-        for doc in docs
-    ]
-    notebook = {
+    header = {
         "format": "issuenote-notebook",
         "schema_version": SCHEMA_VERSION,
-        "notebook": notebook_id,
+        "notebook": store.notebook_id(),
         "exported_at": timeparse.to_local_iso(timeparse.utc_now()),
         "includes_private": include_private,
-        "cases": cases,
     }
-    return json.dumps(notebook, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    memo = ScanMemo()
+
+    def cases() -> Iterator[dict[str, Any]]:
+        for case_id in store.case_ids():
+            doc, _ = screen_document(store.case_document(case_id), in_place=True, memo=memo)
+            yield case_json(
+                doc, tz=None, redact=redact, include_private=include_private, checked=False
+            )
+
+    return notebook_chunks(header, cases())
 
 
 def _write_with_attachments(
@@ -300,14 +301,33 @@ def _write_with_attachments(
 
 
 def _deliver(
-    data: str | bytes, *, output: Path | None, force: bool, copy: bool, private: bool
+    data: str | bytes | Iterator[bytes],
+    *,
+    output: Path | None,
+    force: bool,
+    copy: bool,
+    private: bool,
 ) -> None:
+    """Write to FILE, the clipboard or stdout; pieces (export --all) are written as they come."""
     from issuenote.exporters import deliver
 
+    if not isinstance(data, str | bytes) and output is None:
+        if copy:  # the clipboard takes one text
+            data = b"".join(data)
+        else:
+            sys.stdout.flush()
+            for piece in data:
+                sys.stdout.buffer.write(piece)
+            sys.stdout.buffer.flush()
+            return
     if output is not None:
-        deliver.write_output(output, data, force=force, private=private)
-        size = len(data.encode("utf-8") if isinstance(data, str) else data)
+        size = deliver.write_output(output, data, force=force, private=private)
         say(f"Wrote {output} ({size:,} bytes).")
+        if not copy:
+            return
+        if not isinstance(data, str | bytes):  # the pieces are spent: read the file back
+            data = output.expanduser().read_bytes()
+    assert isinstance(data, str | bytes)
     shown = output is None and not copy
     if copy:
         shown = not _copy(deliver, data) and output is None
@@ -315,6 +335,7 @@ def _deliver(
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
+            assert isinstance(data, str)
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
 
 

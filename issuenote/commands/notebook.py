@@ -172,18 +172,26 @@ def import_(
     import tempfile
 
     from issuenote.evidence.archive import is_archive, read_archive
-    from issuenote.importer import parse_export, read_export_file
+    from issuenote.importer import check_export_file, parse_export
 
     with tempfile.TemporaryDirectory(prefix="issuenote-import-") as scratch:
         files: dict[str, Path] = {}
         if file == "-":
-            source, data = "<stdin>", sys.stdin.buffer.read()
+            # Spooled to a private file: the check reads it once, the merge again.
+            import shutil
+
+            source = "<stdin>"
+            spooled = Path(scratch) / "stdin.json"
+            with spooled.open("wb") as spool:
+                shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+            export = check_export_file(str(spooled), source=source)
         elif is_archive(Path(file)):  # export --all --with-attachments
             source = file
             data, files = read_archive(Path(file), Path(scratch))
-        else:
-            source, data = file, read_export_file(file)
-        export = parse_export(data, source=source)
+            export = parse_export(data, source=source)
+        else:  # read case by case, at any size
+            source = file
+            export = check_export_file(file, source=source)
         report = _merge(ctx, export, dry_run=dry_run, files=files)
     if as_json:
         emit_json({"source": source, "notebook": export.notebook_id, **report.as_dict()})
@@ -266,7 +274,7 @@ def _import_warnings(export: ExportFile, report: MergeReport) -> list[str]:
             "private entries were left out of this export (export with --include-private "
             "to carry them)"
         )
-    unreadable = sum(len(case.unreadable) for case in export.cases)
+    unreadable = export.unreadable_count
     if unreadable:
         messages.append(
             f"{_plural(unreadable, 'encrypted field')} could not be read where the file was "

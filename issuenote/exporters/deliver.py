@@ -16,6 +16,7 @@ import errno
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,11 +57,17 @@ def _current_umask() -> int:
 
 
 def write_output(
-    path: str | os.PathLike[str], data: str | bytes, *, force: bool, private: bool = False
-) -> None:
-    """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``.
+    path: str | os.PathLike[str],
+    data: str | bytes | Iterable[bytes],
+    *,
+    force: bool,
+    private: bool = False,
+) -> int:
+    """Write ``data`` to ``path`` atomically and return its size; never overwrite unless ``force``.
 
-    Text is written as UTF-8 with the line ends it has. On any failure the
+    Text is written as UTF-8 with the line ends it has; pieces (an iterable of
+    bytes, e.g. a whole notebook streamed case by case) are written as they
+    come. On any failure, including one raised while the pieces are made, the
     target is untouched and no temporary file is left behind. ``private``
     makes the file readable by its owner only (a whole-notebook export).
     """
@@ -69,7 +76,13 @@ def write_output(
         target, directory = _checked_target(target, force=force)
     except OSError as error:  # e.g. a name too long: pathlib's checks raise, not answer
         raise IssuenoteError(f"cannot write {target}: {_explain(error)}") from None
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, str):
+        pieces: Iterable[bytes] = [data.encode("utf-8")]
+    elif isinstance(data, bytes | bytearray | memoryview):
+        pieces = [bytes(data)]
+    else:
+        pieces = data
+    size = 0
 
     try:
         handle, temp_name = tempfile.mkstemp(
@@ -80,7 +93,9 @@ def write_output(
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            for piece in pieces:
+                stream.write(piece)
+                size += len(piece)
             stream.flush()
             os.fsync(stream.fileno())
         if private:
@@ -105,6 +120,7 @@ def write_output(
             temp.unlink()
         raise
     fsync_directory(directory)
+    return size
 
 
 def _checked_target(target: Path, *, force: bool) -> tuple[Path, Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -176,11 +177,20 @@ def _open_steps(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def case_json(
-    doc: dict[str, Any], *, tz: tzinfo | None, redact: bool, include_private: bool
+    doc: dict[str, Any],
+    *,
+    tz: tzinfo | None,
+    redact: bool,
+    include_private: bool,
+    checked: bool = True,
 ) -> dict[str, Any]:
-    """The exported case as a dict (what ``render_json`` serialises)."""
-    # Checks the document with the same rules as every other format.
-    build_view(doc, lang="en", tz=tz, redact=redact, include_private=include_private)
+    """The exported case as a dict (what ``render_json`` serialises).
+
+    ``checked=False`` skips the checks of the human formats, for documents the
+    store has just built (export --all), where they would find nothing.
+    """
+    if checked:  # the same rules as every other format
+        build_view(doc, lang="en", tz=tz, redact=redact, include_private=include_private)
     all_entries = list(doc.get("entries") or [])
     shown = visible_entries(all_entries, include_private)
     platform = doc.get("platform")
@@ -249,3 +259,27 @@ def render_json(
     data = case_json(doc, tz=tz, redact=redact, include_private=include_private)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _UNSAFE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def notebook_chunks(header: dict[str, Any], cases: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The whole-notebook export as UTF-8 pieces, one case at a time.
+
+    The bytes are those of ``json.dumps({**header, "cases": [...]},
+    ensure_ascii=False, indent=2) + "\\n"``, without ever holding more than one
+    case: orjson (C) encodes each case with the same indentation, and the
+    case's lines are moved in under "cases". JSON strings never hold a raw
+    newline, so indenting at every newline is exact.
+    """
+    # orjson is only needed here; importing it lazily keeps other exports lean.
+    import orjson
+
+    head = json.dumps(header, ensure_ascii=False, indent=2)
+    assert head.endswith("\n}")
+    opening = head[: -len("\n}")] + ',\n  "cases": ['
+    yield opening.encode("utf-8")
+    first = True
+    for case in cases:
+        body = orjson.dumps(case, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        yield (b"\n    " if first else b",\n    ") + body
+        first = False
+    yield b"]\n}\n" if first else b"\n  ]\n}\n"

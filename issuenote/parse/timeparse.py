@@ -623,3 +623,30 @@ def parse_promise(text: str, *, since: datetime) -> datetime:
             "the reply; a promise is for later"
         )
     return when
+
+
+@cache
+def _exported_pattern() -> re.Pattern[str]:
+    return re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)", re.ASCII)
+
+
+def parse_exported(text: str) -> datetime | None:
+    """The instant of a time in the exact form exports write (2026-11-20T14:03:00+08:00).
+
+    A fast path for import, where a notebook holds millions of them; None for
+    anything else (or out of range), which `parse_time` then reads or refuses
+    with its message. For what it accepts it gives what `parse_time` gives.
+    """
+    if not _exported_pattern().fullmatch(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:  # month 13, day 31 of a 30-day month, ...
+        return None
+    offset = moment.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET or moment.year < MIN_YEAR - 1:
+        return None
+    instant = moment.astimezone(UTC)
+    if instant < _EARLIEST or instant > _LATEST:
+        return None
+    return instant

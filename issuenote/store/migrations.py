@@ -541,6 +541,84 @@ def m006_sync(db: Database) -> None:
     )
 
 
+# What `list` orders by, kept on the case by triggers so that the newest-active
+# cases come straight off an index instead of a max() over every entry.
+_ACTIVITY = """
+    max(cases.updated_at,
+        coalesce((SELECT max(e.at) FROM entries e
+                  WHERE e.case_id = cases.id AND e.deleted_at IS NULL), ''))
+"""
+_LAST_ENTRY = "coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = cases.id), 0)"
+# An undo puts back whole row images, these columns included, which were consistent
+# when recorded: recomputing them midway would make the undo see rows "changed since".
+# (The journal's triggers, created after these, fire first and see every write.)
+_NOT_UNDOING = (
+    "WHEN coalesce((SELECT open AND command = 'undo' FROM changes ORDER BY id DESC LIMIT 1), 0) = 0"
+)
+
+
+@migrations(name="m007_scale_indexes")
+def m007_scale_indexes(db: Database) -> None:
+    """Index what `list`, agenda and `due` sort and count by, so they read only shown rows.
+
+    cases.activity_at is the case's last activity (its own last change or its
+    latest entry not deleted, whichever is later) and cases.last_entry_id its
+    newest entry:
+    together with the id they give `list` its order straight from an index.
+    Triggers keep both right whoever writes (commands, import, merge).
+    """
+    db.execute("ALTER TABLE cases ADD COLUMN activity_at TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE cases ADD COLUMN last_entry_id INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"UPDATE cases SET activity_at = {_ACTIVITY}, last_entry_id = {_LAST_ENTRY}")
+    db.execute("CREATE INDEX cases_activity ON cases (activity_at, last_entry_id, id)")
+    # Open steps per case (list's counts and next due); m003's entries_open_steps
+    # already orders them across cases by due time.
+    db.execute(
+        "CREATE INDEX entries_case_open_steps ON entries (case_id, due) "
+        "WHERE kind = 'step' AND done_at IS NULL AND deleted_at IS NULL"
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_activity_insert AFTER INSERT ON entries {_NOT_UNDOING} BEGIN
+            UPDATE cases SET activity_at = CASE WHEN NEW.deleted_at IS NULL
+                                                THEN max(activity_at, NEW.at)
+                                                ELSE activity_at END,
+                             last_entry_id = max(last_entry_id, NEW.id)
+            WHERE id = NEW.case_id;
+        END
+        """
+    )
+    for event, case_ids in (
+        ("DELETE", ("OLD.case_id",)),
+        ("UPDATE OF at, case_id, deleted_at", ("OLD.case_id", "NEW.case_id")),
+    ):
+        name = event.split()[0].lower()
+        db.execute(
+            f"""
+            CREATE TRIGGER entries_activity_{name} AFTER {event} ON entries {_NOT_UNDOING}
+            BEGIN
+                UPDATE cases SET activity_at = {_ACTIVITY}, last_entry_id = {_LAST_ENTRY}
+                WHERE id IN ({", ".join(case_ids)});
+            END
+            """
+        )
+    db.execute(
+        f"""
+        CREATE TRIGGER cases_activity_update AFTER UPDATE OF updated_at ON cases {_NOT_UNDOING}
+        BEGIN
+            UPDATE cases SET activity_at = {_ACTIVITY} WHERE id = NEW.id;
+        END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER cases_activity_insert AFTER INSERT ON cases {_NOT_UNDOING} BEGIN
+            UPDATE cases SET activity_at = {_ACTIVITY} WHERE id = NEW.id;
+        END
+        """
+    )
+
+
 @migrations(name="m008_request")
 def m008_request(db: Database) -> None:
     """The user's own request to support (what they want done), shown in every export."""

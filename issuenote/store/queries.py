@@ -263,32 +263,21 @@ class Store(EvidenceQueries):
         platform: str | None = None,
         tag: str | None = None,
         include_finished: bool = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Cases with their last activity and open steps, newest activity first."""
-        where: list[str] = []
-        params: list[Any] = []
-        if status:
-            where.append("c.status = ?")
-            params.append(status)
-        elif not include_finished:
-            marks = ", ".join("?" for _ in FINISHED_STATUSES)
-            where.append(f"c.status NOT IN ({marks})")
-            params.extend(FINISHED_STATUSES)
-        if platform:
-            where.append("c.platform = ? COLLATE NOCASE")
-            params.append(_bindable(platform, "platform"))
-        if tag:
-            where.append("EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
-            params.append(_bindable(tag, "tag"))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        """Cases with their last activity and open steps, newest activity first.
+
+        Only the first `limit` cases (all when None) are read: the order comes
+        from the cases_activity index and the counts are looked up for the
+        returned rows alone, so the cost follows what is shown, not the notebook.
+        """
+        clause, params = _case_filter(status, platform, tag, include_finished)
+        shown = "" if limit is None else "LIMIT ?"
         rows = self.conn.execute(
             f"""
             SELECT c.id, c.uuid, c.title, c.platform, c.category, c.status, c.language,
                    c.occurred_at, c.created_at, c.updated_at,
-                   max(c.updated_at, coalesce(
-                       (SELECT max(e.at) FROM entries e
-                        WHERE e.case_id = c.id AND e.deleted_at IS NULL), '')
-                   ) AS last_activity,
+                   c.activity_at AS last_activity,
                    (SELECT count(*) FROM entries e
                         WHERE e.case_id = c.id AND e.deleted_at IS NULL) AS entry_count,
                    (SELECT count(*) FROM entries e WHERE e.case_id = c.id
@@ -296,19 +285,39 @@ class Store(EvidenceQueries):
                         AND e.deleted_at IS NULL) AS open_steps,
                    (SELECT min(e.due) FROM entries e WHERE e.case_id = c.id
                         AND e.kind = 'step' AND e.done_at IS NULL
-                        AND e.deleted_at IS NULL) AS next_due
+                        AND e.deleted_at IS NULL) AS next_due,
+                   (SELECT group_concat(tag, char(31)) FROM
+                        (SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag)
+                   ) AS tags
             FROM cases c
             {clause}
-            ORDER BY last_activity DESC,
-                     coalesce((SELECT max(e.id) FROM entries e WHERE e.case_id = c.id), 0) DESC,
-                     c.id DESC
+            ORDER BY c.activity_at DESC, c.last_entry_id DESC, c.id DESC
+            {shown}
             """,
-            params,
+            [*params, *([] if limit is None else [limit])],
         )
         cases = [dict(row) for row in rows]
         for case in cases:
-            case["tags"] = self.case_tags(case["id"])
+            case["tags"] = case["tags"].split("\x1f") if case["tags"] else []
         return cases
+
+    def count_cases(
+        self,
+        *,
+        status: str | None = None,
+        platform: str | None = None,
+        tag: str | None = None,
+        include_finished: bool = False,
+    ) -> int:
+        """How many cases `list_cases` with the same filters would return without a limit."""
+        clause, params = _case_filter(status, platform, tag, include_finished)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM cases c {clause}", params).fetchone()[0]
+        )
+
+    def case_ids(self) -> list[int]:
+        """Every case id in ascending order (what `export --all` walks)."""
+        return [int(row[0]) for row in self.conn.execute("SELECT id FROM cases ORDER BY id")]
 
     def search(
         self,
@@ -497,10 +506,16 @@ class Store(EvidenceQueries):
         assert row is not None
         return int(row[0])
 
-    def health(self) -> dict[str, Any]:
-        """What `doctor` reports about the database itself."""
-        integrity = [row[0] for row in self.conn.execute("PRAGMA integrity_check").fetchall()]
-        foreign = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+    def health(self, *, quick: bool = False) -> dict[str, Any]:
+        """What `doctor` reports about the database itself.
+
+        quick: PRAGMA quick_check (pages and records, not that every index
+        matches its table) and no foreign-key scan: linear in the file, for
+        a big notebook checked often.
+        """
+        check = "quick_check" if quick else "integrity_check"
+        integrity = [row[0] for row in self.conn.execute(f"PRAGMA {check}").fetchall()]
+        foreign = [] if quick else self.conn.execute("PRAGMA foreign_key_check").fetchall()
         migrations = [
             row[0]
             for row in self.conn.execute(
@@ -818,6 +833,34 @@ class Store(EvidenceQueries):
 
     # -- the case document ----------------------------------------------------
 
+    def unreadable_fields(self, *, entries: bool, accounts: bool) -> list[tuple[int, str]]:
+        """(case id, "table.column") of every encrypted value this key cannot open.
+
+        Reads only the encrypted values (private entries, sealed accounts), so
+        a whole-notebook export can refuse before it writes its first byte.
+        """
+        lost: list[tuple[int, str]] = []
+        errors: list[str] = []
+        if accounts:
+            for row in self.conn.execute(
+                "SELECT id, uuid, account FROM cases WHERE account IS NOT NULL ORDER BY id"
+            ):
+                if self._unseal(row["account"], "cases", "account", row["uuid"], errors) is None:
+                    lost.append((int(row["id"]), "cases.account"))
+        if entries:
+            for row in self.conn.execute(
+                "SELECT case_id, uuid, text, suggests FROM entries WHERE private = 1 "
+                "ORDER BY case_id, at, id"
+            ):
+                for column in ("text", "suggests"):
+                    value = row[column]
+                    if value is not None and (
+                        self._unseal(value, "entries", column, row["uuid"], errors) is None
+                    ):
+                        lost.append((int(row["case_id"]), f"entries.{column}"))
+        # in case order, a case's account before its entries (as its document lists them)
+        return sorted(lost, key=lambda item: (item[0], item[1] != "cases.account"))
+
     def case_document(self, case_id: int, *, tz: tzinfo | None = None) -> dict[str, Any]:
         """The whole case as docs/case-document.md describes it."""
         case = self.case_row(case_id)
@@ -871,6 +914,28 @@ class Store(EvidenceQueries):
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
+
+
+def _case_filter(
+    status: str | None, platform: str | None, tag: str | None, include_finished: bool
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (on cases c) and its parameters for `list` filters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if status:
+        where.append("c.status = ?")
+        params.append(status)
+    elif not include_finished:
+        marks = ", ".join("?" for _ in FINISHED_STATUSES)
+        where.append(f"c.status NOT IN ({marks})")
+        params.extend(FINISHED_STATUSES)
+    if platform:
+        where.append("c.platform = ? COLLATE NOCASE")
+        params.append(_bindable(platform, "platform"))
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
+        params.append(_bindable(tag, "tag"))
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 def _bindable(value: str, what: str) -> str:
