@@ -180,11 +180,10 @@ def _render_case(
 ) -> str | bytes:
     """One case in one format: the language, the user's name, the platform's
     support address and chat limits come from the case and config.toml."""
-    from datetime import UTC, datetime
-
     from issuenote import exporters
     from issuenote.config import default_language, load_config, user_name
     from issuenote.exporters.presets import preset_for
+    from issuenote.parse.timeparse import utc_now
 
     home = home_of(ctx)
     settings = load_config(home)
@@ -194,7 +193,7 @@ def _render_case(
         "lang": language,
         "redact": redact,
         "include_private": include_private,
-        "now": datetime.now(UTC).astimezone(),
+        "now": utc_now().astimezone(),  # the store's clock: overdue agrees with `due`
         "suspicious": suspicious,
     }
     if fmt == "email":
