@@ -107,7 +107,7 @@ def test_backup_writes_a_checked_archive_in_the_current_directory(
     assert result.exit_code == 0, result.stderr
     [archive] = list(workdir.glob("issuenote-backup-*.tar.gz"))
     assert archive.name[len("issuenote-backup-") :].startswith(str(time.localtime().tm_year))
-    assert f"Backed up the notebook (1 case, 10 entries, 2 transactions) to {archive}" in (
+    assert f"Backed up the notebook (1 case, 10 entries, 1 transaction) to {archive}" in (
         result.stdout
     )
     assert "The data key is not in the backup" in result.stdout
@@ -128,7 +128,7 @@ def test_backup_writes_a_checked_archive_in_the_current_directory(
     )
     assert manifest["encrypted_data"] is True and manifest["kcv"].startswith("kcv1:")
     assert manifest["key_included"] is False
-    assert manifest["counts"] == {"cases": 1, "entries": 10, "transactions": 2}
+    assert manifest["counts"] == {"cases": 1, "entries": 10, "transactions": 1}
     for entry in manifest["files"]:
         data = files[entry["path"]]
         assert entry["size"] == len(data)
@@ -394,7 +394,7 @@ def test_restore_check_only_checks(cli: Cli, running_example, tmp_path: Path, sn
     assert result.exit_code == 0
     assert "is a sound backup" in result.stdout and "1 case, 10 entries" in result.stdout
     data = json.loads(cli("restore", str(archive), "--check", "--json").stdout)
-    assert data["counts"] == {"cases": 1, "entries": 10, "transactions": 2}
+    assert data["counts"] == {"cases": 1, "entries": 10, "transactions": 1}
     assert data["encrypted_data"] is True and data["key_included"] is False
     assert snapshot() == before
 
