@@ -233,6 +233,15 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    finally:
+        _run_after_exit()
+
+
+def _run_after_exit() -> None:
+    """Work a command left for after its output (the background sync of `sync = auto`)."""
+    common = sys.modules.get("issuenote.commands._common")  # not loaded: nothing was left
+    while common is not None and common.AFTER_EXIT:
+        common.AFTER_EXIT.pop(0)()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +48,10 @@ def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
     _after_command(home, recorded=create)
 
 
+# What the console script runs after the command has finished (see cli.main).
+AFTER_EXIT: list[Callable[[], None]] = []
+
+
 def _after_command(home: Path, *, recorded: bool) -> None:
     """Sync's part of every command: a failed background sync is told once; auto sync."""
     if not (home / "sync").is_dir():  # one stat for notebooks that do not sync
@@ -58,10 +62,9 @@ def _after_command(home: Path, *, recorded: bool) -> None:
     if failure:
         warn(f"the background sync failed {failure}; run `issuenote sync` to retry")
     if recorded:
-        import atexit
-
-        # At exit, after the command has printed its confirmation: the user never waits.
-        atexit.register(auto.after_recording, home)
+        # Run by the console script once the command has printed its confirmation
+        # (the user never waits); a command run in-process (tests) starts nothing.
+        AFTER_EXIT.append(lambda: auto.after_recording(home))
 
 
 PASTE_HINT = "Paste the text, then press Ctrl-D on a new line (Ctrl-C cancels)."
