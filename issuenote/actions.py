@@ -184,6 +184,8 @@ def record_intake(store: Store, answers: dict[str, Any]) -> int:
             category=answers.get("category"),
             account=answers.get("account"),
             occurred=answers.get("occurred"),
+            # What the user wants support to do: the case's request, shown in every export.
+            request=answers.get("request"),
         )
         for txid in answers.get("transactions") or []:
             add_transaction(store, str(case_id), txid, at=answers.get("occurred"))

@@ -103,8 +103,8 @@ def test_the_interview_records_a_whole_case(cli_json, notebook_home: Path) -> No
     assert [entry["text"] for entry in doc["entries"]] == [
         "Checked the help centre first: Why is my withdrawal delayed?",
         "Already tried: Asked live chat",
-        "My request to support: Return the funds",
     ]
+    assert doc["request"] == "Return the funds"  # the case's own request, not a note
 
 
 @needs_executable
