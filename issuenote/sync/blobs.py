@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from issuenote.fsutil import fsync_directory
+from issuenote.fsutil import write_private_file
 
 ATTACHMENTS_DIR = "attachments"
 BLOB_PREFIX = "blobs/"
@@ -80,13 +79,4 @@ def store_file(home: Path, sha256: str, content: bytes) -> None:
         return
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = target.parent / f".sync-{secrets.token_hex(6)}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, target)
-    fsync_directory(target.parent)
+    write_private_file(target, temporary, content)

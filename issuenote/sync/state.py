@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from issuenote.errors import IssuenoteError
-from issuenote.fsutil import fsync_directory
+from issuenote.fsutil import write_private_file
 
 SYNC_DIR = "sync"
 STATE_FILE = "state.json"
@@ -57,16 +57,8 @@ class SyncState:
         target = directory / STATE_FILE
         temporary = directory / f".{STATE_FILE}.{os.getpid()}.tmp"
         data = json.dumps(asdict(self), indent=1, sort_keys=True).encode()
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, target)
-        fsync_directory(directory)
+        temporary.unlink(missing_ok=True)  # left by a killed run of this same process id
+        write_private_file(target, temporary, data)
 
 
 def load_state(home: Path) -> SyncState | None:
