@@ -6,6 +6,7 @@ device's own numbering) and nothing any device recorded is missing.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -545,3 +546,54 @@ def test_entry_removed_on_one_device(tmp_path: Path) -> None:
     assert [entry["text"] for entry in case["entries"]] == ["good note"]
     assert [entry["text"] for entry in case["deleted_entries"]] == ["typo note"]
     assert "good note" in one.ok("show", "1").stdout
+
+
+def test_attachments_travel_whole_and_unreadable(tmp_path: Path) -> None:
+    """`attach` on one device, then sync: the other has the very bytes, and the remote none."""
+    one, two = make_devices(tmp_path, 2)
+    screenshot = tmp_path / "TK-88412907-withdrawal-page.png"
+    screenshot.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"PIXELS-OF-THE-WITHDRAWAL-PAGE" + os.urandom(2048)
+    )
+    statement = tmp_path / "bank-statement.txt"
+    statement.write_text("Statement line: transfer received 2026-11-20, ref STMT-55120\n")
+    one.ok("new", "Withdrawal stuck")
+    one.ok("attach", "1", str(screenshot), "--caption", "提现页面 withdrawal page")
+    one.ok("attach", "1", str(statement), "--private")
+    settle([one, two])
+
+    listed = json.loads(two.ok("attachments", "1", "--json").stdout)
+    assert sorted(item["sha256"] for item in listed) == sorted(
+        hashlib.sha256(path.read_bytes()).hexdigest() for path in (screenshot, statement)
+    )
+    for item in listed:
+        path = Path(two.ok("open", "1", str(item["number"]), "--print-path").stdout.strip())
+        source = screenshot if item["sha256"] == sha256_of(screenshot) else statement
+        assert path.read_bytes() == source.read_bytes()
+    assert two.run("verify").exit_code == 0
+    kept_on_two = b"".join(
+        p.read_bytes() for p in (two.home / "attachments").rglob("*") if p.is_file()
+    )
+    assert b"STMT-55120" not in kept_on_two  # the private file arrived and was sealed at once
+
+    reply = tmp_path / "reply.eml"
+    reply.write_text("From: support@okx.com\nSubject: Re: TK-88412907\n\nWe are checking.\n")
+    two.ok("attach", "1", str(reply), "--caption", "their answer")
+    one.ok("rm", "1", "--attachment", str(listed[0]["number"]))
+    settle([one, two])
+    assert_converged([one, two])
+    on_one = json.loads(one.ok("attachments", "1", "--json").stdout)
+    assert sha256_of(reply) in {item["sha256"] for item in on_one}
+    assert one.run("verify").exit_code == 0
+
+    objects = subprocess_objects(one.remote)
+    for secret in (b"PIXELS-OF-THE-WITHDRAWAL-PAGE", b"STMT-55120", b"We are checking"):
+        assert secret not in objects
+    for name in ("TK-88412907", "withdrawal", "提现页面", "bank-statement", "reply.eml"):
+        assert name.encode() not in objects, name
+    names = git("ls-tree", "-r", "--name-only", "main", cwd=one.remote)
+    assert sha256_of(screenshot) not in names  # blob names are keyed, not the plain hash
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

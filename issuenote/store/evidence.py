@@ -132,6 +132,26 @@ class EvidenceQueries:
         )
         return [dict(row) for row in rows]
 
+    def private_attachment_blobs(self, sha256s: set[str]) -> dict[str, tuple[str, str]]:
+        """SHA-256 -> (record UUID, sealed blob) of a private attachment with that content."""
+        found: dict[str, tuple[str, str]] = {}
+        for sha256 in sorted(sha256s):
+            row = self._one(
+                "SELECT uuid, blob FROM attachments WHERE sha256 = ? AND private = 1 LIMIT 1",
+                [sha256],
+            )
+            if row is not None:
+                found[sha256] = (row["uuid"], row["blob"])
+        return found
+
+    def known_attachment_uuids(self, uuids: set[str]) -> set[str]:
+        """Which of these attachment records this notebook already holds."""
+        return {
+            uuid_
+            for uuid_ in sorted(uuids)
+            if self._one("SELECT 1 FROM attachments WHERE uuid = ?", [uuid_]) is not None
+        }
+
     def case_blobs(self, case_id: int) -> set[str]:
         rows = self.conn.execute("SELECT blob FROM attachments WHERE case_id = ?", (case_id,))
         return {row[0] for row in rows}

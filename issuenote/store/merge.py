@@ -155,6 +155,8 @@ def merge_sync(
     store: Store,
     exports: list[tuple[ExportFile, frozenset[str]]],
     deletions: dict[str, int],
+    *,
+    files: dict[str, bytes] | None = None,
 ) -> SyncMerge:
     """Merge other devices' files and apply their deletions, in one transaction.
 
@@ -163,22 +165,44 @@ def merge_sync(
     file's values are taken without a conflict note. The others are merged
     with sync's conflict rule. ``deletions`` maps a case UUID to the revision
     it had when sync decided to delete it: a case written to since (a note
-    typed while the sync ran) is kept.
+    typed while the sync ran) is kept. ``files`` holds, by SHA-256, the content
+    of files received for private attachments, to be sealed here.
     """
     report = MergeReport()
     deleted: list[int] = []
-    with store.writing():
-        before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
-        for export, forward in exports:
-            merger = _Merger(store, export, dry_run=False, sync=True, forward=forward)
-            merger.report = report
-            merger.run()
-        for uuid, (case_id, revision, _) in store.case_revisions().items():
-            if uuid in deletions and deletions[uuid] == revision == before.get(uuid):
-                store.delete_case(case_id)
-                deleted.append(case_id)
-        after = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+    created_blobs: list[str] = []
+    try:
+        with store.writing():
+            before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+            for export, forward in exports:
+                merger = _Merger(
+                    store,
+                    export,
+                    dry_run=False,
+                    sync=True,
+                    forward=forward,
+                    files=dict(files or {}),
+                )
+                merger.report = report
+                merger.created_blobs = created_blobs
+                merger.run()
+            for uuid, (case_id, revision, _) in store.case_revisions().items():
+                if uuid in deletions and deletions[uuid] == revision == before.get(uuid):
+                    store.delete_case(case_id)
+                    deleted.append(case_id)
+            after = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
+    except BaseException:
+        _remove_blobs(store, created_blobs)
+        raise
     return SyncMerge(report, deleted, before, after)
+
+
+def _remove_blobs(store: Store, blobs: list[str]) -> None:
+    """Drop the files a merge that rolled back had put in the attachment store."""
+    from issuenote.evidence.attachments import remove_blob
+
+    for blob in blobs:
+        remove_blob(store.home, blob)
 
 
 class _DryRun(Exception):
@@ -207,10 +231,7 @@ def merge_export(
     except _DryRun:
         pass
     except BaseException:
-        from issuenote.evidence.attachments import remove_blob
-
-        for blob in merger.created_blobs:
-            remove_blob(store.home, blob)
+        _remove_blobs(store, merger.created_blobs)
         raise
     return merger.report
 
@@ -222,7 +243,7 @@ class _Merger:
         export: ExportFile,
         *,
         dry_run: bool,
-        files: dict[str, Path] | None = None,
+        files: dict[str, Path | bytes] | None = None,
         sync: bool = False,
         forward: frozenset[str] = frozenset(),
     ) -> None:
@@ -531,10 +552,13 @@ class _Merger:
                 continue
             blob = item.sha256
             if item.private:
-                sealed = self.store.vault.encrypt_file(
-                    carried.read_bytes() if carried else b"", record_uuid=item.uuid
-                )
+                content = carried if isinstance(carried, bytes) else carried.read_bytes()
+                sealed = self.store.vault.encrypt_file(content, record_uuid=item.uuid)
                 temp, blob = files.write_incoming(self.store.home, sealed)
+                if files.place(temp, self.store.home, blob):
+                    self.created_blobs.append(blob)
+            elif not kept_here and isinstance(carried, bytes):
+                temp, _ = files.write_incoming(self.store.home, carried)
                 if files.place(temp, self.store.home, blob):
                     self.created_blobs.append(blob)
             elif not kept_here and carried is not None:

@@ -19,7 +19,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +63,35 @@ def local_file(home: Path, sha256: str) -> Path:
 
 
 def outgoing_blobs(
-    home: Path, sync_key: bytes, hashes: Iterable[str], remote_files: dict[str, str]
-) -> Iterator[tuple[str, Path]]:
-    """(remote path, local file) for each file this device has and the remote lacks."""
+    home: Path,
+    sync_key: bytes,
+    hashes: Iterable[str],
+    remote_files: dict[str, str],
+    private: dict[str, tuple[str, str]],
+    unseal: Callable[..., bytes],
+) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """(remote path, reader of the file's bytes) for each file here that the remote lacks.
+
+    `private` maps a SHA-256 to the (record UUID, sealed blob) of a private
+    attachment: its file is kept sealed with the notebook key, and is opened
+    only to be sealed again for the remote.
+    """
     for sha256 in sorted(set(hashes)):
         path = blob_path(sync_key, sha256)
+        if path in remote_files:
+            continue
         source = local_file(home, sha256)
-        if path not in remote_files and source.is_file():
-            yield path, source
+        if source.is_file():
+            yield path, source.read_bytes
+        elif sha256 in private:
+            record_uuid, blob = private[sha256]
+            sealed = local_file(home, blob)
+            if sealed.is_file():
+                yield path, partial(_opened, sealed, record_uuid, unseal)
+
+
+def _opened(sealed: Path, record_uuid: str, unseal: Callable[..., bytes]) -> bytes:
+    return unseal(sealed.read_bytes(), record_uuid=record_uuid)
 
 
 def store_file(home: Path, sha256: str, content: bytes) -> None:

@@ -367,6 +367,8 @@ class _Sync:
         self.sent_deletions: dict[str, dict[str, int]] = {}
         self.pending_versions: dict[str, dict[str, int]] = {}
         self.versions = {k: dict(v) for k, v in state.versions.items()}
+        # SHA-256 -> content of files received for private attachments (sealed by the merge).
+        self.private_files: dict[str, bytes] = {}
 
     def run(self) -> SyncReport:
         from issuenote.parse import timeparse
@@ -421,7 +423,7 @@ class _Sync:
         self.receive_attachments(incoming)
         tombstones = self.tombstones(incoming)
         exports, local_deletions = self.plan_merge(incoming, tombstones, sent_revisions)
-        merged = merge_sync(self.store, exports, local_deletions)
+        merged = merge_sync(self.store, exports, local_deletions, files=self.private_files)
 
         self.record(merged, sent_revisions, tombstones, head)
         self.report.head = head
@@ -527,8 +529,11 @@ class _Sync:
         self.pending_versions = versions
         new_files = {path: envelope.seal(self.key, path, data)}
         hashes = blobs.referenced_hashes(cases)
-        for blob_path, source in blobs.outgoing_blobs(self.home, self.key, hashes, files):
-            new_files[blob_path] = envelope.seal(self.key, blob_path, source.read_bytes())
+        private = self.store.private_attachment_blobs(hashes)
+        for blob_path, read in blobs.outgoing_blobs(
+            self.home, self.key, hashes, files, private, self.store.vault.decrypt_file
+        ):
+            new_files[blob_path] = envelope.seal(self.key, blob_path, read())
             self.report.sent_files += 1
         self.report.sent_cases = len(changed)
         self.report.sent_deletions = len(self.sent_deletions)
@@ -538,14 +543,25 @@ class _Sync:
     # -- what comes in ----------------------------------------------------------------
 
     def receive_attachments(self, incoming: list[payload.Chunk]) -> None:
-        """Fetch the files the incoming cases name and this device lacks, before the merge."""
+        """Fetch the files the incoming cases name and this device lacks, before the merge.
+
+        A file only private attachments name is held in memory for the merge,
+        which seals it with the notebook key: it never lies on disk in clear.
+        """
+        public = {h for chunk in incoming for h in chunk.hashes} - {
+            h for chunk in incoming for h in chunk.private_hashes
+        }
+        private_records = {
+            item.uuid: item.sha256
+            for chunk in incoming
+            for case in chunk.export.cases
+            for item in case.attachments
+            if item.private
+        }
+        known = self.store.known_attachment_uuids(set(private_records))
+        wanted_private = {h for u, h in private_records.items() if u not in known} - public
         wanted = sorted(
-            {
-                h
-                for chunk in incoming
-                for h in chunk.hashes
-                if not blobs.local_file(self.home, h).exists()
-            }
+            {h for h in public if not blobs.local_file(self.home, h).exists()} | wanted_private
         )
         found = {h: self.files.get(blobs.blob_path(self.key, h)) for h in wanted}
         contents = _read_blobs(self.git, [blob for blob in found.values() if blob])
@@ -561,7 +577,10 @@ class _Sync:
                 content = envelope.open_sealed(self.key, path, contents[blob])
             except envelope.SealError as error:
                 raise IssuenoteError(f"refusing to sync: {error}; nothing was changed") from None
-            blobs.store_file(self.home, sha256, content)
+            if sha256 in wanted_private:
+                self.private_files[sha256] = content
+            else:
+                blobs.store_file(self.home, sha256, content)
             self.report.received_files_bytes += len(content)
 
     def tombstones(self, incoming: list[payload.Chunk]) -> dict[str, dict[str, int]]:

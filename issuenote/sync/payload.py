@@ -51,6 +51,8 @@ class Chunk:
     export: ExportFile
     # The SHA-256 of every attachment file its cases name.
     hashes: frozenset[str] = frozenset()
+    # The SHA-256 of the files its private attachments name (kept sealed on arrival).
+    private_hashes: frozenset[str] = frozenset()
 
 
 def case_documents(store: Store, case_ids: list[int]) -> list[dict[str, Any]]:
@@ -140,7 +142,10 @@ def parse_chunk(path: str, data: bytes) -> Chunk:
     from issuenote.sync.blobs import referenced_hashes
 
     hashes = frozenset(referenced_hashes(document.get("notebook")))
-    return Chunk(path, device, name, deleted, versions, export, hashes)
+    private_hashes = frozenset(
+        item.sha256 for case in export.cases for item in case.attachments if item.private
+    )
+    return Chunk(path, device, name, deleted, versions, export, hashes, private_hashes)
 
 
 def _vectors(value: Any) -> bool:
