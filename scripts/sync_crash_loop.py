@@ -12,7 +12,8 @@ push, the merge transaction and the state file's rename. Now and then
 another device syncs normally in between. After every kill the killed
 device's notebook passes `PRAGMA integrity_check` and its next command works.
 
-At the end every device syncs until quiet, and then:
+At the end every device syncs, round after round, until a whole round
+sends and receives nothing (at most eight rounds), and then:
 
 - every device's complete export is the same (less its own numbering);
 - every note ever confirmed on any device is there, unless its case was
@@ -112,6 +113,50 @@ def normalised(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 EXECUTABLE = ""
+QUIET_ROUNDS_CAP = 8
+
+
+def sync_until_quiet(devices: list[Device]) -> int | None:
+    """Sync every device in turn until a whole round sends and receives nothing.
+
+    A device can meet a conflict only when another device's copy reaches it,
+    so the note it writes travels one round later; a round where no device
+    pushed or received anything means every change has reached every device.
+    Returns the rounds it took, or None if it never went quiet (a ping-pong).
+    """
+    for round_number in range(1, QUIET_ROUNDS_CAP + 1):
+        moved = False
+        for device in devices:
+            report = json.loads(device.run("sync", "--json"))
+            moved |= bool(report["pushed"]) or bool(report["received_files"])
+        if not moved:
+            return round_number
+    return None
+
+
+def describe_difference(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
+    """Which cases and entries one device has that the other lacks, for the failure report."""
+    lines = []
+    by_uuid = {case["uuid"]: case for case in theirs}
+    for case in ours:
+        other = by_uuid.pop(case["uuid"], None)
+        if other is None:
+            lines.append(f"  case {case['uuid']} only on dev0: {case.get('title')!r}")
+            continue
+        if other == case:
+            continue
+        mine = {entry["uuid"]: entry for entry in case["entries"]}
+        them = {entry["uuid"]: entry for entry in other["entries"]}
+        for uuid_ in sorted(mine.keys() ^ them.keys()):
+            entry = mine.get(uuid_) or them[uuid_]
+            where = "dev0" if uuid_ in mine else "the other"
+            lines.append(f"  entry {uuid_} only on {where}: {str(entry.get('text'))[:80]!r}")
+        for key in sorted(case.keys() | other.keys()):
+            if key != "entries" and case.get(key) != other.get(key):
+                lines.append(f"  {key}: {case.get(key)!r} vs {other.get(key)!r}"[:200])
+    for case in by_uuid.values():
+        lines.append(f"  case {case['uuid']} only on the other: {case.get('title')!r}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,13 +233,16 @@ def run(root: Path, rng: random.Random, kills: int, count: int, seed: int) -> in
         if rng.random() < 0.3:
             rng.choice(devices).run("sync")
 
-    for _ in range(3):
-        for device in devices:
-            device.run("sync")
+    rounds = sync_until_quiet(devices)
+    if rounds is None:
+        print(f"FAIL (seed {seed}): still sending after {QUIET_ROUNDS_CAP} rounds of syncs")
+        return 1
     reference = devices[0].cases()
     for device in devices[1:]:
-        if device.cases() != reference:
-            print(f"FAIL (seed {seed}): {device.name} differs from dev0")
+        theirs = device.cases()
+        if theirs != reference:
+            print(f"FAIL (seed {seed}): {device.name} differs from dev0 after {rounds} rounds")
+            print(describe_difference(reference, theirs))
             return 1
     present = {entry["text"] for case in reference for entry in case["entries"]}
     survivors = {case["uuid"] for case in reference}
@@ -214,7 +262,7 @@ def run(root: Path, rng: random.Random, kills: int, count: int, seed: int) -> in
     print(
         f"ok (seed {seed}): {kills} kills ({landed} syncs finished first), "
         f"{len(confirmed)} confirmed notes all present on {len(devices)} devices, "
-        f"usual sync {usual * 1000:.0f} ms"
+        f"usual sync {usual * 1000:.0f} ms, quiet after {rounds} rounds"
     )
     return 0
 
