@@ -562,7 +562,7 @@ _OPTION_NAMES = {
 _TEXT_REQUIRED = ("note", "reply", "step")
 
 
-def _amended_value(kind: str, name: str, value: str, redact: bool) -> Any:
+def _amended_value(store: Store, kind: str, name: str, value: str, redact: bool) -> Any:
     """Check one new value with the rules its recording command applies; "" clears it."""
     if name == "text":
         return clean_text(value, f"{kind} text", required=kind in _TEXT_REQUIRED, redact=redact)
@@ -577,7 +577,7 @@ def _amended_value(kind: str, name: str, value: str, redact: bool) -> Any:
     if name == "at":
         return past_time(value, f"{kind} time")
     if name == "due":
-        return any_time(value) if value.strip() else None
+        return due_time(store, value) if value.strip() else None  # a bare day: due_hour
     labels = {
         "agent": "agent name",
         "agent_id": "agent ID",
@@ -618,7 +618,7 @@ def amend_entry(
         changes = {
             name: new
             for name, value in given.items()
-            if (new := _amended_value(kind, name, value, redact)) != stored[name]
+            if (new := _amended_value(store, kind, name, value, redact)) != stored[name]
         }
         if not changes:
             raise IssuenoteError(f"entry {number} of case {case_id} already says that")

@@ -411,3 +411,16 @@ def test_backup_and_restore_carry_the_history(cli: Cli, tmp_path: Path) -> None:
     result = cli("restore", str(archive), "--force")
     assert result.exit_code == 0, result.stderr
     assert show(cli, "2") == before
+
+
+def test_amend_due_to_a_bare_day_takes_the_configured_hour_like_step(
+    cli: Cli, cli_json: Callable[..., Any], shanghai_zone: None
+) -> None:
+    assert cli("config", "set", "due_hour", "10").exit_code == 0
+    cli("new", "Case")
+    cli("step", "1", "call back", "--due", "2030-05-06")
+    cli("step", "1", "chase", "--due", "2030-05-06 08:30")
+    assert cli("amend", "1", "2", "--due", "2030-05-07").exit_code == 0
+    steps = [e for e in cli_json("show", "1")["entries"] if e["kind"] == "step"]
+    assert steps[0]["due"].startswith("2030-05-06T10:00")
+    assert steps[1]["due"].startswith("2030-05-07T10:00")  # amended to a day: its hour too
