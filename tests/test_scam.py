@@ -702,6 +702,45 @@ def test_handles() -> None:
     assert channel_signals(None, "@someone") == []
 
 
+def test_profile_links_without_https_name_the_account() -> None:
+    # x.com/binance is Binance's X account, not the bare domain x.com
+    for via in (
+        "x.com/binance",
+        "twitter.com/binance/status/1",
+        "x.com/@binance",
+        "www.x.com/binance",
+        "see x.com/Binance.",
+    ):
+        assert channel_signals("Binance", via) == [], via
+    [fake] = channel_signals("Binance", "x.com/binance_support_247")
+    assert fake.code == "unlisted-handle" and "X account binance_support_247" in fake.reason
+    [preview] = channel_signals("OKX", "t.me/s/okx_help")
+    assert "Telegram account okx_help" in preview.reason
+
+
+def test_a_handle_listed_for_one_network_counts_only_there() -> None:
+    registry = load_registry({"Demo": {"handles": ["X:@Demo", "telegram:demo_tg", "demo_any"]}})
+    demo = registry.find("Demo")
+    assert demo is not None and demo.handles == ("x:demo", "telegram:demo_tg", "demo_any")
+    official = ["@demo", "x.com/demo", "t.me/demo_tg", "@demo_tg"]
+    official += ["x.com/demo_any", "t.me/demo_any"]
+    for via in official:
+        assert channel_signals("Demo", via, registry=registry) == [], via
+    [telegram] = channel_signals("Demo", "https://t.me/demo", registry=registry)
+    assert telegram.code == "unlisted-handle"
+    assert "(listed: @demo_tg on Telegram, @demo_any)" in telegram.reason
+    [on_x] = channel_signals("Demo", "x.com/demo_tg", registry=registry)
+    assert "(listed: @demo on X, @demo_any)" in on_x.reason
+    [bare] = channel_signals("Demo", "@demo_help", registry=registry)
+    assert "(listed: @demo on X, @demo_tg on Telegram, @demo_any)" in bare.reason
+
+
+def test_no_account_listed_on_that_network_is_said() -> None:
+    registry = load_registry({"Demo": {"handles": ["x:demo"]}})
+    [signal] = channel_signals("Demo", "t.me/demo", registry=registry)
+    assert "issuenote lists no official Demo Telegram account" in signal.reason
+
+
 def test_decoy_before_at_sign_is_explained() -> None:
     [signal] = channel_signals("OKX", "https://okx.com@evil.io/login")
     assert signal.code == "decoy-link" and "opens evil.io, not okx.com" in signal.reason
@@ -855,6 +894,8 @@ def test_platform_with_handles_only_judges_hosts_as_unknown() -> None:
         ({"OKX": {"domains": "not a domain"}}, "not a domain name"),
         ({"OKX": {"domains": [1, 2]}}, "must be a list of text values"),
         ({"OKX": {"handles": ["bad handle!"]}}, "is not a handle"),
+        ({"OKX": {"handles": ["mastodon:okx"]}}, "unknown network 'mastodon'"),
+        ({"OKX": {"handles": ["x:"]}}, "is not a handle"),
         ({"OKX": {"replace": "yes"}}, "'replace' must be true or false"),
         ({"OKX": {"verify": "javascript:alert(1)"}}, "'verify' must be an http(s) URL"),
         ({" ": {"domains": ["x.com"]}}, "empty platform name"),
