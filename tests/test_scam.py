@@ -702,6 +702,58 @@ def test_handles() -> None:
     assert channel_signals(None, "@someone") == []
 
 
+# Each platform's X account as the registry lists it (sources in official_channels.toml).
+OFFICIAL_X = {
+    "OKX": "okx",
+    "Binance": "binance",
+    "Coinbase": "coinbase",
+    "Kraken": "krakenfx",
+    "Bybit": "Bybit_Official",
+    "KuCoin": "KuCoinCom",
+    "Bitget": "bitget",
+    "Gate": "Gate",
+    "HTX": "HTX_Global",
+    "MEXC": "MEXC",
+    "Crypto.com": "cryptocom",
+}
+
+
+@pytest.mark.parametrize(("platform", "handle"), OFFICIAL_X.items())
+def test_official_x_accounts_pass_and_impostors_are_flagged(platform: str, handle: str) -> None:
+    for via in (
+        f"@{handle}",
+        f"x.com/{handle}",
+        f"https://twitter.com/{handle}",
+        f"https://x.com/{handle.upper()}/status/1",
+    ):
+        assert channel_signals(platform, via) == [], via
+    [fake] = channel_signals(platform, f"@{handle}_support_help")
+    assert fake.code == "unlisted-handle"
+    assert f"@{handle.casefold()} on X" in fake.reason
+    # the name on X vouches for nothing on Telegram
+    [telegram] = channel_signals(platform, f"https://t.me/{handle}")
+    assert telegram.code == "unlisted-handle"
+
+
+def test_official_telegram_channels() -> None:
+    assert channel_signals("Binance", "https://t.me/binance_api_announcements") == []
+    assert channel_signals("Binance", "t.me/binance_api_english") == []
+    assert channel_signals("Bybit", "t.me/Bybitapi") == []
+    [fake] = channel_signals("Bybit", "t.me/bybit_support_desk")
+    assert "(listed: @bybitapi on Telegram)" in fake.reason
+    [x_only] = channel_signals("OKX", "t.me/okx")
+    assert "issuenote lists no official OKX Telegram account" in x_only.reason
+
+
+def test_okx_impostor_from_the_issue() -> None:
+    assert channel_signals("OKX", "@okx") == []
+    assert channel_signals("OKX", "https://x.com/okx") == []
+    [signal] = channel_signals("OKX", "@okx_support_help")
+    assert signal.code == "unlisted-handle"
+    assert signal.reason.startswith("@okx_support_help is not a listed official OKX account")
+    assert "(listed: @okx on X)" in signal.reason
+
+
 def test_profile_links_without_https_name_the_account() -> None:
     # x.com/binance is Binance's X account, not the bare domain x.com
     for via in (
@@ -824,6 +876,39 @@ def test_registry_file_parses_and_every_fact_cites_a_source() -> None:
             assert table["verify"].startswith("https://")
 
 
+def test_every_official_fact_cites_a_source_url() -> None:
+    """Each domain, mail domain and handle line carries "# source:" with a URL, a verify
+    page or support address has a "# source:" comment, and every platform cites at least
+    one fact (aliases are names users type, and need none)."""
+    text = _registry_text().split("schema = 1", 1)[1]
+    data = tomllib.loads(text)
+    table = key = ""
+    previous = ""
+    cited: dict[str, int] = {}
+    facts = ("domains", "emails", "handles")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            table, key = line, ""
+        elif line and not line.startswith(("#", '"', "]")) and "=" in line:
+            key, value = (part.strip() for part in line.split("=", 1))
+            if not table.startswith("[platforms."):
+                continue
+            if key in facts:
+                # one fact a line, so that each can carry its own source
+                assert value in ("[", "[]"), (table, line)
+            if key in ("verify", "support_email"):
+                assert "# source:" in line or previous.startswith("# source:"), (table, line)
+                cited[table] = cited.get(table, 0) + 1
+        elif line.startswith('"') and table.startswith("[platforms.") and key in facts:
+            assert "https://" in line.partition("# source:")[2], (table, line)
+            cited[table] = cited.get(table, 0) + 1
+        previous = line
+    for name in data["platforms"]:
+        heading = f"[platforms.{name}]" if name.isalnum() else f'[platforms."{name}"]'
+        assert cited.get(heading, 0) > 0, name
+
+
 def test_header_documents_the_format() -> None:
     header = _registry_text().split("schema = 1")[0]
     for word in ("domains", "emails", "handles", "aliases", "verify", "replace", "source"):
@@ -847,7 +932,8 @@ def test_override_by_alias_and_emails_handles() -> None:
     )
     okx = registry.find("OKX")
     assert okx is not None
-    assert okx.emails == ("okx-notice.example",) and okx.handles == ("okx", "okx_cn")
+    assert okx.emails == ("okx-notice.example",)
+    assert okx.handles == ("x:okx", "okx", "okx_cn")  # the shipped one, then the user's
     assert channel_signals("OKX", "no-reply@okx-notice.example", registry=registry) == []
     assert channel_signals("OKX", "@okx", registry=registry) == []
 
