@@ -22,6 +22,7 @@ from issuenote.safety.scam import (
     channel_signals,
     load_registry,
     scam_signals,
+    unchecked_channel_notice,
 )
 
 # ---------------------------------------------------------------------------
@@ -564,6 +565,9 @@ PLATFORMS = [
     "Gate",
     "HTX",
     "Upbit",
+    "Binance US",
+    "Bybit EU",
+    "Coinone",
 ]
 
 
@@ -807,10 +811,12 @@ def test_several_addresses_in_one_via() -> None:
 
 
 def test_unknown_platform_flags_only_look_alikes_and_punycode() -> None:
-    for platform in (None, "Coinone", "some exchange"):
+    for platform in (None, "Bitvavo", "some exchange"):
+        assert channel_signals(platform, "bitvavo.com") == []
         assert channel_signals(platform, "coinone.co.kr") == []
         assert channel_signals(platform, "support@gmail.com") == []
-        assert channel_signals(platform, "@coinone_cs") == []
+        assert channel_signals(platform, "@bitvavo_cs") == []
+        assert channel_signals(platform, "x.com/bitvavo_cs") == []
         assert channel_signals(platform, "okx.com") == []
         [look_alike] = channel_signals(platform, "okx-support.com")
         assert look_alike.code == "look-alike-domain"
@@ -839,8 +845,42 @@ def test_platform_names_are_matched_with_aliases() -> None:
     ):
         platform = registry.find(alias)
         assert platform is not None and platform.name == name, alias
-    assert registry.find("Coinone") is None
+    assert registry.find("Bitvavo") is None
     assert registry.find("") is None
+
+
+def test_regional_sites_are_entries_of_their_own() -> None:
+    registry = load_registry()
+    for alias in ("Binance US", "Binance.US", "binanceus", "binance.us"):
+        found = registry.find(alias)
+        assert found is not None and found.name == "Binance US", alias
+    assert channel_signals("Binance US", "https://www.binance.us/support") == []
+    # for a Binance case, binance.us is another platform's site, not a look-alike
+    [us] = channel_signals("Binance", "support@binance.us")
+    assert us.code == "other-platform"
+    assert us.reason.startswith("binance.us belongs to Binance US, not Binance")
+    [back] = channel_signals("Binance.US", "binance.com")
+    assert back.reason.startswith("binance.com belongs to Binance, not Binance US")
+    [fake] = channel_signals("Binance US", "binance-us.com")
+    assert fake.code == "look-alike-domain" and "binance.us" in fake.reason
+    assert channel_signals("Bybit EU", "bybit.eu") == []
+    [eu] = channel_signals("Bybit", "bybit.eu")
+    assert eu.code == "other-platform" and "belongs to Bybit EU, not Bybit" in eu.reason
+    # OKX's US and EEA sites are sub-domains of okx.com
+    for via in ("us.okx.com", "app.okx.com", "eea.okx.com", "https://my.okx.com/"):
+        assert channel_signals("OKX", via) == [], via
+
+
+def test_coinone_is_listed_with_its_source() -> None:
+    coinone = load_registry().find("코인원")
+    assert coinone is not None and coinone.name == "Coinone"
+    assert coinone.domains == ("coinone.co.kr",)
+    [line] = [line for line in _registry_text().splitlines() if '"coinone.co.kr"' in line]
+    assert "# source: https://github.com/ccxt/ccxt/blob/" in line
+    assert channel_signals("Coinone", "support@coinone.co.kr") == []
+    [fake] = channel_signals("Coinone", "coinone-help.com")
+    assert fake.code == "look-alike-domain" and "coinone.co.kr" in fake.reason
+    assert unchecked_channel_notice("Coinone", "cs@coinone-help.com") is None
 
 
 def test_fullwidth_and_case_are_folded() -> None:
