@@ -8,7 +8,7 @@
     [channels.OKX]               # add to the shipped list of official channels
     domains = ["okx.com"]
     emails = ["okx.com"]
-    handles = ["@okx"]
+    handles = ["@okx", "telegram:example"]  # "network:": counts on that network only
 
     [escalation.sg]              # add a complaint-clock rule (see escalation_rules.toml)
     name = "..."

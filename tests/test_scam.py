@@ -22,6 +22,7 @@ from issuenote.safety.scam import (
     channel_signals,
     load_registry,
     scam_signals,
+    unchecked_channel_notice,
 )
 
 # ---------------------------------------------------------------------------
@@ -564,6 +565,9 @@ PLATFORMS = [
     "Gate",
     "HTX",
     "Upbit",
+    "Binance US",
+    "Bybit EU",
+    "Coinone",
 ]
 
 
@@ -702,6 +706,97 @@ def test_handles() -> None:
     assert channel_signals(None, "@someone") == []
 
 
+# Each platform's X account as the registry lists it (sources in official_channels.toml).
+OFFICIAL_X = {
+    "OKX": "okx",
+    "Binance": "binance",
+    "Coinbase": "coinbase",
+    "Kraken": "krakenfx",
+    "Bybit": "Bybit_Official",
+    "KuCoin": "KuCoinCom",
+    "Bitget": "bitget",
+    "Gate": "Gate",
+    "HTX": "HTX_Global",
+    "MEXC": "MEXC",
+    "Crypto.com": "cryptocom",
+}
+
+
+@pytest.mark.parametrize(("platform", "handle"), OFFICIAL_X.items())
+def test_official_x_accounts_pass_and_impostors_are_flagged(platform: str, handle: str) -> None:
+    for via in (
+        f"@{handle}",
+        f"x.com/{handle}",
+        f"https://twitter.com/{handle}",
+        f"https://x.com/{handle.upper()}/status/1",
+    ):
+        assert channel_signals(platform, via) == [], via
+    [fake] = channel_signals(platform, f"@{handle}_support_help")
+    assert fake.code == "unlisted-handle"
+    assert f"@{handle.casefold()} on X" in fake.reason
+    # the name on X vouches for nothing on Telegram
+    [telegram] = channel_signals(platform, f"https://t.me/{handle}")
+    assert telegram.code == "unlisted-handle"
+
+
+def test_official_telegram_channels() -> None:
+    assert channel_signals("Binance", "https://t.me/binance_api_announcements") == []
+    assert channel_signals("Binance", "t.me/binance_api_english") == []
+    assert channel_signals("Bybit", "t.me/Bybitapi") == []
+    [fake] = channel_signals("Bybit", "t.me/bybit_support_desk")
+    assert "(listed: @bybitapi on Telegram)" in fake.reason
+    [x_only] = channel_signals("OKX", "t.me/okx")
+    assert "issuenote lists no official OKX Telegram account" in x_only.reason
+
+
+def test_okx_impostor_from_the_issue() -> None:
+    assert channel_signals("OKX", "@okx") == []
+    assert channel_signals("OKX", "https://x.com/okx") == []
+    [signal] = channel_signals("OKX", "@okx_support_help")
+    assert signal.code == "unlisted-handle"
+    assert signal.reason.startswith("@okx_support_help is not a listed official OKX account")
+    assert "(listed: @okx on X)" in signal.reason
+
+
+def test_profile_links_without_https_name_the_account() -> None:
+    # x.com/binance is Binance's X account, not the bare domain x.com
+    for via in (
+        "x.com/binance",
+        "twitter.com/binance/status/1",
+        "x.com/@binance",
+        "www.x.com/binance",
+        "see x.com/Binance.",
+    ):
+        assert channel_signals("Binance", via) == [], via
+    [fake] = channel_signals("Binance", "x.com/binance_support_247")
+    assert fake.code == "unlisted-handle" and "X account binance_support_247" in fake.reason
+    [preview] = channel_signals("OKX", "t.me/s/okx_help")
+    assert "Telegram account okx_help" in preview.reason
+
+
+def test_a_handle_listed_for_one_network_counts_only_there() -> None:
+    registry = load_registry({"Demo": {"handles": ["X:@Demo", "telegram:demo_tg", "demo_any"]}})
+    demo = registry.find("Demo")
+    assert demo is not None and demo.handles == ("x:demo", "telegram:demo_tg", "demo_any")
+    official = ["@demo", "x.com/demo", "t.me/demo_tg", "@demo_tg"]
+    official += ["x.com/demo_any", "t.me/demo_any"]
+    for via in official:
+        assert channel_signals("Demo", via, registry=registry) == [], via
+    [telegram] = channel_signals("Demo", "https://t.me/demo", registry=registry)
+    assert telegram.code == "unlisted-handle"
+    assert "(listed: @demo_tg on Telegram, @demo_any)" in telegram.reason
+    [on_x] = channel_signals("Demo", "x.com/demo_tg", registry=registry)
+    assert "(listed: @demo on X, @demo_any)" in on_x.reason
+    [bare] = channel_signals("Demo", "@demo_help", registry=registry)
+    assert "(listed: @demo on X, @demo_tg on Telegram, @demo_any)" in bare.reason
+
+
+def test_no_account_listed_on_that_network_is_said() -> None:
+    registry = load_registry({"Demo": {"handles": ["x:demo"]}})
+    [signal] = channel_signals("Demo", "t.me/demo", registry=registry)
+    assert "issuenote lists no official Demo Telegram account" in signal.reason
+
+
 def test_decoy_before_at_sign_is_explained() -> None:
     [signal] = channel_signals("OKX", "https://okx.com@evil.io/login")
     assert signal.code == "decoy-link" and "opens evil.io, not okx.com" in signal.reason
@@ -716,10 +811,12 @@ def test_several_addresses_in_one_via() -> None:
 
 
 def test_unknown_platform_flags_only_look_alikes_and_punycode() -> None:
-    for platform in (None, "Coinone", "some exchange"):
+    for platform in (None, "Bitvavo", "some exchange"):
+        assert channel_signals(platform, "bitvavo.com") == []
         assert channel_signals(platform, "coinone.co.kr") == []
         assert channel_signals(platform, "support@gmail.com") == []
-        assert channel_signals(platform, "@coinone_cs") == []
+        assert channel_signals(platform, "@bitvavo_cs") == []
+        assert channel_signals(platform, "x.com/bitvavo_cs") == []
         assert channel_signals(platform, "okx.com") == []
         [look_alike] = channel_signals(platform, "okx-support.com")
         assert look_alike.code == "look-alike-domain"
@@ -748,8 +845,42 @@ def test_platform_names_are_matched_with_aliases() -> None:
     ):
         platform = registry.find(alias)
         assert platform is not None and platform.name == name, alias
-    assert registry.find("Coinone") is None
+    assert registry.find("Bitvavo") is None
     assert registry.find("") is None
+
+
+def test_regional_sites_are_entries_of_their_own() -> None:
+    registry = load_registry()
+    for alias in ("Binance US", "Binance.US", "binanceus", "binance.us"):
+        found = registry.find(alias)
+        assert found is not None and found.name == "Binance US", alias
+    assert channel_signals("Binance US", "https://www.binance.us/support") == []
+    # for a Binance case, binance.us is another platform's site, not a look-alike
+    [us] = channel_signals("Binance", "support@binance.us")
+    assert us.code == "other-platform"
+    assert us.reason.startswith("binance.us belongs to Binance US, not Binance")
+    [back] = channel_signals("Binance.US", "binance.com")
+    assert back.reason.startswith("binance.com belongs to Binance, not Binance US")
+    [fake] = channel_signals("Binance US", "binance-us.com")
+    assert fake.code == "look-alike-domain" and "binance.us" in fake.reason
+    assert channel_signals("Bybit EU", "bybit.eu") == []
+    [eu] = channel_signals("Bybit", "bybit.eu")
+    assert eu.code == "other-platform" and "belongs to Bybit EU, not Bybit" in eu.reason
+    # OKX's US and EEA sites are sub-domains of okx.com
+    for via in ("us.okx.com", "app.okx.com", "eea.okx.com", "https://my.okx.com/"):
+        assert channel_signals("OKX", via) == [], via
+
+
+def test_coinone_is_listed_with_its_source() -> None:
+    coinone = load_registry().find("코인원")
+    assert coinone is not None and coinone.name == "Coinone"
+    assert coinone.domains == ("coinone.co.kr",)
+    [line] = [line for line in _registry_text().splitlines() if '"coinone.co.kr"' in line]
+    assert "# source: https://github.com/ccxt/ccxt/blob/" in line
+    assert channel_signals("Coinone", "support@coinone.co.kr") == []
+    [fake] = channel_signals("Coinone", "coinone-help.com")
+    assert fake.code == "look-alike-domain" and "coinone.co.kr" in fake.reason
+    assert unchecked_channel_notice("Coinone", "cs@coinone-help.com") is None
 
 
 def test_fullwidth_and_case_are_folded() -> None:
@@ -785,6 +916,39 @@ def test_registry_file_parses_and_every_fact_cites_a_source() -> None:
             assert table["verify"].startswith("https://")
 
 
+def test_every_official_fact_cites_a_source_url() -> None:
+    """Each domain, mail domain and handle line carries "# source:" with a URL, a verify
+    page or support address has a "# source:" comment, and every platform cites at least
+    one fact (aliases are names users type, and need none)."""
+    text = _registry_text().split("schema = 1", 1)[1]
+    data = tomllib.loads(text)
+    table = key = ""
+    previous = ""
+    cited: dict[str, int] = {}
+    facts = ("domains", "emails", "handles")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            table, key = line, ""
+        elif line and not line.startswith(("#", '"', "]")) and "=" in line:
+            key, value = (part.strip() for part in line.split("=", 1))
+            if not table.startswith("[platforms."):
+                continue
+            if key in facts:
+                # one fact a line, so that each can carry its own source
+                assert value in ("[", "[]"), (table, line)
+            if key in ("verify", "support_email"):
+                assert "# source:" in line or previous.startswith("# source:"), (table, line)
+                cited[table] = cited.get(table, 0) + 1
+        elif line.startswith('"') and table.startswith("[platforms.") and key in facts:
+            assert "https://" in line.partition("# source:")[2], (table, line)
+            cited[table] = cited.get(table, 0) + 1
+        previous = line
+    for name in data["platforms"]:
+        heading = f"[platforms.{name}]" if name.isalnum() else f'[platforms."{name}"]'
+        assert cited.get(heading, 0) > 0, name
+
+
 def test_header_documents_the_format() -> None:
     header = _registry_text().split("schema = 1")[0]
     for word in ("domains", "emails", "handles", "aliases", "verify", "replace", "source"):
@@ -808,7 +972,8 @@ def test_override_by_alias_and_emails_handles() -> None:
     )
     okx = registry.find("OKX")
     assert okx is not None
-    assert okx.emails == ("okx-notice.example",) and okx.handles == ("okx", "okx_cn")
+    assert okx.emails == ("okx-notice.example",)
+    assert okx.handles == ("x:okx", "okx", "okx_cn")  # the shipped one, then the user's
     assert channel_signals("OKX", "no-reply@okx-notice.example", registry=registry) == []
     assert channel_signals("OKX", "@okx", registry=registry) == []
 
@@ -855,6 +1020,8 @@ def test_platform_with_handles_only_judges_hosts_as_unknown() -> None:
         ({"OKX": {"domains": "not a domain"}}, "not a domain name"),
         ({"OKX": {"domains": [1, 2]}}, "must be a list of text values"),
         ({"OKX": {"handles": ["bad handle!"]}}, "is not a handle"),
+        ({"OKX": {"handles": ["mastodon:okx"]}}, "unknown network 'mastodon'"),
+        ({"OKX": {"handles": ["x:"]}}, "is not a handle"),
         ({"OKX": {"replace": "yes"}}, "'replace' must be true or false"),
         ({"OKX": {"verify": "javascript:alert(1)"}}, "'verify' must be an http(s) URL"),
         ({" ": {"domains": ["x.com"]}}, "empty platform name"),

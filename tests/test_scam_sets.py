@@ -187,15 +187,15 @@ def test_a_chinese_name_in_a_reply_is_called_out() -> None:
 
 
 def test_unlisted_platform_is_said_once_without_a_flag() -> None:
-    notice = scam.unchecked_channel_notice("Coinone", "cs@coinone-help.com, https://x.y.com")
-    assert notice is not None and "Coinone" in notice and "cannot be checked" in notice
+    notice = scam.unchecked_channel_notice("Bitvavo", "cs@bitvavo-help.com, https://x.y.com")
+    assert notice is not None and "Bitvavo" in notice and "cannot be checked" in notice
     assert scam.unchecked_channel_notice("OKX", "support@okx.com") is None
-    assert scam.unchecked_channel_notice("Coinone", "live chat") is None
+    assert scam.unchecked_channel_notice("Bitvavo", "live chat") is None
     assert scam.unchecked_channel_notice(None, "x.com") is None
 
 
 def test_unlisted_platform_note_is_stored_once(cli, cli_json) -> None:
-    cli("new", "stuck", "--platform", "Coinone")
-    entry = cli_json("contact", "1", "--channel", "email", "--via", "a@coinone.co.kr, b.com")
+    cli("new", "stuck", "--platform", "Bitvavo")
+    entry = cli_json("contact", "1", "--channel", "email", "--via", "a@bitvavo.com, b.com")
     assert entry["flags"] == []
     assert len([w for w in entry["warnings"] if "cannot be checked" in w]) == 1

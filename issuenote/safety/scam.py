@@ -116,8 +116,25 @@ class PlatformChannels:
         """Mail domains and web domains both count: the platform controls both."""
         return _under_any(host, self.emails) or _under_any(host, self.domains)
 
-    def owns_handle(self, handle: str) -> bool:
-        return handle.lstrip("@").casefold() in self.handles
+    def owns_handle(self, handle: str, network: str | None = None) -> bool:
+        """Is `handle` one of the platform's accounts on `network` ("X", "Telegram", ...)?
+
+        A handle listed without a network counts on every network; a bare
+        ``@handle`` (no network known) matches a listed handle on any network.
+        """
+        name = handle.lstrip("@").casefold()
+        return any(
+            listed == name and (not prefix or network is None or _network_name(prefix) == network)
+            for prefix, listed in _split_handles(self.handles)
+        )
+
+    def listed_handles(self, network: str | None = None) -> list[str]:
+        """The listed accounts that count on `network`, as shown to the user."""
+        return [
+            f"@{listed} on {_network_name(prefix)}" if prefix else f"@{listed}"
+            for prefix, listed in _split_handles(self.handles)
+            if not prefix or network is None or _network_name(prefix) == network
+        ]
 
 
 class Registry:
@@ -329,11 +346,55 @@ def _normalize_mail_domain(value: str) -> str:
     return _normalize_domain(value.strip().rsplit("@", 1)[-1])
 
 
+# Networks a listed handle may name ("x:okx", "telegram:bybitapi"), and the name
+# the user sees for each (the same names as in _SOCIAL_HOSTS).
+_HANDLE_NETWORKS: dict[str, str] = {
+    "x": "X",
+    "telegram": "Telegram",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "weibo": "Weibo",
+    "discord": "Discord",
+    "whatsapp": "WhatsApp",
+    "line": "LINE",
+    "kakao": "KakaoTalk open chat",
+    "reddit": "Reddit",
+    "linkedin": "LinkedIn",
+    "medium": "Medium",
+}
+_NETWORK_ALIASES = {"twitter": "x"}
+
+
+def _network_name(prefix: str) -> str:
+    return _HANDLE_NETWORKS.get(prefix, prefix)
+
+
+def _split_handles(handles: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """("x", "okx") for "x:okx", ("", "okx") for a handle listed without a network."""
+    for handle in handles:
+        prefix, _, name = handle.rpartition(":")
+        yield prefix, name
+
+
 def _normalize_handle(value: str) -> str:
-    handle = value.strip().lstrip("@").casefold()
+    """``@OKX`` -> ``okx``; ``X:@OKX`` -> ``x:okx`` (an account on that network only)."""
+    text = value.strip()
+    prefix = ""
+    if ":" in text:
+        raw_prefix, _, text = text.partition(":")
+        prefix = raw_prefix.strip().casefold()
+        prefix = _NETWORK_ALIASES.get(prefix, prefix)
+        if prefix not in _HANDLE_NETWORKS:
+            raise ValueError(
+                f"{value[:60]!r} names an unknown network {raw_prefix.strip()[:20]!r}; "
+                f"use one of {', '.join(_HANDLE_NETWORKS)} (or no network)"
+            )
+    handle = text.strip().lstrip("@").casefold()
     if not _simple_patterns()["handle"].fullmatch(handle):
         raise ValueError(f"{value[:60]!r} is not a handle (letters, digits, _ and .)")
-    return handle
+    return f"{prefix}:{handle}" if prefix else handle
 
 
 def _normalize_verify(value: Any, where: str) -> str:
@@ -789,8 +850,21 @@ def _address_patterns() -> tuple[re.Pattern[str], ...]:
     return email, url, www, handle, domain
 
 
-def _addresses(text: str) -> list[_Address]:
-    """Every e-mail address, URL, @handle and bare domain in `text`, in that order of trust."""
+@cache
+def _profile_pattern() -> re.Pattern[str]:
+    """A social profile written without "https://": x.com/okx, t.me/okx_help."""
+    hosts = "|".join(re.escape(host) for host in sorted(_SOCIAL_HOSTS, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.@/-])(?:{hosts})/[^\s<>\"'`，。、；：！？）（【】「」《》]+", re.IGNORECASE
+    )
+
+
+def _addresses(text: str, *, profiles: bool = False) -> list[_Address]:
+    """Every e-mail address, URL, @handle and bare domain in `text`, in that order of trust.
+
+    With `profiles`, a social profile written without "https://" (x.com/okx)
+    is read as the account it names rather than as the bare domain x.com.
+    """
     email_re, url_re, www_re, handle_re, domain_re = _address_patterns()
     found: list[_Address] = []
     remaining = text
@@ -813,6 +887,12 @@ def _addresses(text: str) -> list[_Address]:
         if address:
             found.append(address)
     remaining = www_re.sub(blank, remaining)
+    if profiles:
+        for match in _profile_pattern().finditer(remaining):
+            address = _url_address(match.group(0).rstrip(".,);]>'\"!?"))
+            if address:
+                found.append(address)
+        remaining = _profile_pattern().sub(blank, remaining)
     for match in handle_re.finditer(remaining):
         found.append(_Address("handle", match.group(0), handle=match.group(1).casefold()))
     remaining = handle_re.sub(blank, remaining)
@@ -901,6 +981,8 @@ def _url_address(url: str) -> _Address | None:
         handle = segments[0].lstrip("@").casefold() if segments else ""
         if network == "YouTube" and len(segments) > 1 and segments[0] in {"c", "user", "channel"}:
             handle = segments[1].casefold()
+        if network == "Telegram" and len(segments) > 1 and segments[0] == "s":
+            handle = segments[1].casefold()  # t.me/s/name: the channel's web preview
         return _Address("social", url, host, handle=handle[:64], network=network)
     return _Address("url", url, host, decoy=decoy.split(":", 1)[0])
 
@@ -935,7 +1017,7 @@ def channel_signals(
     text = _clean(via[:MAX_VIA_CHARS])
     known = registry.find(platform) if isinstance(platform, str) else None
     signals: list[Signal] = []
-    for address in _addresses(text):
+    for address in _addresses(text, profiles=True):
         if address.kind == "domain" and channel == "email":
             address = _Address("email", address.text, address.host)
         signal = _channel_signal(address, known, registry)
@@ -979,7 +1061,7 @@ def _channel_signal(
         if not address.handle:
             return None
         shown = f"{address.network} account {address.handle}"
-        return _handle_signal(shown, address.handle, platform)
+        return _handle_signal(shown, address.handle, platform, address.network)
     is_mail = address.kind == "email"
     decoy = _parse_host(address.decoy) if address.decoy else None
     if decoy is not None and "." in decoy.ascii and decoy.ascii != host.ascii:
@@ -1055,11 +1137,21 @@ def _decoy_signal(
     )
 
 
-def _handle_signal(shown: str, handle: str, platform: PlatformChannels | None) -> Signal | None:
-    if platform is None or not handle or platform.owns_handle(handle):
+def _handle_signal(
+    shown: str, handle: str, platform: PlatformChannels | None, network: str | None = None
+) -> Signal | None:
+    if platform is None or not handle or platform.owns_handle(handle, network):
         return None
+    listed = platform.listed_handles(network)
+    if listed:
+        more = f", and {len(listed) - 4} more" if len(listed) > 4 else ""
+        known = f" (listed: {', '.join(listed[:4])}{more})"
+    elif network and platform.handles:
+        known = f" (issuenote lists no official {platform.name} {network} account)"
+    else:
+        known = ""
     return _unverified(
-        f"{shown} is not a listed official {platform.name} account{_verify_hint(platform)}",
+        f"{shown} is not a listed official {platform.name} account{known}{_verify_hint(platform)}",
         "unlisted-handle",
     )
 
