@@ -801,7 +801,12 @@ def _filled_in(existing: dict[str, Any], fields: dict[str, Any], case_id: int) -
 # -- search ------------------------------------------------------------------
 
 SEARCH_KINDS = ("case", "transaction")
-_KIND_ALIASES = {"tx": "transaction", "transactions": "transaction", "cases": "case"}
+_KIND_ALIASES = {
+    "tx": "transaction",
+    "transactions": "transaction",
+    "cases": "case",
+    "attachments": "attachment",
+}
 
 
 def search(
