@@ -546,6 +546,8 @@ AMENDABLE: dict[str, tuple[str, ...]] = {
     "step": ("text", "at", "due"),
     "escalation": ("text", "escalated_to", "at"),
     "status": ("text", "at"),
+    # An attachment entry's text is the files' caption (`attach --caption`).
+    "attachment": ("text", "at"),
 }
 _OPTION_NAMES = {
     "text": "--text",
@@ -560,6 +562,10 @@ _OPTION_NAMES = {
     "escalated_to": "--to",
 }
 _TEXT_REQUIRED = ("note", "reply", "step")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _amended_value(store: Store, kind: str, name: str, value: str, redact: bool) -> Any:
@@ -609,7 +615,7 @@ def amend_entry(
             if name not in allowed:
                 options = ", ".join(_OPTION_NAMES[field] for field in allowed)
                 raise IssuenoteError(
-                    f"entry {number} of case {case_id} is a {kind}, which has no "
+                    f"entry {number} of case {case_id} is {_article(kind)} {kind}, which has no "
                     f"{_OPTION_NAMES[name].lstrip('-').replace('-', ' ')}; "
                     f"amend can change its {options}"
                 )
@@ -795,7 +801,12 @@ def _filled_in(existing: dict[str, Any], fields: dict[str, Any], case_id: int) -
 # -- search ------------------------------------------------------------------
 
 SEARCH_KINDS = ("case", "transaction")
-_KIND_ALIASES = {"tx": "transaction", "transactions": "transaction", "cases": "case"}
+_KIND_ALIASES = {
+    "tx": "transaction",
+    "transactions": "transaction",
+    "cases": "case",
+    "attachments": "attachment",
+}
 
 
 def search(

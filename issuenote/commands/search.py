@@ -1,4 +1,4 @@
-"""`issuenote search`: find a ticket number, agent, TxID or phrase across all cases."""
+"""`issuenote search`: find a ticket, agent, TxID, attached file or phrase across all cases."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def search(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help="Only these kinds: note, contact, reply, step, escalation, status, case, tx.",
+            help="Only these kinds: note, contact, reply, step, escalation, status, "
+            "attachment, case, tx.",
             show_default=False,
         ),
     ] = None,
@@ -56,14 +57,16 @@ def search(
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most N hits.")] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Find words, tickets, agent IDs and TxIDs across all cases, in any language.
+    """Find words, tickets, agent IDs, TxIDs and files across cases, in any language.
 
     Several words mean all of them; "words in quotes" are one phrase; newest first.
+    Attachments are found by their file name and caption.
 
     \b
     Examples:
       issuenote search TK-88412907
       issuenote search "Mina wallet" --kind reply
+      issuenote search screenshot --kind attachment
       issuenote search 提币 --platform OKX --since "30d ago"
     """
     from issuenote import actions
@@ -103,7 +106,12 @@ def search(
 
 def _public(hit: dict[str, Any]) -> dict[str, Any]:
     keys = ("kind", "case_id", "id", "entry_kind", "at", "title", "snippet")
-    return {key: hit.get(key) for key in keys}
+    public = {key: hit.get(key) for key in keys}
+    if hit["kind"] == "attachment":
+        # id is the attachment's number; these name its entry and the entry it shows.
+        public["entry"] = hit.get("entry")
+        public["about_entry"] = hit.get("about_entry")
+    return public
 
 
 def _print_hits(hits: list[dict[str, Any]]) -> None:
@@ -118,6 +126,12 @@ def _print_hits(hits: list[dict[str, Any]]) -> None:
     for hit in hits:
         if hit["kind"] == "entry":
             where = f"{hit['entry_kind']} {hit['id']}"
+        elif hit["kind"] == "attachment":
+            # Its number is what `open` takes; its entry is where `show` lists it.
+            where = f"attachment {hit['id']} (entry {hit['entry']}"
+            if hit.get("about_entry") is not None:
+                where += f", shows entry {hit['about_entry']}"
+            where += ")"
         elif hit["kind"] == "transaction":
             where = "transfer"
         else:

@@ -625,6 +625,76 @@ def m008_request(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN request TEXT")
 
 
+# What full-text search indexes of an attachment: its original file name and
+# its caption (the text of the attachment entry it came with). A private
+# attachment's name is sealed and so is its entry's caption: both are NULL in
+# the index, so nothing of it is ever searchable or stored in clear there.
+ATTACHMENT_SEARCH_COLUMNS = ("name", "caption")
+
+
+def _attachment_rows(where: str) -> str:
+    """SQL for the index rows of the attachments `where` picks (a is the attachment)."""
+    sealed = "a.private OR e.private"
+    return (
+        f"SELECT a.id, CASE WHEN {sealed} THEN NULL ELSE a.name || {INDEX_PAD} END, "
+        f"CASE WHEN {sealed} OR e.kind != 'attachment' THEN NULL "
+        f"ELSE e.text || {INDEX_PAD} END "
+        f"FROM attachments a JOIN entries e ON e.id = a.entry_id WHERE {where}"
+    )
+
+
+def _reindex_attachments(where: str) -> str:
+    """Trigger body: drop and re-add the index rows of the attachments `where` picks."""
+    columns = ", ".join(ATTACHMENT_SEARCH_COLUMNS)
+    return (
+        f"DELETE FROM attachment_search WHERE rowid IN (SELECT a.id FROM attachments a "
+        f"WHERE {where}); "
+        f"INSERT INTO attachment_search (rowid, {columns}) {_attachment_rows(where)};"
+    )
+
+
+@migrations(name="m009_attachment_search")
+def m009_attachment_search(db: Database) -> None:
+    """Full-text search finds attachments by their file name and caption (issue 13).
+
+    Attachments (m004) came after m003 built the search indexes. A file name
+    lives on the attachment and its caption on its entry, so the index is kept
+    by triggers on both tables: attach, detach, amending a caption, `undo`,
+    import, restore and sync merges all write through them. Attachments are
+    few, so the index keeps its own copy of the text, like case_search.
+    """
+    columns = ", ".join(ATTACHMENT_SEARCH_COLUMNS)
+    db.execute(f"CREATE VIRTUAL TABLE attachment_search USING fts5({columns}, tokenize='trigram')")
+    db.execute(
+        "CREATE TRIGGER attachments_search_insert AFTER INSERT ON attachments "
+        f"BEGIN {_reindex_attachments('a.id = NEW.id')} END"
+    )
+    db.execute(
+        "CREATE TRIGGER attachments_search_delete AFTER DELETE ON attachments "
+        "BEGIN DELETE FROM attachment_search WHERE rowid = OLD.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER attachments_search_update "
+        "AFTER UPDATE OF name, private, entry_id, id ON attachments "
+        "BEGIN DELETE FROM attachment_search WHERE rowid = OLD.id; "
+        f"{_reindex_attachments('a.id = NEW.id')} END"
+    )
+    # An undo may put an attachment back before its entry (the foreign keys are
+    # checked at COMMIT): the entry's arrival indexes it then.
+    db.execute(
+        "CREATE TRIGGER entries_attachment_search_insert AFTER INSERT ON entries "
+        f"BEGIN {_reindex_attachments('a.entry_id = NEW.id')} END"
+    )
+    db.execute(
+        "CREATE TRIGGER entries_attachment_search_update "
+        "AFTER UPDATE OF text, private, kind, id ON entries "
+        f"BEGIN {_reindex_attachments('a.entry_id IN (OLD.id, NEW.id)')} END"
+    )
+    # Deleting an entry or a case deletes its attachments (ON DELETE CASCADE),
+    # which fires attachments_search_delete.
+    db.execute(f"INSERT INTO attachment_search (rowid, {columns}) {_attachment_rows('1')}")
+
+
 def apply(db: Database) -> None:
     """Apply what is pending; the caller holds the write lock."""
     registered = len(migrations._migrations)

@@ -1,11 +1,12 @@
 """Full-text search over the notebook's FTS5 (trigram) indexes.
 
-Three indexes, built and kept in step by migration m003's triggers: entries
-(text, suggestion, via, agent, agent ID, ticket, escalation target; a private
-entry, every field of it sealed, is left out whole; deleted entries stay
-indexed but are never returned), transactions (TxID, order ID, chain, network,
-asset, address, memo),
-and cases (title, description, platform, tags).
+Four indexes, built and kept in step by triggers: entries (text, suggestion,
+via, agent, agent ID, ticket, escalation target; a private entry, every field
+of it sealed, is left out whole; deleted entries stay indexed but are never
+returned), transactions (TxID, order ID, chain, network, asset, address,
+memo) and cases (title, description, platform, tags), all three from
+migration m003; and attachments (original file name, caption; a private one
+is left out whole) from m009.
 
 The trigram tokenizer finds any substring of three characters or more, in any
 script, so Chinese and Korean need no word splitting. A shorter term (小时,
@@ -42,9 +43,11 @@ _MAX_CHAR = "\U0010ffff"
 class Source:
     """One searchable table and its index."""
 
-    kind: str  # what a hit is called: case, entry, transaction
+    kind: str  # what a hit is called: case, entry, transaction, attachment
     index: str
-    columns: tuple[str, ...]  # indexed columns, for the fallback scan
+    # What the index holds, as SQL over the scanned rows, for the fallback scan:
+    # '' for what the index leaves out (anything private).
+    scanned: tuple[str, ...]
     from_clause: str  # for a scan of rows; r is the row, c its case
     match_from: str  # the same through the index (s, or r for cases)
     match_column: str
@@ -55,7 +58,11 @@ class Source:
 _ENTRY = Source(
     kind="entry",
     index="entry_search",
-    columns=("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to"),
+    # A private entry's fields are all sealed: nothing to find.
+    scanned=tuple(
+        f"CASE WHEN r.private THEN '' ELSE coalesce(r.{name}, '') END"
+        for name in ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
+    ),
     from_clause="entries r JOIN cases c ON c.id = r.case_id",
     match_from=f"entry_search s JOIN entries r ON r.id = (s.rowid & {ENTRY_ID_MASK}) "
     "JOIN cases c ON c.id = r.case_id",
@@ -69,7 +76,10 @@ _ENTRY = Source(
 _TRANSACTION = Source(
     kind="transaction",
     index="transaction_search",
-    columns=("txid", "order_id", "chain", "network", "asset", "address", "memo"),
+    scanned=tuple(
+        f"coalesce(r.{name}, '')"
+        for name in ("txid", "order_id", "chain", "network", "asset", "address", "memo")
+    ),
     from_clause="transactions r JOIN cases c ON c.id = r.case_id",
     match_from="transaction_search s JOIN transactions r ON r.id = s.rowid "
     "JOIN cases c ON c.id = r.case_id",
@@ -82,7 +92,9 @@ _TRANSACTION = Source(
 _CASE = Source(
     kind="case",
     index="case_search",
-    columns=("title", "description", "platform", "tags"),
+    scanned=tuple(
+        f"coalesce(r.{name}, '')" for name in ("title", "description", "platform", "tags")
+    ),
     from_clause="case_search r JOIN cases c ON c.id = r.rowid",
     match_from="case_search r JOIN cases c ON c.id = r.rowid",
     match_column="r.case_search",
@@ -90,13 +102,43 @@ _CASE = Source(
     select="NULL AS id, c.id AS case_id, NULL AS entry_kind, c.updated_at AS at, c.title, "
     "0 AS private, c.title AS title_text, c.description, c.platform, r.tags",
 )
-SOURCES = (_ENTRY, _TRANSACTION, _CASE)
+# A private attachment's name is sealed, and so is its entry's caption.
+_SEALED_ATTACHMENT = "r.private OR e.private"
+_ATTACHMENT = Source(
+    kind="attachment",
+    index="attachment_search",
+    scanned=(
+        f"CASE WHEN {_SEALED_ATTACHMENT} THEN '' ELSE r.name END",
+        f"CASE WHEN {_SEALED_ATTACHMENT} OR e.kind != 'attachment' THEN '' "
+        "ELSE coalesce(e.text, '') END",
+    ),
+    from_clause="attachments r JOIN entries e ON e.id = r.entry_id "
+    "JOIN cases c ON c.id = r.case_id",
+    match_from="attachment_search s JOIN attachments r ON r.id = s.rowid "
+    "JOIN entries e ON e.id = r.entry_id JOIN cases c ON c.id = r.case_id",
+    match_column="s.attachment_search",
+    at="e.at",
+    # A hit names the attachment by its number in the case (what `open` and
+    # `rm --attachment` take) and the entry it came with by that entry's number.
+    select="r.number AS id, e.id AS entry_row, r.case_id, e.kind AS entry_kind, "
+    "e.number AS entry, "
+    "(SELECT about.number FROM entries about WHERE about.id = r.about_entry_id) AS about_entry, "
+    "e.at AS at, c.title, "
+    f"({_SEALED_ATTACHMENT}) AS private, r.name, "
+    "CASE WHEN e.kind = 'attachment' THEN e.text END AS caption",
+)
+SOURCES = (_ENTRY, _TRANSACTION, _CASE, _ATTACHMENT)
 # What each hit's snippet is made of, in order.
 BODY_COLUMNS = {
     "entry": ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to"),
     "transaction": ("txid", "order_id", "chain", "network", "asset", "address", "memo"),
     "case": ("title_text", "description", "platform", "tags"),
+    "attachment": ("name", "caption"),
 }
+
+
+class _UnknownColumn(Exception):
+    """A raw (--fts) query names a column this source's index does not have."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +146,9 @@ class Filters:
     case_id: int | None = None
     platform: str | None = None
     since: str | None = None  # storage UTC
-    kinds: frozenset[str] = frozenset()  # entry kinds, "case", "transaction"; empty: all
+    # Entry kinds, "case", "transaction"; empty: all. "attachment" is both an
+    # entry kind and the attachments' own source.
+    kinds: frozenset[str] = frozenset()
 
 
 def run_search(
@@ -118,10 +162,16 @@ def run_search(
 ) -> list[dict[str, Any]]:
     """Hits from every source, newest first (or best first with `rank`), at most `limit`."""
     hits: list[dict[str, Any]] = []
-    for source in SOURCES:
-        if not _wanted(source, filters.kinds):
-            continue
-        hits += _search_source(conn, source, terms, raw, filters, limit, rank)
+    unknown: list[str] = []  # --fts column filters that a source's index does not have
+    wanted = [source for source in SOURCES if _wanted(source, filters.kinds)]
+    for source in wanted:
+        try:
+            hits += _search_source(conn, source, terms, raw, filters, limit, rank)
+        except _UnknownColumn as error:
+            unknown.append(str(error))
+    if unknown and len(unknown) == len(wanted):  # a column no index has
+        raise IssuenoteError(f"bad full-text query {raw!r}: {unknown[0]}")
+    hits = _without_repeats(hits)
     if rank:
         hits.sort(key=lambda hit: (hit["score"], _newest(hit)))
     else:
@@ -136,9 +186,35 @@ def run_search(
     return hits
 
 
+def _without_repeats(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop an attachment entry's hit when its attachments are hits themselves.
+
+    An attachment's caption is its entry's text, indexed with the entries
+    too: the attachment hit says all the entry hit would, and names the file.
+    Each source gave its own newest hits, so what is dropped here is never
+    needed to fill the limit.
+    """
+    shown = {hit["entry_row"] for hit in hits if hit["kind"] == "attachment"}
+    return [
+        hit
+        for hit in hits
+        if not (
+            hit["kind"] == "entry"
+            and hit["entry_kind"] == "attachment"
+            and hit["entry_row"] in shown
+        )
+    ]
+
+
 def _newest(hit: dict[str, Any]) -> tuple[Any, ...]:
-    # Reverse order by time, then by id within the same second; as a sort key.
-    return (_reverse(hit["at"] or ""), -(hit.get("entry_row") or hit["id"] or 0), -hit["case_id"])
+    # Reverse order by time, then by id within the same second (an entry's
+    # attachments in their order); as a sort key.
+    return (
+        _reverse(hit["at"] or ""),
+        -(hit.get("entry_row") or hit["id"] or 0),
+        hit["id"] if hit["kind"] == "attachment" else 0,
+        -hit["case_id"],
+    )
 
 
 def _reverse(text: str) -> tuple[int, ...]:
@@ -155,7 +231,7 @@ def _readable(hit: dict[str, Any], column: str) -> str | None:
 def _wanted(source: Source, kinds: frozenset[str]) -> bool:
     if not kinds:
         return True
-    if source.kind == "entry":
+    if source.kind == "entry":  # "attachment" is an entry kind as well
         return bool(kinds - {"case", "transaction"})
     return source.kind in kinds
 
@@ -190,6 +266,8 @@ def _search_source(
         params[f"scan{number}"] = term.text.lower()
     params["limit"] = limit
     order = f"{source.at} DESC, {'r.id' if source.kind != 'case' else 'c.id'} DESC"
+    if source.kind == "attachment":  # an entry's attachments in their order
+        order = f"{source.at} DESC, e.id DESC, r.number"
     if not match:  # only very short, very common terms: scan rows, newest first
         clause = " AND ".join(where) or "1"
         sql = f"SELECT {source.select}, 0 AS score FROM {source.from_clause} WHERE {clause} "
@@ -224,8 +302,9 @@ def _search_source(
     except sqlite3.OperationalError as error:
         if raw is None:
             raise
-        if source.kind != "entry" and "no such column" in str(error):
-            return []  # a column filter for entries (agent: ...) does not apply here
+        if "no such column" in str(error):
+            # A column filter for another index (agent: ..., name: ...) does not apply here.
+            raise _UnknownColumn(str(error)) from None
         raise IssuenoteError(f"bad full-text query {raw!r}: {error}") from None
     return [{**row, "kind": source.kind} for row in rows]
 
@@ -256,6 +335,8 @@ def _filter_clauses(source: Source, filters: Filters) -> tuple[list[str], dict[s
     if filters.since:
         where.append(f"{source.at} >= :since")
         params["since"] = filters.since
+    if source.kind == "attachment":
+        where.append("e.deleted_at IS NULL")  # nor an attachment of one
     if source.kind == "entry":
         where.append("r.deleted_at IS NULL")  # a tombstone (`rm CASE N`) is not found
         entry_kinds = sorted(filters.kinds - {"case", "transaction"})
@@ -267,12 +348,7 @@ def _filter_clauses(source: Source, filters: Filters) -> tuple[list[str], dict[s
 
 
 def _haystack(source: Source) -> str:
-    def column(name: str) -> str:
-        if source.kind == "entry":  # a private entry's fields are sealed: nothing to find
-            return f"CASE WHEN r.private THEN '' ELSE coalesce(r.{name}, '') END"
-        return f"coalesce(r.{name}, '')"
-
-    return "lower(" + " || char(31) || ".join(column(name) for name in source.columns) + ")"
+    return "lower(" + " || char(31) || ".join(source.scanned) + ")"
 
 
 def _term_clause(conn: sqlite3.Connection, source: Source, term: Term) -> str | None:
