@@ -584,6 +584,11 @@ def test_attachments_travel_whole_and_unreadable(tmp_path: Path) -> None:
     assert_converged([one, two])
     on_one = json.loads(one.ok("attachments", "1", "--json").stdout)
     assert sha256_of(reply) in {item["sha256"] for item in on_one}
+    on_two = json.loads(two.ok("attachments", "1", "--json").stdout)
+    detached = listed[0]["uuid"]
+    assert detached not in {item["uuid"] for item in on_one}
+    assert detached not in {item["uuid"] for item in on_two}  # the detach travelled too
+    assert sorted(i["uuid"] for i in on_one) == sorted(i["uuid"] for i in on_two)
     assert one.run("verify").exit_code == 0
 
     objects = subprocess_objects(one.remote)
@@ -597,3 +602,45 @@ def test_attachments_travel_whole_and_unreadable(tmp_path: Path) -> None:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_detach_wins_over_an_older_copy_and_undo_brings_it_back(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    screenshot = tmp_path / "chat.png"
+    screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(512))
+    one.ok("new", "Case")
+    one.ok("attach", "1", str(screenshot), "--caption", "the chat")
+    settle([one, two])
+    # Offline apart: one detaches the file, two adds a note (its copy still holds the file).
+    one.ok("rm", "1", "--attachment", "1")
+    two.ok("note", "1", "asked again on chat")
+    for first, second in ((two, one), (one, two)):
+        first.sync()
+        second.sync()
+    settle([one, two])
+    assert_converged([one, two])
+    for device in (one, two):
+        assert json.loads(device.ok("attachments", "1", "--json").stdout) == []
+        assert json.loads(device.ok("search", "chat.png", "--json").stdout) == []
+
+    two.ok("attach", "1", str(screenshot), "--caption", "the chat, again")  # a new record
+    settle([one, two])
+    assert_converged([one, two])
+    for device in (one, two):
+        (item,) = json.loads(device.ok("attachments", "1", "--json").stdout)
+        assert item["caption"] == "the chat, again"
+
+
+def test_detach_undone_before_a_sync_sends_nothing(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    screenshot = tmp_path / "chat.png"
+    screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(512))
+    one.ok("new", "Case")
+    one.ok("attach", "1", str(screenshot))
+    settle([one, two])
+    one.ok("rm", "1", "--attachment", "1")
+    one.ok("undo", "--yes")
+    settle([one, two])
+    assert_converged([one, two])
+    for device in (one, two):
+        assert len(json.loads(device.ok("attachments", "1", "--json").stdout)) == 1

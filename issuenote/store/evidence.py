@@ -144,6 +144,26 @@ class EvidenceQueries:
                 found[sha256] = (row["uuid"], row["blob"])
         return found
 
+    def attachment_uuids_by_case(self) -> dict[str, list[str]]:
+        """Case UUID -> the UUIDs of its attachments, for sync to notice a detach."""
+        found: dict[str, list[str]] = {}
+        rows = self.conn.execute(
+            "SELECT c.uuid AS case_uuid, a.uuid FROM attachments a "
+            "JOIN cases c ON c.id = a.case_id ORDER BY a.uuid"
+        )
+        for row in rows:
+            found.setdefault(row["case_uuid"], []).append(row["uuid"])
+        return found
+
+    def detach_by_uuid(self, attachment_uuid: str) -> bool:
+        """Remove an attachment another device detached; False if it is not here."""
+        row = self._one("SELECT id, entry_id FROM attachments WHERE uuid = ?", [attachment_uuid])
+        if row is None:
+            return False
+        self.delete_attachment(int(row["id"]))
+        self.chain_entry(int(row["entry_id"]), "detach")
+        return True
+
     def known_attachment_uuids(self, uuids: set[str]) -> set[str]:
         """Which of these attachment records this notebook already holds."""
         return {

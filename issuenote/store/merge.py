@@ -157,6 +157,7 @@ def merge_sync(
     deletions: dict[str, int],
     *,
     files: dict[str, bytes] | None = None,
+    detach: frozenset[str] = frozenset(),
 ) -> SyncMerge:
     """Merge other devices' files and apply their deletions, in one transaction.
 
@@ -166,7 +167,8 @@ def merge_sync(
     with sync's conflict rule. ``deletions`` maps a case UUID to the revision
     it had when sync decided to delete it: a case written to since (a note
     typed while the sync ran) is kept. ``files`` holds, by SHA-256, the content
-    of files received for private attachments, to be sealed here.
+    of files received for private attachments, to be sealed here; ``detach``
+    the UUIDs of attachments another device detached, to remove here.
     """
     report = MergeReport()
     deleted: list[int] = []
@@ -186,6 +188,8 @@ def merge_sync(
                 merger.report = report
                 merger.created_blobs = created_blobs
                 merger.run()
+            for attachment_uuid in sorted(detach):
+                store.detach_by_uuid(attachment_uuid)
             for uuid, (case_id, revision, _) in store.case_revisions().items():
                 if uuid in deletions and deletions[uuid] == revision == before.get(uuid):
                     store.delete_case(case_id)

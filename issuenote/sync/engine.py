@@ -365,6 +365,7 @@ class _Sync:
         self.report = SyncReport(remote=state.remote, device_name=state.device_name)
         self.chunks: dict[str, payload.Chunk] = {}  # blob id -> opened chunk
         self.sent_deletions: dict[str, dict[str, int]] = {}
+        self.sent_detached: dict[str, dict[str, int]] = {}
         self.pending_versions: dict[str, dict[str, int]] = {}
         self.versions = {k: dict(v) for k, v in state.versions.items()}
         # SHA-256 -> content of files received for private attachments (sealed by the merge).
@@ -422,10 +423,14 @@ class _Sync:
 
         self.receive_attachments(incoming)
         tombstones = self.tombstones(incoming)
+        detached = self.detachments(incoming)
+        detach = self.local_detachments(detached)
         exports, local_deletions = self.plan_merge(incoming, tombstones, sent_revisions)
-        merged = merge_sync(self.store, exports, local_deletions, files=self.private_files)
+        merged = merge_sync(
+            self.store, exports, local_deletions, files=self.private_files, detach=detach
+        )
 
-        self.record(merged, sent_revisions, tombstones, head)
+        self.record(merged, sent_revisions, tombstones, head, detached)
         self.report.head = head
         self.report.received_files = len(incoming)
         return self.report
@@ -487,6 +492,7 @@ class _Sync:
         from issuenote.parse import timeparse
 
         self.pending_versions: dict[str, dict[str, int]] = {}
+        self.sent_detached = {}
         revisions = self.store.case_revisions()
         published = self.state.published
         changed = sorted(
@@ -516,6 +522,14 @@ class _Sync:
             vector = dict(self.versions.get(case_uuid, {}))
             vector[self.state.device_id] = number
             versions[case_uuid] = vector
+        attached_now = self.store.attachment_uuids_by_case()
+        self.sent_detached = {
+            attachment_uuid: versions[case_uuid]
+            for _, case_uuid, _ in changed
+            for attachment_uuid in sorted(
+                set(self.state.attached.get(case_uuid, ())) - set(attached_now.get(case_uuid, ()))
+            )
+        }
         cases = payload.case_documents(self.store, [number for number, _, _ in changed])
         data = payload.chunk_bytes(
             device=self.state.device_id,
@@ -525,6 +539,7 @@ class _Sync:
             cases=cases,
             deleted=self.sent_deletions,
             versions=versions,
+            detached=self.sent_detached,
         )
         self.pending_versions = versions
         new_files = {path: envelope.seal(self.key, path, data)}
@@ -592,6 +607,49 @@ class _Sync:
                 joined[case_uuid] = _joined(joined.get(case_uuid, {}), vector)
         return joined
 
+    def detachments(self, incoming: list[payload.Chunk]) -> dict[str, dict[str, int]]:
+        """Every detached attachment known: the case copy each left, joined over devices."""
+        joined = {k: dict(v) for k, v in self.state.detached.items()}
+        for detached in [chunk.detached for chunk in incoming] + [self.sent_detached]:
+            for attachment_uuid, vector in detached.items():
+                joined[attachment_uuid] = _joined(joined.get(attachment_uuid, {}), vector)
+        return joined
+
+    def without_detached(
+        self, case: Any, theirs: dict[str, int], detached: dict[str, dict[str, int]]
+    ) -> Any:
+        """The copy less the attachments detached from it (or from an older copy)."""
+        import dataclasses
+
+        kept = tuple(
+            item
+            for item in case.attachments
+            if item.uuid not in detached or _includes(theirs, detached[item.uuid])
+        )
+        return (
+            case
+            if len(kept) == len(case.attachments)
+            else dataclasses.replace(case, attachments=kept)
+        )
+
+    def local_detachments(self, detached: dict[str, dict[str, int]]) -> frozenset[str]:
+        """Attachments here that another device detached from a copy this one had seen.
+
+        One put back here after this device learnt of the detach (undo) is kept:
+        the copy here then already includes the detaching copy.
+        """
+        here = {
+            attachment_uuid: case_uuid
+            for case_uuid, uuids in self.store.attachment_uuids_by_case().items()
+            for attachment_uuid in uuids
+        }
+        return frozenset(
+            attachment_uuid
+            for attachment_uuid, vector in detached.items()
+            if attachment_uuid in here
+            and not _includes(self.state.versions.get(here[attachment_uuid], {}), vector)
+        )
+
     def plan_merge(
         self,
         incoming: list[payload.Chunk],
@@ -611,11 +669,13 @@ class _Sync:
 
         self.versions.update(self.pending_versions)
         revisions = self.store.case_revisions()
+        detached = self.detachments(incoming)
         plans = []
         for chunk in incoming:
             kept, forward = [], set()
             for case in chunk.export.cases:
                 theirs = chunk.versions.get(case.uuid, {})
+                case = self.without_detached(case, theirs, detached)
                 if case.uuid in tombstones and _includes(tombstones[case.uuid], theirs):
                     continue
                 ours = self.versions.get(case.uuid, {})
@@ -645,6 +705,7 @@ class _Sync:
         sent_revisions: dict[str, int],
         tombstones: dict[str, dict[str, int]],
         head: str | None,
+        detached: dict[str, dict[str, int]],
     ) -> None:
         """Remember what is on the remote now, so the next sync sends only what is new.
 
@@ -658,6 +719,12 @@ class _Sync:
         conflict_cases = {conflict.case_id for conflict in report.conflicts}
         numbers = {uuid_: number for uuid_, (number, _, _) in self.store.case_revisions().items()}
         published = dict(self.state.published)
+        attached = {
+            case_uuid: uuids
+            for case_uuid, uuids in self.state.attached.items()
+            if case_uuid in merged.revisions_after
+        }
+        attached_now = self.store.attachment_uuids_by_case()
         for case_uuid in list(published):
             if case_uuid not in merged.revisions_after:
                 del published[case_uuid]
@@ -668,7 +735,10 @@ class _Sync:
                 continue  # the merge wrote a note here: publish it next time
             if before == expected:
                 published[case_uuid] = after
+                attached[case_uuid] = attached_now.get(case_uuid, [])
         self.state.published = published
+        self.state.attached = {k: v for k, v in attached.items() if v}
+        self.state.detached = detached
         self.state.versions = {
             case_uuid: vector
             for case_uuid, vector in self.versions.items()

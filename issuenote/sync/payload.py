@@ -6,6 +6,7 @@ A chunk is the JSON below, sealed (see envelope) into
     {"format": "issuenote-sync-chunk", "version": 1,
      "device": "<uuid>", "device_name": "laptop", "written_at": "<UTC>",
      "deleted": {"<case uuid>": {"<device uuid>": <chunk number>, ...}},
+     "detached": {"<attachment uuid>": {"<device uuid>": <chunk number>, ...}},
      "versions": {"<case uuid>": {"<device uuid>": <chunk number>, ...}},
      "notebook": <what `export --all --format json --no-redact --include-private`
                   writes, for the changed cases only>}
@@ -17,7 +18,10 @@ says which chunks of each device its copy already includes: a copy the
 receiver already includes is skipped, a newer one replaces an unchanged copy
 quietly, and only two copies changed apart are merged as a conflict. A
 deletion carries the vector of the copy that was deleted: it removes that
-copy and older ones, never an edit its device had not seen. Chunks are never changed
+copy and older ones, never an edit its device had not seen. A detached
+attachment works alike: it carries the vector of the case copy it left, and
+is dropped from that copy and older ones; a copy that includes that vector
+and holds the attachment again had it put back (`undo`). Chunks are never changed
 once pushed: a device only adds new ones.
 """
 
@@ -46,6 +50,8 @@ class Chunk:
     device: str
     device_name: str
     deleted: dict[str, dict[str, int]]
+    # attachment UUID -> the vector of the case copy it was detached from.
+    detached: dict[str, dict[str, int]]
     # case UUID -> its version vector (device id -> that device's chunk number).
     versions: dict[str, dict[str, int]]
     export: ExportFile
@@ -81,6 +87,7 @@ def chunk_bytes(
     cases: list[dict[str, Any]],
     deleted: dict[str, dict[str, int]],
     versions: dict[str, dict[str, int]],
+    detached: dict[str, dict[str, int]] | None = None,
 ) -> bytes:
     from issuenote.importer import NOTEBOOK_FORMAT
     from issuenote.store.schema import SCHEMA_VERSION
@@ -92,6 +99,7 @@ def chunk_bytes(
         "device_name": device_name,
         "written_at": written_at,
         "deleted": deleted,
+        "detached": detached or {},
         "versions": versions,
         "notebook": {
             "format": NOTEBOOK_FORMAT,
@@ -130,7 +138,8 @@ def parse_chunk(path: str, data: bytes) -> Chunk:
     if not isinstance(device, str) or not isinstance(name, str) or not isinstance(deleted, dict):
         raise IssuenoteError(f"{source} is missing its device or its deletions")
     versions = document.get("versions")
-    if not _vectors(versions) or not _vectors(deleted):
+    detached = document.get("detached", {})  # absent from chunks of before detaching synced
+    if not _vectors(versions) or not _vectors(deleted) or not _vectors(detached):
         raise IssuenoteError(f"{source} has damaged version vectors")
     written_at = document.get("written_at")
     now = timeparse.utc_now()
@@ -145,7 +154,7 @@ def parse_chunk(path: str, data: bytes) -> Chunk:
     private_hashes = frozenset(
         item.sha256 for case in export.cases for item in case.attachments if item.private
     )
-    return Chunk(path, device, name, deleted, versions, export, hashes, private_hashes)
+    return Chunk(path, device, name, deleted, detached, versions, export, hashes, private_hashes)
 
 
 def _vectors(value: Any) -> bool:

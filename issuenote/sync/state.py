@@ -49,6 +49,11 @@ class SyncState:
     versions: dict[str, dict[str, int]] = field(default_factory=dict)
     # case UUID -> the version vector its deletion covers, from every device's files.
     tombstones: dict[str, dict[str, int]] = field(default_factory=dict)
+    # case UUID -> the UUIDs of its attachments as last published (or merged) here:
+    # one gone from the case since was detached here, and goes out as a tombstone.
+    attached: dict[str, list[str]] = field(default_factory=dict)
+    # attachment UUID -> the version vector of the case copy that detached it.
+    detached: dict[str, dict[str, int]] = field(default_factory=dict)
     version: int = STATE_VERSION
 
     def save(self, home: Path) -> None:
