@@ -637,7 +637,7 @@ _ANSWERED = """(SELECT max(e.at) FROM entries e WHERE e.case_id = cases.id
 
 @migrations(name="m010_waiting_index")
 def m010_waiting_index(db: Database) -> None:
-    """Index the cases waiting for an answer (and those with a jurisdiction), for the agenda.
+    """Index what the agenda and `due` read, so they read only what they show.
 
     cases.asked_at and cases.answered_at hold the newest contact or escalation
     and the newest reply; triggers keep them right whoever writes, and stand

@@ -365,7 +365,7 @@ class Store(EvidenceQueries):
             FROM entries e JOIN cases c ON c.id = e.case_id
             WHERE e.kind = 'step' AND e.done_at IS NULL AND e.deleted_at IS NULL
                   AND {unfinished} {bound}
-            ORDER BY e.due IS NULL, e.due, e.case_id, e.id
+            ORDER BY {"e.due" if bound else "e.due IS NULL, e.due"}, e.case_id, e.id
             {"" if limit is None else "LIMIT ?"}
             """,
             [*params, *more, *([] if limit is None else [limit])],
@@ -384,11 +384,16 @@ class Store(EvidenceQueries):
         return steps
 
     def count_open_steps(self, *, since: str | None = None, until: str | None = None) -> int:
-        """How many steps `open_steps` would give without a limit (for "N more")."""
+        """How many steps `open_steps` would give without a limit (for "N more").
+
+        Case by case (CROSS JOIN keeps cases outside), each a range of m007's
+        per-case open-step index: thousands of overdue steps are counted without
+        reading their rows or looking their case up once per step.
+        """
         unfinished, params = self._unfinished()
         bound, more = self._due_between(since, until)
         row = self._one(
-            "SELECT count(*) FROM entries e JOIN cases c ON c.id = e.case_id "
+            "SELECT count(*) FROM cases c CROSS JOIN entries e ON e.case_id = c.id "
             "WHERE e.kind = 'step' AND e.done_at IS NULL AND e.deleted_at IS NULL "
             f"AND {unfinished} {bound}",
             [*params, *more],
