@@ -876,13 +876,21 @@ def escalation_rules(store: Store) -> dict[str, Any]:
 
 
 def complaint_clocks(
-    store: Store, *, case_id: int | None = None, now: datetime | None = None
+    store: Store,
+    *,
+    case_id: int | None = None,
+    now: datetime | None = None,
+    deadlines_only: bool = False,
 ) -> dict[int, dict[str, Any]]:
-    """Each case's complaint clock: time since first contact, and its rule's deadline."""
+    """Each case's complaint clock: time since first contact, and its rule's deadline.
+
+    deadlines_only: only open cases that can have a deadline (a jurisdiction),
+    for the agenda and `due`, which show nothing else: not every case is read.
+    """
     from issuenote.followup.clock import clock
 
     now = now or timeparse.utc_now()
-    rows = store.first_contacts(case_id=case_id)
+    rows = store.first_contacts(case_id=case_id, open_with_jurisdiction=deadlines_only)
     rules = escalation_rules(store) if any(r["jurisdiction"] for r in rows.values()) else {}
     clocks = {}
     for number, row in rows.items():
@@ -900,50 +908,113 @@ def _status(row: dict[str, Any]) -> dict[str, Any]:
     return {"status": row["status"], "finished": row["status"] in FINISHED_STATUSES}
 
 
+DUE_LIMIT = 50  # steps shown per section of `due` unless --limit
+AGENDA_LIMIT = 10  # steps shown per section of the agenda
+
+
 def due_report(
-    store: Store, *, days: int = 7, now: datetime | None = None, decrypt: bool = True
+    store: Store,
+    *,
+    days: int = 7,
+    now: datetime | None = None,
+    decrypt: bool = True,
+    limit: int | None = DUE_LIMIT,
 ) -> dict[str, Any]:
-    """Open steps (overdue, today, upcoming, undated), open promises, escalation dates."""
+    """Open steps (overdue, today, upcoming, undated), open promises, escalation dates.
+
+    Each group of steps holds at most `limit` (None: all), read off the due
+    index; `<group>_total` says how many there are.
+    """
     from issuenote.followup import due
 
     if not 0 <= days <= 3650:
         raise IssuenoteError("--days must be between 0 and 3650")
     now = now or timeparse.utc_now()
     horizon = now + timedelta(days=days)
-    # Only steps due within the horizon are read; undated ones are counted.
-    dated = store.open_steps(until=timeparse.to_storage(horizon), decrypt=decrypt)
-    groups = due.classify_steps(dated, now, days=days)
+    tonight = due.end_of_local_day(now)
+    cut_now, cut_tonight, cut_horizon = (due.storage_cut(t) for t in (now, tonight, horizon))
+    groups = _step_groups(
+        store,
+        {
+            "overdue": (None, min(cut_now, cut_horizon)),
+            "today": (cut_now, min(cut_tonight, cut_horizon)),
+            "upcoming": (cut_tonight, cut_horizon),
+        },
+        now,
+        days=days,
+        limit=limit,
+        decrypt=decrypt,
+    )
     groups["undated"] = store.count_undated_steps()
     promises = due.open_promises(store.promises(), now)
     escalations = [
         c
-        for c in complaint_clocks(store, now=now).values()
+        for c in complaint_clocks(store, now=now, deadlines_only=True).values()
         if "deadline" in c and not c["finished"] and c["deadline"] < horizon
     ]
     escalations.sort(key=lambda c: c["deadline"])
     return {"now": now, "days": days, **groups, "promises": promises, "escalations": escalations}
 
 
+def _step_groups(
+    store: Store,
+    bounds: dict[str, tuple[str | None, str]],
+    now: datetime,
+    *,
+    days: int,
+    limit: int | None,
+    decrypt: bool = False,
+) -> dict[str, Any]:
+    """Each group's first `limit` steps and its total; one bounded query per group."""
+    from issuenote.followup import due
+
+    steps: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
+    for group, (since, until) in bounds.items():
+        if since is not None and since >= until:
+            totals[group] = 0
+            continue
+        shown = store.open_steps(since=since, until=until, limit=limit, decrypt=decrypt)
+        steps += shown
+        full = limit is not None and len(shown) == limit
+        totals[group] = store.count_open_steps(since=since, until=until) if full else len(shown)
+    groups: dict[str, Any] = due.classify_steps(steps, now, days=days)
+    for group, total in totals.items():
+        groups[f"{group}_total"] = total
+    return groups
+
+
 def agenda(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
-    """What the bare `issuenote` shows: due now, broken promises, waiting and recent cases."""
+    """What the bare `issuenote` shows: due now, broken promises, waiting and recent cases.
+
+    Every part is read off an index and bounded, so it costs the same at any size.
+    """
     from issuenote.followup import due
 
     now = now or timeparse.utc_now()
-    tonight = due.end_of_local_day(now)
-    steps = store.open_steps(until=timeparse.to_storage(tonight))
-    groups = due.classify_steps(steps, now, days=1)
+    cut_now, cut_tonight = due.storage_cut(now), due.storage_cut(due.end_of_local_day(now))
+    groups = _step_groups(
+        store,
+        {"overdue": (None, cut_now), "today": (cut_now, cut_tonight)},
+        now,
+        days=1,
+        limit=AGENDA_LIMIT,
+    )
     promises = [p for p in due.open_promises(store.promises(), now) if p["state"] == "overdue"]
-    waiting = store.waiting_cases()
-    clocks = complaint_clocks(store, now=now)
+    waiting = store.waiting_cases(limit=5)
+    total = store.count_waiting_cases() if len(waiting) == 5 else len(waiting)
+    clocks = complaint_clocks(store, now=now, deadlines_only=True)
     return {
         "now": now,
         "cases": store.count("cases"),
         "overdue": groups["overdue"],
+        "overdue_total": groups["overdue_total"],
         "today": groups["today"],
+        "today_total": groups["today_total"],
         "promises": promises,
         "escalations": [c for c in clocks.values() if c.get("may_escalate") and not c["finished"]],
-        "waiting": waiting[:5],
-        "waiting_total": len(waiting),
+        "waiting": waiting,
+        "waiting_total": total,
         "recent": store.recent_cases(3),
     }
 

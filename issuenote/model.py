@@ -6,6 +6,7 @@ translations all agree on the same words.
 
 from __future__ import annotations
 
+from bisect import insort
 from typing import Any
 
 from issuenote.errors import IssuenoteError
@@ -173,28 +174,35 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     Each carries the union of its entries' ``flags``: an agent flagged
     ``scam-risk`` or ``unverified-channel`` is an impostor, not support.
+    An entry joins the first agent (in order met) that has its agent ID, or
+    its name (any case) where one of the two has no ID. Indexes by ID and by
+    casefolded name keep that linear in the entries: a long case has few agents
+    but thousands of entries.
     """
     agents: list[dict[str, Any]] = []
+    by_id: dict[Any, int] = {}  # agent ID -> first agent holding it
+    by_name: dict[str, int] = {}  # casefolded name -> first agent of that name
+    unnumbered: dict[str, list[int]] = {}  # casefolded name -> its agents without an ID
+
+    def first(table: dict[Any, int], key: Any, position: int) -> None:
+        table[key] = min(table.get(key, position), position)
+
     for entry in entries:
         name, agent_id = entry.get("agent"), entry.get("agent_id")
         if (not name and not agent_id) or entry.get("private"):
             continue  # nobody named, or a private entry: it stays out of the header
-        match = next(
-            (
-                a
-                for a in agents
-                if (agent_id and a["agent_id"] == agent_id)
-                or (
-                    name
-                    and a["name"]
-                    and a["name"].casefold() == name.casefold()
-                    and (not agent_id or not a["agent_id"])
-                )
-            ),
-            None,
-        )
+        folded = name.casefold() if name else None
+        candidates: list[int] = []
+        if agent_id:
+            if agent_id in by_id:
+                candidates.append(by_id[agent_id])
+            if folded is not None and unnumbered.get(folded):
+                candidates.append(unnumbered[folded][0])
+        elif folded is not None and folded in by_name:
+            candidates.append(by_name[folded])
         flags = [flag for flag in entry.get("flags") or [] if flag]
-        if match is None:
+        if not candidates:
+            position = len(agents)
             agents.append(
                 {
                     "name": name,
@@ -205,8 +213,25 @@ def agents_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "flags": sorted(set(flags)),
                 }
             )
-        else:
-            match["name"] = match["name"] or name
-            match["agent_id"] = match["agent_id"] or agent_id
-            match["flags"] = sorted(set(match["flags"]) | set(flags))
+            if agent_id:
+                first(by_id, agent_id, position)
+            if folded is not None:
+                first(by_name, folded, position)
+                if not agent_id:
+                    insort(unnumbered.setdefault(folded, []), position)
+            continue
+        position = min(candidates)
+        match = agents[position]
+        had_name, had_id = match["name"], match["agent_id"]
+        match["name"] = had_name or name
+        match["agent_id"] = had_id or agent_id
+        match["flags"] = sorted(set(match["flags"]) | set(flags))
+        if not had_name and folded is not None:  # newly named
+            first(by_name, folded, position)
+            if not match["agent_id"]:
+                insort(unnumbered.setdefault(folded, []), position)
+        if not had_id and agent_id:  # newly numbered: no longer an unnumbered agent
+            first(by_id, agent_id, position)
+            if had_name:
+                unnumbered[had_name.casefold()].remove(position)
     return agents

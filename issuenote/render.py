@@ -193,9 +193,26 @@ def case_view(
 
 
 def print_lines(out: Console, view: Group) -> None:
-    """Print a view line by line, never wrapped, folded or padded by the console."""
+    """Print a view line by line, never wrapped, folded or padded by the console.
+
+    Off a terminal a soft-wrapped line is its plain text with tabs expanded
+    (rich adds no colour, padding or cropping there): written directly, a
+    1,000-entry case prints in a fraction of the time of a print() per line,
+    with the same bytes. A terminal gets one print of the whole view.
+    """
+    if out.is_terminal:
+        out.print(view, soft_wrap=True)
+        return
+    chunks = []
     for line in view.renderables:
-        out.print(line, soft_wrap=True)
+        assert isinstance(line, Text)  # views are built of lines (Text) only
+        plain = line.plain
+        if "\t" in plain:  # rich's own tab expansion (by cell width), as print() does
+            wrapped = line.wrap(out, out.width, overflow="ignore", tab_size=out.tab_size)
+            plain = "\n".join(part.plain for part in wrapped)
+        chunks.append(plain + line.end)
+    out.file.write("".join(chunks))
+    out.file.flush()
 
 
 def show_paged(view: Group, *, pager: str | None) -> None:

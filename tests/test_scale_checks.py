@@ -110,3 +110,53 @@ def test_piped_show_keeps_every_timeline_line_whole(cli) -> None:
     assert len(bodies) == 30
     assert all(line.endswith(long_line) for line in bodies)
     assert all(line == line.rstrip() for line in timeline)
+
+
+def _lines_as_rich_prints_them(console_kwargs: dict[str, Any], lines: list[Any]) -> str:
+    """The output of one console.print per line, as `show` printed before."""
+    import io
+
+    from rich.console import Console
+
+    out = Console(file=io.StringIO(), highlight=False, **console_kwargs)
+    for line in lines:
+        out.print(line, soft_wrap=True)
+    return out.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _lines_printed(console_kwargs: dict[str, Any], lines: list[Any]) -> str:
+    import io
+
+    from rich.console import Console, Group
+
+    from issuenote import render
+
+    out = Console(file=io.StringIO(), highlight=False, **console_kwargs)
+    render.print_lines(out, Group(*lines))
+    return out.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "console_kwargs",
+    [
+        {"force_terminal": False, "width": 20},
+        {"force_terminal": False, "width": 200, "tab_size": 4},
+        {"force_terminal": True, "color_system": "truecolor", "width": 20},
+    ],
+)
+def test_print_lines_writes_what_a_print_per_line_wrote(console_kwargs: dict[str, Any]) -> None:
+    """Piped, `show` writes plain text itself; the bytes are rich's, tabs and wide text too."""
+    from rich.text import Text
+
+    lines = [
+        Text("Case 1  ", style="bold") + Text("提现 stuck", style="bold"),
+        Text(""),
+        Text("a\tb\t\tc"),
+        Text("中文\tx  ·  한국어\ty", style="red"),
+        Text("      one\n\ttwo\n"),
+        Text("trailing spaces past the width are kept     " * 2),
+        Text("⚠ flagged", style="bold red") + Text("\tafter a tab", style="dim"),
+    ]
+    assert _lines_printed(console_kwargs, lines) == _lines_as_rich_prints_them(
+        console_kwargs, lines
+    )

@@ -706,3 +706,41 @@ def test_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _parsed_the_slow_way(text: str) -> object:
+    """from_storage's general path (the parser's ISO pattern), or the error it raises."""
+    from issuenote.parse import timeparse
+
+    try:
+        match = timeparse._patterns()["iso"].fullmatch(timeparse._clean(text))
+        assert match is not None and match["offset"] is not None
+        return timeparse._from_iso(match).replace(microsecond=0)
+    except timeparse._Refused:
+        return "refused"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1965, 9999),
+    st.integers(1, 13),
+    st.integers(1, 31),
+    st.integers(0, 24),
+    st.integers(0, 59),
+    st.sampled_from("+-"),
+    st.integers(0, 24),
+    st.sampled_from([0, 15, 30, 45, 59, 60, 99]),
+)
+def test_local_iso_times_read_back_as_the_parser_reads_them(
+    year: int, month: int, day: int, hour: int, minute: int, sign: str, oh: int, om: int
+) -> None:
+    """The fast path for `2026-11-20T14:03:00+08:00` (what a case document holds)."""
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:07{sign}{oh:02d}:{om:02d}"
+    from issuenote.parse import timeparse
+
+    expected = _parsed_the_slow_way(text)
+    try:
+        got: object = timeparse.from_storage(text)
+    except IssuenoteError:
+        got = "refused"
+    assert got == expected, text

@@ -67,9 +67,14 @@ def agenda_lines(report: dict[str, Any] | None, *, colour: bool = False) -> list
         f"  [{printable(p['title'], single_line=True)}]"
         for p in report["promises"]
     ]
+    today = [step_line(s, now) for s in report["today"]]
+    for lines_of, group in ((overdue, "overdue"), (today, "today")):
+        hidden = report.get(f"{group}_total", len(report[group])) - len(report[group])
+        if hidden > 0:  # the agenda stays short at any size; `due` lists them all
+            lines_of.append(f"  … and {hidden} more (`issuenote due`)")
     sections = [
         ("Overdue", overdue),
-        ("Due today", [step_line(s, now) for s in report["today"]]),
+        ("Due today", today),
         ("May escalate now", [clock_line(c, now) for c in report["escalations"]]),
     ]
     if not any(body for _, body in sections):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store
+from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store, warn
 
 
 def due(
@@ -17,16 +17,29 @@ def due(
         int,
         typer.Option("--days", metavar="N", help="Show upcoming steps and promises N days ahead."),
     ] = 7,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            min=0,
+            help="Show at most N steps overdue, today and upcoming, each (0: all).",
+        ),
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Open steps and broken promises across cases, overdue first.
 
-    Then due today, then upcoming (the next 7 days unless --days).
+    Then due today, then upcoming (the next 7 days unless --days). Each holds
+    the first 50 steps (--limit N for more, --limit 0 for all), with a line
+    saying how many more there are.
 
     \b
     Examples:
       issuenote due
       issuenote due --days 14 --json
+      issuenote due --limit 0
     """
     from issuenote import actions
     from issuenote.errors import IssuenoteError
@@ -36,15 +49,27 @@ def due(
         raise IssuenoteError("--days must be between 0 and 3650")
     if notebook_exists(ctx):
         with open_store(ctx, create=False) as store:
-            report = actions.due_report(store, days=days)
+            report = actions.due_report(store, days=days, limit=limit or None)
     else:
         report = {"now": timeparse.utc_now(), "days": days, "overdue": [], "today": []}
         report |= {"upcoming": [], "undated": 0, "promises": [], "escalations": []}
     if as_json:
         emit_json(due_json(report))
+        for group, hidden in _hidden(report).items():  # stdout stays one JSON document
+            warn(f"{hidden:,} more {group} steps (--limit N shows more, --limit 0 all)")
         return
     for line in due_lines(report, colour=_colour()):
         typer.echo(line)
+
+
+def _hidden(report: dict[str, Any]) -> dict[str, int]:
+    """Steps a group holds beyond those shown, by group (none when all are shown)."""
+    hidden = {}
+    for group in ("overdue", "today", "upcoming"):
+        more = report.get(f"{group}_total", len(report[group])) - len(report[group])
+        if more > 0:
+            hidden[group] = more
+    return hidden
 
 
 def _colour() -> bool:
@@ -138,15 +163,21 @@ def due_lines(report: dict[str, Any], *, colour: bool) -> list[str]:
         title = printable(p["title"], single_line=True)
         return f"  case {p['case_id']}: {printable(p['line'], single_line=True)}  [{title}]"
 
+    hidden = _hidden(report)
+
+    def steps(group: str) -> list[str]:
+        shown = [step_line(s, now) for s in report[group]]
+        if group in hidden:
+            noun = "step" if hidden[group] == 1 else "steps"
+            shown.append(f"  … {hidden[group]:,} more {noun} (--limit N shows more, --limit 0 all)")
+        return shown
+
     sections = (
-        (
-            "Overdue",
-            [step_line(s, now) for s in report["overdue"]] + [promise(p) for p in overdue_promises],
-        ),
-        ("Due today", [step_line(s, now) for s in report["today"]]),
+        ("Overdue", steps("overdue") + [promise(p) for p in overdue_promises]),
+        ("Due today", steps("today")),
         (
             f"Upcoming (next {report['days']} days)",
-            [step_line(s, now) for s in report["upcoming"]] + [promise(p) for p in pending],
+            steps("upcoming") + [promise(p) for p in pending],
         ),
         ("Complaint clock", [clock_line(c, now) for c in report["escalations"]]),
     )

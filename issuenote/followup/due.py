@@ -22,6 +22,16 @@ def end_of_local_day(now: datetime) -> datetime:
     return timeparse.parse_time(tomorrow.isoformat())
 
 
+def storage_cut(moment: datetime) -> str:
+    """The storage time S with `stored < S` exactly when the stored time is before `moment`.
+
+    Stored times are whole seconds: a moment within a second cuts after it.
+    """
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return timeparse.to_storage(moment)
+
+
 def classify_steps(
     steps: list[dict[str, Any]], now: datetime, *, days: int = DEFAULT_DAYS
 ) -> dict[str, list[dict[str, Any]]]:

@@ -431,6 +431,16 @@ def _is_storage_form(s: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
+def _is_offset_form(s: str) -> bool:
+    """`2026-11-20T14:03:00+08:00`: ISO 8601 to the second with a +HH:MM offset, no regex."""
+    if len(s) != 25 or s[4] + s[7] + s[10] + s[13] + s[16] + s[22] != "--T:::":
+        return False
+    if s[19] not in "+-":
+        return False
+    digits = s[0:4] + s[5:7] + s[8:10] + s[11:13] + s[14:16] + s[17:19] + s[20:22] + s[23:25]
+    return digits.isascii() and digits.isdigit()
+
+
 def to_storage(dt: datetime) -> str:
     """Canonical UTC text for the database: fixed width, so text order is time order."""
     utc = _require_aware(dt, "dt").astimezone(UTC)
@@ -462,6 +472,19 @@ def from_storage(s: str) -> datetime:
             )
         except ValueError as exc:
             raise IssuenoteError(f"bad stored time {_quote(s)}: {exc}") from None
+    if _is_offset_form(s) and s[23:25] <= "59":  # fromisoformat lets +00:60 through
+        # What to_local_iso writes (a case document's times, read back by `show`):
+        # fromisoformat, then the same limits as the parser, else the parser's refusal.
+        try:
+            aware = datetime.fromisoformat(s)
+        except ValueError:
+            pass
+        else:
+            offset = aware.utcoffset()
+            if offset is not None and abs(offset) <= MAX_OFFSET:
+                instant = aware.astimezone(UTC)
+                if _EARLIEST <= instant <= _LATEST and aware.year >= MIN_YEAR - 1:
+                    return instant
     try:
         cleaned = _clean(s)
         match = _patterns()["iso"].fullmatch(cleaned)

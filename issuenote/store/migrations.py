@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from issuenote.model import CATEGORIES, CHANNELS, STATUSES, TX_KINDS
-from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION
+from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION, WAITING_WHERE
 
 migrations = Migrations("issuenote")
 
@@ -693,6 +693,75 @@ def m009_attachment_search(db: Database) -> None:
     # Deleting an entry or a case deletes its attachments (ON DELETE CASCADE),
     # which fires attachments_search_delete.
     db.execute(f"INSERT INTO attachment_search (rowid, {columns}) {_attachment_rows('1')}")
+
+
+# What the agenda's "waiting longest for an answer" compares, kept on the case:
+# the newest contact or escalation, and the newest reply (entries not deleted).
+_ASKED_KINDS = "('contact', 'escalation')"
+_WAITING_KINDS = "('contact', 'escalation', 'reply')"
+_ASKED = f"""(SELECT max(e.at) FROM entries e WHERE e.case_id = cases.id
+              AND e.kind IN {_ASKED_KINDS} AND e.deleted_at IS NULL)"""
+_ANSWERED = """(SELECT max(e.at) FROM entries e WHERE e.case_id = cases.id
+                AND e.kind = 'reply' AND e.deleted_at IS NULL)"""
+
+
+@migrations(name="m010_waiting_index")
+def m010_waiting_index(db: Database) -> None:
+    """Index what the agenda and `due` read, so they read only what they show.
+
+    cases.asked_at and cases.answered_at hold the newest contact or escalation
+    and the newest reply; triggers keep them right whoever writes, and stand
+    aside during an undo (its row images hold them), as m007's do.
+    """
+    db.execute("ALTER TABLE cases ADD COLUMN asked_at TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN answered_at TEXT")
+    db.execute(
+        f"""
+        UPDATE cases SET (asked_at, answered_at) = (
+            SELECT max(CASE WHEN e.kind IN {_ASKED_KINDS} THEN e.at END),
+                   max(CASE WHEN e.kind = 'reply' THEN e.at END)
+            FROM entries e WHERE e.case_id = cases.id AND e.deleted_at IS NULL)
+        """
+    )
+    db.execute(f"CREATE INDEX cases_waiting ON cases (asked_at, id) WHERE {WAITING_WHERE}")
+    # The few cases with a complaint clock: the agenda and `due` read these, not every case.
+    db.execute("CREATE INDEX cases_jurisdiction ON cases (id) WHERE jurisdiction IS NOT NULL")
+    not_undoing = _NOT_UNDOING.removeprefix("WHEN ")
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_waiting_insert AFTER INSERT ON entries
+        WHEN NEW.kind IN {_WAITING_KINDS} AND NEW.deleted_at IS NULL AND {not_undoing}
+        BEGIN
+            UPDATE cases SET
+                asked_at = CASE WHEN NEW.kind = 'reply' THEN asked_at
+                                ELSE max(coalesce(asked_at, ''), NEW.at) END,
+                answered_at = CASE WHEN NEW.kind = 'reply'
+                                   THEN max(coalesce(answered_at, ''), NEW.at)
+                                   ELSE answered_at END
+            WHERE id = NEW.case_id;
+        END
+        """
+    )
+    for event, kinds, case_ids in (
+        ("DELETE", "OLD.kind", ("OLD.case_id",)),
+        (
+            "UPDATE OF at, case_id, deleted_at, kind",
+            "OLD.kind IN {k} OR NEW.kind",
+            ("OLD.case_id", "NEW.case_id"),
+        ),
+    ):
+        name = event.split()[0].lower()
+        which = kinds.format(k=_WAITING_KINDS)
+        db.execute(
+            f"""
+            CREATE TRIGGER entries_waiting_{name} AFTER {event} ON entries
+            WHEN ({which} IN {_WAITING_KINDS}) AND {not_undoing}
+            BEGIN
+                UPDATE cases SET asked_at = {_ASKED}, answered_at = {_ANSWERED}
+                WHERE id IN ({", ".join(case_ids)});
+            END
+            """
+        )
 
 
 def apply(db: Database) -> None:

@@ -32,7 +32,7 @@ from issuenote.store import journal
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.evidence import EvidenceQueries
 from issuenote.store.journal import Change
-from issuenote.store.schema import SCHEMA_VERSION
+from issuenote.store.schema import SCHEMA_VERSION, WAITING_WHERE
 
 if TYPE_CHECKING:
     from issuenote.parse.searchquery import Term
@@ -342,18 +342,22 @@ class Store(EvidenceQueries):
         return f"{alias}.status NOT IN ({marks})", list(FINISHED_STATUSES)
 
     def open_steps(
-        self, *, until: str | None = None, decrypt: bool = False
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        decrypt: bool = False,
     ) -> list[dict[str, Any]]:
         """Steps not done on cases not finished, soonest due first (undated last).
 
-        With `until`, only steps due before then. Private step texts are
-        decrypted only when `decrypt` (it needs the key); otherwise None.
+        With `since`/`until` (storage times), only steps due from `since` and
+        before `until`; with `limit`, the first so many, read off the due index.
+        Private step texts are decrypted only when `decrypt` (it needs the key);
+        otherwise None.
         """
         unfinished, params = self._unfinished()
-        bound = ""
-        if until is not None:
-            bound = "AND e.due IS NOT NULL AND e.due < ?"
-            params.append(until)
+        bound, more = self._due_between(since, until)
         rows = self.conn.execute(
             f"""
             SELECT e.id, e.number, e.uuid, e.case_id, e.text, e.due, e.at, e.private,
@@ -361,9 +365,10 @@ class Store(EvidenceQueries):
             FROM entries e JOIN cases c ON c.id = e.case_id
             WHERE e.kind = 'step' AND e.done_at IS NULL AND e.deleted_at IS NULL
                   AND {unfinished} {bound}
-            ORDER BY e.due IS NULL, e.due, e.case_id, e.id
+            ORDER BY {"e.due" if bound else "e.due IS NULL, e.due"}, e.case_id, e.id
+            {"" if limit is None else "LIMIT ?"}
             """,
-            params,
+            [*params, *more, *([] if limit is None else [limit])],
         )
         steps = []
         errors: list[str] = []
@@ -377,6 +382,37 @@ class Store(EvidenceQueries):
                 )
             steps.append(step)
         return steps
+
+    def count_open_steps(self, *, since: str | None = None, until: str | None = None) -> int:
+        """How many steps `open_steps` would give without a limit (for "N more").
+
+        Case by case (CROSS JOIN keeps cases outside), each a range of m007's
+        per-case open-step index: thousands of overdue steps are counted without
+        reading their rows or looking their case up once per step.
+        """
+        unfinished, params = self._unfinished()
+        bound, more = self._due_between(since, until)
+        row = self._one(
+            "SELECT count(*) FROM cases c CROSS JOIN entries e ON e.case_id = c.id "
+            "WHERE e.kind = 'step' AND e.done_at IS NULL AND e.deleted_at IS NULL "
+            f"AND {unfinished} {bound}",
+            [*params, *more],
+        )
+        assert row is not None
+        return int(row[0])
+
+    @staticmethod
+    def _due_between(since: str | None, until: str | None) -> tuple[str, list[str]]:
+        bound, params = "", []
+        if since is not None or until is not None:
+            bound = "AND e.due IS NOT NULL"
+        if since is not None:
+            bound += " AND e.due >= ?"
+            params.append(since)
+        if until is not None:
+            bound += " AND e.due < ?"
+            params.append(until)
+        return bound, params
 
     def count_undated_steps(self) -> int:
         """Open steps with no due date, on cases not finished."""
@@ -413,47 +449,49 @@ class Store(EvidenceQueries):
         )
         return [dict(row) for row in rows]
 
-    def waiting_cases(self) -> list[dict[str, Any]]:
-        """Unfinished cases whose last contact or escalation has no reply after it, oldest first."""
-        unfinished, params = self._unfinished()
+    def waiting_cases(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Unfinished cases whose last contact or escalation has no reply after it, oldest first.
+
+        Read off m010's partial index, so the first few cost the same in any notebook.
+        """
         rows = self.conn.execute(
-            f"""
-            SELECT * FROM (
-                SELECT c.id, c.title, c.platform, c.status,
-                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
-                        AND e.kind IN ('contact', 'escalation') AND e.deleted_at IS NULL
-                       ) AS asked_at,
-                       (SELECT max(e.at) FROM entries e WHERE e.case_id = c.id
-                        AND e.kind = 'reply' AND e.deleted_at IS NULL) AS answered_at
-                FROM cases c WHERE {unfinished}
-            )
-            WHERE asked_at IS NOT NULL AND asked_at >= coalesce(answered_at, '')
-            ORDER BY asked_at, id
-            """,
-            params,
+            f"SELECT id, title, platform, status, asked_at, answered_at FROM cases "
+            f"WHERE {WAITING_WHERE} ORDER BY asked_at, id {'' if limit is None else 'LIMIT ?'}",
+            [] if limit is None else [limit],
         )
         return [dict(row) for row in rows]
 
+    def count_waiting_cases(self) -> int:
+        row = self._one(f"SELECT count(*) FROM cases WHERE {WAITING_WHERE}")
+        assert row is not None
+        return int(row[0])
+
     def recent_cases(self, limit: int = 3) -> list[dict[str, Any]]:
-        """The most recently active cases, any status."""
+        """The most recently active cases, any status (m007's activity, off its index)."""
         rows = self.conn.execute(
             """
-            SELECT c.id, c.title, c.platform, c.status,
-                   max(c.updated_at, coalesce(
-                       (SELECT max(e.at) FROM entries e
-                        WHERE e.case_id = c.id AND e.deleted_at IS NULL), '')
-                   ) AS last_activity
+            SELECT c.id, c.title, c.platform, c.status, c.activity_at AS last_activity
             FROM cases c
-            ORDER BY last_activity DESC, c.id DESC
+            ORDER BY c.activity_at DESC, c.id DESC
             LIMIT ?
             """,
             (limit,),
         )
         return [dict(row) for row in rows]
 
-    def first_contacts(self, *, case_id: int | None = None) -> dict[int, dict[str, Any]]:
-        """Each case's first contact with support (contact, reply, escalation), jurisdiction."""
+    def first_contacts(
+        self, *, case_id: int | None = None, open_with_jurisdiction: bool = False
+    ) -> dict[int, dict[str, Any]]:
+        """Each case's first contact with support (contact, reply, escalation), jurisdiction.
+
+        open_with_jurisdiction: only unfinished cases with a jurisdiction, the only
+        ones with an escalation date (agenda, `due`), instead of every case.
+        """
         scope, params = ("WHERE c.id = ?", [case_id]) if case_id is not None else ("", [])
+        if open_with_jurisdiction:
+            unfinished, more = self._unfinished()
+            scope += f" {'AND' if scope else 'WHERE'} c.jurisdiction IS NOT NULL AND {unfinished}"
+            params += more
         rows = self.conn.execute(
             f"""
             SELECT c.id, c.title, c.status, c.jurisdiction,
