@@ -429,8 +429,8 @@ def test_an_m008_notebook_with_attachments_upgrades_and_finds_them(
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        last = conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id DESC LIMIT 1")
-        assert last.fetchone()[0] == "m009_attachment_search"
+        applied = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")}
+        assert "m009_attachment_search" in applied
     finally:
         conn.close()
     assert_index_right(notebook_home)
