@@ -328,6 +328,11 @@ def commands(issuenote: Path, home: Path, scratch: Path) -> dict[str, list[str]]
         "search 2-char zh": [tool, "search", "客服"],
         "export CASE chat": [tool, "export", "2"],
         "export CASE html": [tool, "export", "2", "--format", "html"],
+        "export CASE markdown": [tool, "export", "2", "--format", "markdown"],
+        "export CASE text": [tool, "export", "2", "--format", "text"],
+        "export CASE email": [tool, "export", "2", "--format", "email"],
+        "export CASE json": [tool, "export", "2", "--format", "json"],
+        "bundle (1,000 entries)": [tool, "bundle", "1", "--output", str(scratch / "b.zip")],
         "backup": [tool, "backup", str(scratch)],
         "doctor": [tool, "doctor"],
     }
@@ -385,6 +390,15 @@ def measure(
     # the floor for backup: SQLite's online backup plus gzip of the same file
     floor = [str(bare_python), "-c", FLOOR_BACKUP, str(copy / "notebook.db"), str(scratch / "f")]
     table["sqlite backup+gzip (floor)"] = floor
+    # restore: the archive of one backup, restored into an empty notebook each round
+    source = work / "restore-source"
+    source.mkdir()
+    subprocess.run(
+        [str(issuenote), "backup", str(source)], env=env, check=True, capture_output=True
+    )
+    (archive,) = source.iterdir()
+    restored = work / "restored"
+    table["restore"] = [str(issuenote), "--home", str(restored), "restore", str(archive)]
     times: dict[str, list[float]] = {name: [] for name in table}
     peaks: dict[str, float] = dict.fromkeys(table, 0.0)
     task = _taskwarrior(size, work)
@@ -401,6 +415,7 @@ def measure(
             for leftover in scratch.iterdir():
                 if leftover.is_file():
                     leftover.unlink()
+            shutil.rmtree(restored, ignore_errors=True)
         print(f"{size}: round {round_number + 1}/{rounds}", file=sys.stderr)
     out = {name: (statistics.median(samples), peaks[name]) for name, samples in times.items()}
     out.update(_throughput(size, copy, issuenote, extra))
@@ -492,7 +507,7 @@ def report(results: dict[str, dict[str, tuple[float, float]]], extra: dict[str, 
     names: list[str] = []
     for measured in results.values():
         names += [name for name in measured if name not in names]
-    head = f"{'command':<24}" + "".join(
+    head = f"{'command':<28}" + "".join(
         f"{size + ' ms':>10}{'ratio':>8}{'MB':>7}" for size in sizes
     )
     print(head)
