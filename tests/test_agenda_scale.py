@@ -234,16 +234,10 @@ def test_waiting_follows_every_write(cli: Cli, tmp_path: Path, notebook_home: Pa
 
 
 def test_upgrade_fills_asked_and_answered(tmp_path: Path) -> None:
-    from sqlite_utils import Database
-
-    from issuenote.store import migrations
+    from tests.migration_helpers import database_before
 
     path = tmp_path / "old.db"
-    db = Database(path)
-    registered = migrations.migrations._migrations
-    m010 = next(index for index, m in enumerate(registered) if m.name.startswith("m010"))
-    for earlier in registered[:m010]:  # the notebook as it was before m010
-        earlier.fn(db)
+    db, pending = database_before(path, "m010")  # the notebook as it was before m010
     db.execute(
         "INSERT INTO cases (uuid, title, created_at, updated_at) "
         "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
@@ -262,7 +256,7 @@ def test_upgrade_fills_asked_and_answered(tmp_path: Path) -> None:
             "VALUES (?, 1, ?, ?, 'x', ?, '2025-01-01T00:00:00Z', ?)",
             [f"e{number}", number, kind, at, deleted],
         )
-    for later in registered[m010:]:
+    for later in pending:
         later.fn(db)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT asked_at, answered_at FROM cases").fetchone() == (

@@ -211,16 +211,10 @@ def test_activity_follows_entries_whoever_writes_them(cli, store: Store) -> None
 
 
 def test_upgrade_fills_activity_for_existing_cases(tmp_path: Path) -> None:
-    from sqlite_utils import Database
-
-    from issuenote.store import migrations
+    from tests.migration_helpers import database_before
 
     path = tmp_path / "old.db"
-    db = Database(path)
-    registered = migrations.migrations._migrations
-    m007 = next(index for index, m in enumerate(registered) if m.name.startswith("m007"))
-    for earlier in registered[:m007]:  # the notebook as it was before m007
-        earlier.fn(db)
+    db, pending = database_before(path, "m007")  # the notebook as it was before m007
     db.execute(
         "INSERT INTO cases (uuid, title, created_at, updated_at) "
         "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
@@ -229,7 +223,7 @@ def test_upgrade_fills_activity_for_existing_cases(tmp_path: Path) -> None:
         "INSERT INTO entries (uuid, case_id, kind, text, at, created_at) "
         "VALUES ('e1', 1, 'note', 'x', '2025-06-01T00:00:00Z', '2025-01-01T00:00:00Z')"
     )
-    registered[m007].fn(db)
+    pending[0].fn(db)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT activity_at, last_entry_id FROM cases").fetchone() == (
         "2025-06-01T00:00:00Z",
