@@ -38,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchenv import compile_bytecode
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench" / "scale"
 SIZES = {"S": (100, 20), "M": (1_000, 51), "L": (10_000, 100)}
@@ -273,6 +275,7 @@ def tool_venvs(reinstall: bool) -> tuple[Path, Path]:
         pip = [str(tool / "bin" / "python"), "-m", "pip", "install", "-q"]
         subprocess.run([*pip, str(ROOT)], check=True)
         subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    compile_bytecode(bare, tool)
     return bare / "bin" / "python", tool / "bin" / "issuenote"
 
 

@@ -235,8 +235,12 @@ def main() -> None:
     env = {**os.environ, "ISSUENOTE_HOME": str(home), "NO_COLOR": "1"}
     # The non-editable install benchmarks/startup.py builds, when there is one: an
     # editable install's path hook slows every start and would blur the figures.
-    installed = ROOT / ".bench" / "installed" / "bin" / "issuenote"
-    tool = str(installed if installed.exists() else Path(sys.executable).with_name("issuenote"))
+    # (or benchmarks/scale.py builds; both compile its bytecode, as a user's install has).
+    candidates = [
+        ROOT / ".bench" / where / "bin" / "issuenote" for where in ("installed", "scale/installed")
+    ]
+    installed = next((path for path in candidates if path.exists()), None)
+    tool = str(installed or Path(sys.executable).with_name("issuenote"))
     print(f"timing {tool}")
     bare, _ = timed([sys.executable, "-c", "pass"], env, args.rounds)
     print(f"python -c pass: {bare * 1000:.1f} ms")
