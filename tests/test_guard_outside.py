@@ -74,6 +74,8 @@ def test_clean_chat_log_has_no_finding() -> None:
         "법인등록번호 110111-4138560",
         "사업자등록번호 120-81-47521",
         "Password requirements: 8-32 characters",
+        "Password: Passcode: PIN:",  # an empty form pasted: each value is the next label
+        "密码：密码：",
         "密码要求：8-32位字符",
         "Passphrase: not needed for this account",
         "I never shared my seed phrase with anyone",

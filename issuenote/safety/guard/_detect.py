@@ -262,6 +262,26 @@ _PASSWORD_BRIDGE = lazy_pattern(
 _KOREAN_QUOTED = lazy_pattern(r"(?<![!-~])[!-~]{4,64}(?=[ \t]?(?:이?라고|이?라구))")
 
 
+# A value that is one of these with a colon after it is the next label (a form
+# pasted empty, or a wall of labels), never the password.
+_PASSWORD_LABEL_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "passcode",
+        "pwd",
+        "pw",
+        "pass",
+        "pin",
+        "密码",
+        "密碼",
+        "비밀번호",
+        "비번",
+        "패스워드",
+    ]
+)
+
+
 def _passwords(scan: Scan) -> list[Finding]:
     """Passwords and PINs right after their label, in English, Chinese and Korean."""
     if not scan.has_any("pass", "pw", "pin", "密码", "密碼", "비밀번호", "비번", "패스워드"):
@@ -273,6 +293,11 @@ def _passwords(scan: Scan) -> list[Finding]:
         if span is None:
             continue
         value = text[span[0] : span[1]]
+        if (
+            text[span[1] : span[1] + 1] in (":", "：", "=")
+            and value.lower() in _PASSWORD_LABEL_WORDS
+        ):
+            continue  # "password: password:": the next label, not a value
         sep = match.group("sep")
         if match.group("pin"):
             # "PIN" in capitals or "pin code"; the verb "pin" is no label
