@@ -134,3 +134,24 @@ def test_a_run_of_contacts_counts_once() -> None:
     waits = stats.reply_waits(rows)
     assert [w["seconds"] for w in waits] == [7200.0]
     assert stats.open_by_age([], datetime(2026, 1, 1, tzinfo=UTC))[0]["cases"] == 0
+
+
+def test_stats_read_the_rows_once_as_the_database_yields_them(
+    history: None, cli_json: Callable[..., object], notebook_home
+) -> None:
+    """At 10,000 cases there are over half a million rows: never a list of them all."""
+    from issuenote.store import Store
+
+    store = Store.open(notebook_home, create=False)
+    assert store is not None
+    try:
+        rows = store.contact_rows()
+        assert iter(rows) is rows  # an iterator over the cursor, not a list
+        once = iter(list(store.contact_rows()))
+        figures = stats.compute(once, store.unfinished_cases(), datetime.now(UTC))
+        assert next(once, None) is None
+    finally:
+        store.close()
+    shown = cli_json("stats")
+    assert figures["reply_time"] == shown["reply_time"]
+    assert figures["channels"] == shown["channels"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,108 +35,117 @@ def summary(seconds: list[float]) -> dict[str, Any]:
     return {"n": n, "median_seconds": int(statistics.median(ordered)), "p90_seconds": int(p90)}
 
 
-def reply_waits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def reply_waits(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each answered request: from the first contact after the last reply to the next reply.
 
     A run of contacts before one reply counts once, from its first contact (the
     follow-ups were nudges while waiting); the wait belongs to that contact's
     channel and platform, and to the local hour of the week it was sent.
     """
-    waits = []
-    asked: dict[str, Any] | None = None
-    case = None
+    history = _History()
     for row in rows:
-        if row["case_id"] != case:
-            case, asked = row["case_id"], None
-        if row["kind"] in ("contact", "escalation"):
-            asked = asked or row
-        elif row["kind"] == "reply" and asked is not None:
-            sent = timeparse.from_storage(asked["at"])
-            answered = timeparse.from_storage(row["at"])
-            local = sent.astimezone(timeparse.local_zone(sent))
-            waits.append(
-                {
-                    "platform": asked["platform"],
-                    "channel": asked["channel"] or "other",
-                    "seconds": (answered - sent).total_seconds(),
-                    "weekday": local.weekday(),
-                    "hour": local.hour,
-                }
-            )
-            asked = None
-    return waits
+        history.add(row)
+    return [
+        {"platform": p, "channel": c, "seconds": s, "weekday": d, "hour": h}
+        for p, c, s, d, h in history.waits
+    ]
 
 
-def resolution_times(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def resolution_times(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Cases resolved or closed after a first contact: how long that took."""
-    firsts: dict[int, dict[str, Any]] = {}
-    done: list[dict[str, Any]] = []
-    finished: set[int] = set()
+    history = _History()
     for row in rows:
-        number = row["case_id"]
-        if row["kind"] in ("contact", "reply", "escalation") and number not in firsts:
-            firsts[number] = row
+        history.add(row)
+    return [{"platform": p, "channel": c, "seconds": s} for p, c, s in history.resolutions]
+
+
+class _History:
+    """One pass over the rows, oldest first per case, keeping only what the figures need.
+
+    The rows are read as they come from the database, never held: at 10,000
+    cases a notebook has over half a million of them.
+    """
+
+    def __init__(self) -> None:
+        self.case: Any = None
+        self.asked: tuple[str, str, str] | None = None  # (at, platform, channel)
+        self.first: tuple[str, str, str] | None = None  # the case's first contact or reply
+        self.finished = False
+        # (platform, channel, seconds, local weekday, local hour)
+        self.waits: list[tuple[str, str, float, int, int]] = []
+        self.resolutions: list[tuple[str, str, float]] = []  # (platform, channel, seconds)
+        self.counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        # Each row brings its own copy of the platform and channel: keep one of each.
+        self.names: dict[str, str] = {}
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        kind, at = row["kind"], row["at"]
+        platform, channel = row["platform"], row["channel"]
+        if platform is not None:
+            platform = self.names.setdefault(platform, platform)
+        if channel is not None:
+            channel = self.names.setdefault(channel, channel)
+        if row["case_id"] != self.case:
+            self.case, self.asked, self.first, self.finished = row["case_id"], None, None, False
+        if kind == "contact":
+            self.counts[(platform or "(no platform)", channel or "other")][0] += 1
+        elif kind == "reply":
+            self.counts[(platform or "(no platform)", channel or "other")][1] += 1
+        if kind in ("contact", "escalation"):
+            self.asked = self.asked or (at, platform, channel or "other")
+        elif kind == "reply" and self.asked is not None:
+            sent = timeparse.from_storage(self.asked[0])
+            local = sent.astimezone(timeparse.local_zone(sent))
+            seconds = (timeparse.from_storage(at) - sent).total_seconds()
+            self.waits.append((self.asked[1], self.asked[2], seconds, local.weekday(), local.hour))
+            self.asked = None
+        if kind in ("contact", "reply", "escalation"):
+            self.first = self.first or (at, platform, channel or "other")
         elif (
-            row["kind"] == "status"
+            kind == "status"
             and row["new_status"] in FINISHED
-            and number in firsts
-            and number not in finished
+            and self.first is not None
+            and not self.finished
         ):
-            start = timeparse.from_storage(firsts[number]["at"])
-            end = timeparse.from_storage(row["at"])
-            done.append(
-                {
-                    "platform": firsts[number]["platform"],
-                    "channel": firsts[number]["channel"] or "other",
-                    "seconds": (end - start).total_seconds(),
-                }
-            )
-            finished.add(number)
-    return done
+            start, platform, channel = self.first
+            seconds = (timeparse.from_storage(at) - timeparse.from_storage(start)).total_seconds()
+            self.resolutions.append((platform, channel, seconds))
+            self.finished = True
 
 
 def compute(
-    rows: list[dict[str, Any]], open_cases: list[dict[str, Any]], now: datetime
+    rows: Iterable[Mapping[str, Any]], open_cases: list[dict[str, Any]], now: datetime
 ) -> dict[str, Any]:
-    """Every figure `issuenote stats` shows, with its data-point count."""
-    waits = reply_waits(rows)
-    resolutions = resolution_times(rows)
-    channels: dict[tuple[str, str], dict[str, Any]] = defaultdict(
-        lambda: {"contacts": 0, "replies": 0, "waits": []}
-    )
+    """Every figure `issuenote stats` shows, with its data-point count (one pass over rows)."""
+    history = _History()
     for row in rows:
-        key = (row["platform"] or "(no platform)", row["channel"] or "other")
-        if row["kind"] == "contact":
-            channels[key]["contacts"] += 1
-        elif row["kind"] == "reply":
-            channels[key]["replies"] += 1
-    for wait in waits:
-        channels[(wait["platform"] or "(no platform)", wait["channel"])]["waits"].append(
-            wait["seconds"]
-        )
+        history.add(row)
+    channels: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for platform, channel, seconds, _, _ in history.waits:
+        channels[(platform or "(no platform)", channel)].append(seconds)
     resolution_by: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for item in resolutions:
-        resolution_by[(item["platform"] or "(no platform)", item["channel"])].append(
-            item["seconds"]
-        )
+    for platform, channel, seconds in history.resolutions:
+        resolution_by[(platform or "(no platform)", channel)].append(seconds)
+    keys = set(history.counts) | set(channels)
     table = []
-    for (platform, channel), figures in sorted(channels.items()):
+    for platform, channel in sorted(keys):
+        contacts, replies = history.counts.get((platform, channel), (0, 0))
         table.append(
             {
                 "platform": platform,
                 "channel": channel,
-                "contacts": figures["contacts"],
-                "replies": figures["replies"],
-                "reply_time": summary(figures["waits"]),
+                "contacts": contacts,
+                "replies": replies,
+                "reply_time": summary(channels.get((platform, channel), [])),
                 "resolution_time": summary(resolution_by.get((platform, channel), [])),
             }
         )
     return {
         "channels": table,
-        "reply_time": summary([w["seconds"] for w in waits]),
-        "resolution_time": summary([r["seconds"] for r in resolutions]),
+        "reply_time": summary([wait[2] for wait in history.waits]),
+        "resolution_time": summary([item[2] for item in history.resolutions]),
         "open_by_age": open_by_age(open_cases, now),
-        "week": week_grid(waits),
+        "week": week_grid(history.waits),
     }
 
 
@@ -150,11 +160,11 @@ def open_by_age(open_cases: list[dict[str, Any]], now: datetime) -> list[dict[st
     return [{"age": label, "cases": count} for label, count in counts.items()]
 
 
-def week_grid(waits: list[dict[str, Any]]) -> dict[str, Any]:
+def week_grid(waits: list[tuple[str, str, float, int, int]]) -> dict[str, Any]:
     """Median reply time per local (weekday, hour) cell, and the fastest cells."""
     cells: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for wait in waits:
-        cells[(wait["weekday"], wait["hour"])].append(wait["seconds"])
+    for _, _, seconds, weekday, hour in waits:
+        cells[(weekday, hour)].append(seconds)
     grid = [
         {
             "weekday": WEEKDAYS[day],
