@@ -644,3 +644,20 @@ def test_detach_undone_before_a_sync_sends_nothing(tmp_path: Path) -> None:
     assert_converged([one, two])
     for device in (one, two):
         assert len(json.loads(device.ok("attachments", "1", "--json").stdout)) == 1
+
+
+def test_one_file_attached_in_the_open_and_privately_arrives_as_both(tmp_path: Path) -> None:
+    one, two = make_devices(tmp_path, 2)
+    statement = tmp_path / "statement.txt"
+    statement.write_text("Transfer received, ref STMT-99120\n")
+    one.ok("new", "Case")
+    one.ok("attach", "1", str(statement))
+    one.ok("attach", "1", str(statement), "--private")
+    settle([one, two])
+    assert_converged([one, two])
+    listed = json.loads(two.ok("attachments", "1", "--json").stdout)
+    assert sorted(item["private"] for item in listed) == [False, True]
+    assert two.run("verify").exit_code == 0
+    for item in listed:
+        path = Path(two.ok("open", "1", str(item["number"]), "--print-path").stdout.strip())
+        assert path.read_bytes() == statement.read_bytes()
