@@ -206,34 +206,6 @@ class ExportFile:
 # -- reading ------------------------------------------------------------------
 
 
-def read_export_file(path: Any) -> bytes:
-    """The bytes of an export file, or one clear refusal (missing, a directory, too big)."""
-    import os
-
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as stream:
-            info = os.fstat(stream.fileno())
-            import stat
-
-            if not stat.S_ISREG(info.st_mode):
-                raise IssuenoteError(f"cannot import {name}: not a regular file")
-            if info.st_size > MAX_IMPORT_BYTES:
-                raise IssuenoteError(
-                    f"cannot import {name}: {info.st_size:,} bytes is more than the "
-                    f"{MAX_IMPORT_BYTES:,} an export can be"
-                )
-            return stream.read()
-    except FileNotFoundError:
-        raise IssuenoteError(f"cannot import {name}: no such file") from None
-    except IsADirectoryError:
-        raise IssuenoteError(f"cannot import {name}: it is a directory") from None
-    except PermissionError:
-        raise IssuenoteError(f"cannot import {name}: permission denied") from None
-    except OSError as error:
-        raise IssuenoteError(f"cannot import {name}: {error.strerror or error}") from None
-
-
 def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> ExportFile:
     """Parse and check a whole export; IssuenoteError names the line and the reason."""
     if len(data) > MAX_IMPORT_BYTES:
