@@ -67,15 +67,20 @@ def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise IssuenoteError(f"cannot open the notebook {path}: {error}") from None
+    _refuse_newer(conn, path, version)
+    if version < SCHEMA_VERSION:
+        _migrate(conn, path)
+    return conn
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """A notebook a newer issuenote wrote is closed again and refused, never touched."""
     if version > SCHEMA_VERSION:
         conn.close()
         raise IssuenoteError(
             f"the notebook {path} was written by a newer issuenote (schema {version}, "
             f"this one knows {SCHEMA_VERSION}); upgrade issuenote to use it"
         )
-    if version < SCHEMA_VERSION:
-        _migrate(conn, path)
-    return conn
 
 
 def writable(path: Path) -> bool:
@@ -102,12 +107,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         except sqlite3.DatabaseError as error:
             last_error = error
             continue
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise IssuenoteError(
-                f"the notebook {path} was written by a newer issuenote (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade issuenote to use it"
-            )
+        _refuse_newer(conn, path, version)
         if version < SCHEMA_VERSION:
             conn.close()
             raise IssuenoteError(
