@@ -600,20 +600,13 @@ class _Sync:
 
     def tombstones(self, incoming: list[payload.Chunk]) -> dict[str, dict[str, int]]:
         """Every deletion known: what each covers, joined over the devices that deleted."""
-        joined = {k: dict(v) for k, v in self.state.tombstones.items()}
-        deletions = [chunk.deleted for chunk in incoming] + [self.sent_deletions]
-        for deleted in deletions:
-            for case_uuid, vector in deleted.items():
-                joined[case_uuid] = _joined(joined.get(case_uuid, {}), vector)
-        return joined
+        deletions = [chunk.deleted for chunk in incoming]
+        return _joined_all(self.state.tombstones, [*deletions, self.sent_deletions])
 
     def detachments(self, incoming: list[payload.Chunk]) -> dict[str, dict[str, int]]:
         """Every detached attachment known: the case copy each left, joined over devices."""
-        joined = {k: dict(v) for k, v in self.state.detached.items()}
-        for detached in [chunk.detached for chunk in incoming] + [self.sent_detached]:
-            for attachment_uuid, vector in detached.items():
-                joined[attachment_uuid] = _joined(joined.get(attachment_uuid, {}), vector)
-        return joined
+        detached = [chunk.detached for chunk in incoming]
+        return _joined_all(self.state.detached, [*detached, self.sent_detached])
 
     def without_detached(
         self, case: Any, theirs: dict[str, int], detached: dict[str, dict[str, int]]
@@ -763,6 +756,17 @@ def _includes(bigger: dict[str, int], smaller: dict[str, int]) -> bool:
 
 def _joined(one: dict[str, int], other: dict[str, int]) -> dict[str, int]:
     return {device: max(one.get(device, 0), other.get(device, 0)) for device in one | other}
+
+
+def _joined_all(
+    known: dict[str, dict[str, int]], layers: list[dict[str, dict[str, int]]]
+) -> dict[str, dict[str, int]]:
+    """Vectors by key, each joined over what is known here and every layer that names it."""
+    joined = {key: dict(vector) for key, vector in known.items()}
+    for layer in layers:
+        for key, vector in layer.items():
+            joined[key] = _joined(joined.get(key, {}), vector)
+    return joined
 
 
 # -- status ---------------------------------------------------------------------------
