@@ -51,14 +51,6 @@ def reply_waits(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def resolution_times(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Cases resolved or closed after a first contact: how long that took."""
-    history = _History()
-    for row in rows:
-        history.add(row)
-    return [{"platform": p, "channel": c, "seconds": s} for p, c, s in history.resolutions]
-
-
 class _History:
     """One pass over the rows, oldest first per case, keeping only what the figures need.
 
