@@ -1,3 +1,3 @@
-from issuenote.cli import main
+from issuenote.launch import main
 
 main()

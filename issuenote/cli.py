@@ -217,8 +217,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def main() -> None:
-    """Console-script entry point."""
+def run_app() -> None:
+    """The typer app, built with only the command the arguments name when they name one."""
     from issuenote.commands import COMMAND_NAMES
 
     name = command_named_in(sys.argv[1:])
@@ -226,22 +226,14 @@ def main() -> None:
         name = None
     if name is None and "_ISSUENOTE_COMPLETE" not in os.environ and wants_agenda(sys.argv[1:]):
         name = ""  # the agenda needs no command registered at all
-    try:
-        build_app(only=name)(prog_name="issuenote")
-    except BrokenPipeError:
-        # `issuenote list | head`: the reader left; that is not our error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-    finally:
-        _run_after_exit()
+    build_app(only=name)(prog_name="issuenote")
 
 
-def _run_after_exit() -> None:
-    """Work a command left for after its output (the background sync of `sync = auto`)."""
-    common = sys.modules.get("issuenote.commands._common")  # not loaded: nothing was left
-    while common is not None and common.AFTER_EXIT:
-        common.AFTER_EXIT.pop(0)()
+def main() -> None:
+    """The console script (kept here for callers of `issuenote.cli:main`)."""
+    from issuenote.launch import main as launch
+
+    launch()
 
 
 if __name__ == "__main__":

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import json
-import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+# Output helpers live in typer-free modules (the fast path of issuenote.quick uses them);
+# commands import them from here with the rest.
+from issuenote.console import alarm as alarm
+from issuenote.console import emit_json as emit_json
+from issuenote.console import read_stdin
+from issuenote.console import say as say
+from issuenote.console import warn as warn
 from issuenote.errors import IssuenoteError
 from issuenote.paths import database_path, notebook_home
+from issuenote.session import no_notebook_message as no_notebook_message
+from issuenote.session import open_notebook
 from issuenote.store import Store
 
 
 def home_of(ctx: typer.Context) -> Path:
     state = ctx.find_root().obj
     return notebook_home(getattr(state, "home", None))
-
-
-def no_notebook_message(home: Path) -> str:
-    """Says where we looked, so a mistyped --home or ISSUENOTE_HOME shows at once."""
-    return f"no notebook at {home} yet; record a case with `issuenote new TITLE`"
 
 
 def notebook_exists(ctx: typer.Context) -> bool:
@@ -35,46 +37,8 @@ def notebook_exists(ctx: typer.Context) -> bool:
 @contextmanager
 def open_store(ctx: typer.Context, *, create: bool = True) -> Iterator[Store]:
     """The notebook for a command; reading commands pass create=False."""
-    home = home_of(ctx)
-    store = Store.open(home, create=create)
-    if store is None:
-        raise IssuenoteError(no_notebook_message(home))
-    try:
+    with open_notebook(home_of(ctx), create=create) as store:
         yield store
-        for message in store.vault.warnings:
-            warn(message)
-    finally:
-        store.close()
-    _after_command(home, recorded=create)
-
-
-# What the console script runs after the command has finished (see cli.main).
-AFTER_EXIT: list[Callable[[], None]] = []
-
-
-def _after_command(home: Path, *, recorded: bool) -> None:
-    """Sync's part of every command: a failed background sync is told once; auto sync."""
-    if not (home / "sync").is_dir():  # one stat for notebooks that do not sync
-        return
-    from issuenote.sync import auto
-
-    failure = auto.report_failure_once(home)
-    if failure:
-        warn(f"the background sync failed {failure}; run `issuenote sync` to retry")
-    if recorded:
-        # Run by the console script once the command has printed its confirmation
-        # (the user never waits); a command run in-process (tests) starts nothing.
-        AFTER_EXIT.append(lambda: auto.after_recording(home))
-
-
-PASTE_HINT = "Paste the text, then press Ctrl-D on a new line (Ctrl-C cancels)."
-
-
-def read_stdin() -> str:
-    """Standard input; on a terminal, first say how to end it (people wait otherwise)."""
-    if sys.stdin.isatty():
-        typer.echo(PASTE_HINT, err=True)
-    return sys.stdin.read()
 
 
 def read_text(value: str | None, *, what: str, edit: bool = False) -> str | None:
@@ -186,50 +150,6 @@ def drafted(ctx: typer.Context, command: str, case: str, what: str) -> Iterator[
             raise draft.kept(error) from None
         raise
     draft.discard()
-
-
-# Valid raw in JSON strings, but a terminal acts on them: C1 controls can start
-# escape sequences, bidi overrides and isolates reorder the text around them.
-_TERMINAL_ACTIVE = "[\u0080-\u009f\u202a-\u202e\u2066-\u2069]"
-
-
-def emit_json(data: Any) -> None:
-    """One JSON document on stdout; characters a terminal would act on are \\u-escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    text = re.sub(_TERMINAL_ACTIVE, lambda match: f"\\u{ord(match.group()):04x}", text)
-    sys.stdout.write(text + "\n")
-
-
-def say(message: str) -> None:
-    """A short confirmation for people (stdout, plain text)."""
-    from issuenote.textsafe import printable
-
-    typer.echo(printable(message))
-
-
-def alarm(flags: list[str], reasons: list[str]) -> None:
-    """A warning that must not be missed: a possible fake agent or unofficial channel."""
-    import os
-
-    colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
-    title = (
-        "WARNING: this may be fake support"
-        if "scam-risk" in flags
-        else ("WARNING: this address is not an official channel")
-    )
-    lines = [f"⚠ {title} ({', '.join(flags)})"]
-    lines += [f"  - {reason}" for reason in reasons]
-    lines.append(
-        "  Never share passwords, seed phrases, keys or codes; use official channels only."
-    )
-    for line in lines:
-        typer.secho(line, err=True, fg="red" if colour else None, bold=colour)
-
-
-def warn(message: str) -> None:
-    from issuenote.textsafe import printable
-
-    typer.echo(f"issuenote: warning: {printable(message)}", err=True)
 
 
 # Option types shared by several commands, so help texts stay the same.

@@ -17,16 +17,16 @@ from issuenote.commands._common import (
     PrivateOption,
     RedactOption,
     ResumeOption,
-    alarm,
     drafted,
-    emit_json,
     open_store,
     read_text,
     say,
     warn,
 )
+from issuenote.console import report_entry
 from issuenote.errors import IssuenoteError
 from issuenote.model import FINISHED_STATUSES
+from issuenote.quicknote import report_note
 
 TextArgument = Annotated[
     str | None,
@@ -35,15 +35,6 @@ TextArgument = Annotated[
     ),
 ]
 ChannelHelp = "chat, email, social, phone, forum, form or other."
-
-
-def _report(entry: dict[str, Any], as_json: bool, summary: str) -> None:
-    if entry["flags"]:
-        alarm(entry["flags"], entry["warnings"])
-    if as_json:
-        emit_json(entry)
-    else:
-        say(summary)
 
 
 def _written(
@@ -90,7 +81,7 @@ def note(
             return actions.add_note(store, case, body or "", at=at, redact=redact, private=private)
 
     entry = _written(ctx, "note", case, text, edit=edit, resume=resume, record=record)
-    _report(entry, as_json, f"Added note {entry['number']} to case {entry['case_id']}.")
+    report_note(entry, as_json)
 
 
 def contact(
@@ -142,7 +133,7 @@ def contact(
             redact=redact,
             private=private,
         )
-    _report(
+    report_entry(
         entry,
         as_json,
         f"Logged {entry['channel']} contact {entry['number']} on case {entry['case_id']}.",
@@ -245,7 +236,7 @@ def reply(
 
         promise = f"; promised an answer by {format_local(entry['promised_by'], style='long')}"
     summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}{promise}."
-    _report(entry, as_json, summary)
+    report_entry(entry, as_json, summary)
 
 
 def step(
@@ -286,7 +277,9 @@ def step(
         # Logged late (--at in the past), a past due date is expected; logged now, it is a slip.
         if at is None and timeparse.parse_time(entry["due"]) < timeparse.utc_now():
             warn(f"the due time {timeparse.format_local(entry['due'])} is already past")
-    _report(entry, as_json, f"Added step {entry['number']} to case {entry['case_id']}{due_text}.")
+    report_entry(
+        entry, as_json, f"Added step {entry['number']} to case {entry['case_id']}{due_text}."
+    )
 
 
 def done(
@@ -306,7 +299,7 @@ def done(
     """
     with open_store(ctx) as store:
         record = actions.mark_done(store, case, entry, at=at)
-    _report(record, as_json, f"Step {record['number']} on case {record['case_id']} is done.")
+    report_entry(record, as_json, f"Step {record['number']} on case {record['case_id']} is done.")
 
 
 def escalate(
@@ -337,7 +330,9 @@ def escalate(
     with open_store(ctx) as store:
         entry = actions.escalate(store, case, body, to=to, at=at, redact=redact, private=private)
     target = f" to {entry['escalated_to']}" if entry["escalated_to"] else ""
-    _report(entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['number']}).")
+    report_entry(
+        entry, as_json, f"Case {entry['case_id']} escalated{target} (entry {entry['number']})."
+    )
 
 
 def status(
@@ -365,7 +360,7 @@ def status(
         entry = actions.set_status(
             store, case, new_status, body, at=at, redact=redact, private=private
         )
-    _report(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")
+    report_entry(entry, as_json, f"Case {entry['case_id']} is now {entry['new_status']}.")
     if entry["new_status"] in FINISHED_STATUSES and not as_json:
         _aftercare(ctx, entry["case_id"])
 

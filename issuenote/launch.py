@@ -1,0 +1,34 @@
+"""The console script: a plain note on the fast path, every other command through typer."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        from issuenote import quicknote
+
+        code = quicknote.main()
+        if code is None:
+            from issuenote.cli import run_app
+
+            run_app()
+            return
+    except BrokenPipeError:
+        # `issuenote list | head`: the reader left; that is not our error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    finally:
+        run_after_exit()
+    sys.exit(code)
+
+
+def run_after_exit() -> None:
+    """Work a command left for after its output (the background sync of `sync = auto`)."""
+    session = sys.modules.get("issuenote.session")  # not loaded: nothing was left
+    if session is not None:
+        session.run_after_exit()
