@@ -41,7 +41,7 @@ EXECUTABLE = Path(sys.executable).parent / "issuenote"
 WORKER = r"""
 import contextlib, io, json, os, sys, time, traceback
 
-from issuenote.cli import main
+from issuenote.launch import main
 
 
 def run(argv):

@@ -227,14 +227,3 @@ def run_app() -> None:
     if name is None and "_ISSUENOTE_COMPLETE" not in os.environ and wants_agenda(sys.argv[1:]):
         name = ""  # the agenda needs no command registered at all
     build_app(only=name)(prog_name="issuenote")
-
-
-def main() -> None:
-    """The console script (kept here for callers of `issuenote.cli:main`)."""
-    from issuenote.launch import main as launch
-
-    launch()
-
-
-if __name__ == "__main__":
-    main()

@@ -14,7 +14,7 @@ from issuenote.console import warn
 from issuenote.errors import IssuenoteError
 from issuenote.store import Store
 
-# What the console script runs after the command has finished (see cli.main).
+# What the console script runs after the command has finished (see launch.main).
 AFTER_EXIT: list[Callable[[], None]] = []
 
 

@@ -169,7 +169,7 @@ def test_a_plain_note_loads_nothing_heavy_for_evidence(tmp_path: Path) -> None:
 
     home = tmp_path / "nb"
     code = (
-        "import sys; from issuenote.cli import main; sys.argv = ['issuenote'] + sys.argv[1:];"
+        "import sys; from issuenote.launch import main; sys.argv = ['issuenote'] + sys.argv[1:];"
         "\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ('hashlib', 'PIL', 'filetype', 'mailparser_reply', 'extract_msg', 'zipfile',"
         " 'issuenote.evidence.attachments', 'issuenote.evidence.ingest', 'rich');"
