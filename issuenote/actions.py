@@ -1033,9 +1033,7 @@ def stats(
                 f"no cases on platform {platform!r}; `issuenote list --all` shows the platforms"
             )
         raise IssuenoteError("no cases yet: stats need contacts and replies to count")
-    rows = store.contact_rows(platform=platform)
-    open_cases = store.unfinished_cases(platform=platform)
-    return {"platform": platform, **figures.compute(rows, open_cases, now)}
+    return {"platform": platform, **figures.from_aggregates(store, now, platform)}
 
 
 def case_follow_up(store: Store, case_id: int, *, now: datetime | None = None) -> dict[str, Any]:
