@@ -1027,7 +1027,7 @@ def stats(
 
     now = now or timeparse.utc_now()
     platform = clean_field(platform, "platform")
-    if store.case_count(platform=platform) == 0:
+    if not store.has_cases(platform=platform):
         if platform:
             raise IssuenoteError(
                 f"no cases on platform {platform!r}; `issuenote list --all` shows the platforms"

@@ -830,8 +830,10 @@ def _recompute_stats(case_ids: str) -> list[str]:
             ORDER BY s.at, s.id LIMIT 1)
     FROM (
         SELECT c.id, ifnull(c.platform, '') AS platform, first.id AS first_id,
-               first.at AS first_at, {_channel("first")} AS first_channel,
-               asked.at AS asked_at, {_channel("asked")} AS asked_channel
+               first.at AS first_at,
+               CASE WHEN first.id IS NOT NULL THEN {_channel("first")} END AS first_channel,
+               asked.at AS asked_at,
+               CASE WHEN asked.id IS NOT NULL THEN {_channel("asked")} END AS asked_channel
         FROM cases c
         LEFT JOIN entries first ON first.id = (
             SELECT e.id FROM entries e WHERE e.case_id = c.id AND e.kind IN {_SPOKEN_KINDS}

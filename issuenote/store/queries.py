@@ -698,16 +698,13 @@ class Store(EvidenceQueries):
         )
         return [dict(row) for row in rows]
 
-    def case_count(self, *, platform: str | None = None) -> int:
+    def has_cases(self, *, platform: str | None = None) -> bool:
+        """Whether there is a case (on this platform): stops at the first one."""
+        scope, params = "", []
         if platform:
-            row = self._one(
-                "SELECT count(*) FROM cases WHERE platform = ? COLLATE NOCASE",
-                [_bindable(platform, "platform")],
-            )
-        else:
-            row = self._one("SELECT count(*) FROM cases")
-        assert row is not None
-        return int(row[0])
+            scope, params = "WHERE platform = ? COLLATE NOCASE", [_bindable(platform, "platform")]
+        row = self._one(f"SELECT EXISTS (SELECT 1 FROM cases {scope})", params)
+        return bool(row is not None and row[0])
 
     def health(self, *, quick: bool = False) -> dict[str, Any]:
         """What `doctor` reports about the database itself.
