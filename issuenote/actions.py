@@ -1027,15 +1027,13 @@ def stats(
 
     now = now or timeparse.utc_now()
     platform = clean_field(platform, "platform")
-    if store.case_count(platform=platform) == 0:
+    if not store.has_cases(platform=platform):
         if platform:
             raise IssuenoteError(
                 f"no cases on platform {platform!r}; `issuenote list --all` shows the platforms"
             )
         raise IssuenoteError("no cases yet: stats need contacts and replies to count")
-    rows = store.contact_rows(platform=platform)
-    open_cases = store.unfinished_cases(platform=platform)
-    return {"platform": platform, **figures.compute(rows, open_cases, now)}
+    return {"platform": platform, **figures.from_aggregates(store, now, platform)}
 
 
 def case_follow_up(store: Store, case_id: int, *, now: datetime | None = None) -> dict[str, Any]:

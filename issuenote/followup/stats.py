@@ -1,9 +1,14 @@
 """What the user's own history says: how fast support answers, by channel and by hour.
 
-Pure: takes the rows `Store.contact_rows` returns (storage UTC times) and
-computes counts, medians and a 7x24 grid, each figure with the number of data
-points it rests on. Below MIN_POINTS a figure is None ("not enough data"),
-never a pattern invented from one or two replies.
+Counts, medians and a 7x24 grid, each figure with the number of data points
+it rests on. Below MIN_POINTS a figure is None ("not enough data"), never a
+pattern invented from one or two replies.
+
+Two ways to the same figures. `from_aggregates` reads what m011's triggers
+keep (totals, and durations picked at a rank off an index): what `stats`
+runs, the same at 100 cases or 10,000. `compute` is the definition: one pass
+over every row `Store.contact_rows` returns; the tests and `doctor` hold the
+aggregates to it.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuenote.parse import timeparse
+
+if TYPE_CHECKING:
+    from issuenote.store import Store
 
 MIN_POINTS = 3  # fewer data points than this: "not enough data"
 MIN_CELL_POINTS = 2  # a cell of the week grid needs this many replies to be shaded
@@ -141,6 +149,133 @@ def compute(
     }
 
 
+def from_aggregates(store: Store, now: datetime, platform: str | None = None) -> dict[str, Any]:
+    """What `compute` gives over the same notebook, from the stats_* tables alone."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    waits = resolved = 0
+    for row in store.stats_totals(platform=platform):
+        key, channel, contacts, replies, answered, solved = tuple(row)
+        waits, resolved = waits + answered, resolved + solved
+        group = groups.setdefault((key or "(no platform)", channel), [0, 0, 0, 0, []])
+        for index, value in enumerate((contacts, replies, answered, solved)):
+            group[index] += value
+        group[4].append(key)
+    table = []
+    for (shown, channel), (contacts, replies, answered, solved, keys) in sorted(groups.items()):
+        if not (contacts or replies or answered):
+            continue  # a channel only a resolution names is not a row (as in compute)
+        scope = {"platforms": tuple(keys), "channel": channel}
+        table.append(
+            {
+                "platform": shown,
+                "channel": channel,
+                "contacts": contacts,
+                "replies": replies,
+                "reply_time": _ranked_summary(store, "waits", answered, scope),
+                "resolution_time": _ranked_summary(store, "resolutions", solved, scope),
+            }
+        )
+    overall = {"platform": platform}
+    return {
+        "channels": table,
+        "reply_time": _ranked_summary(store, "waits", waits, overall),
+        "resolution_time": _ranked_summary(store, "resolutions", resolved, overall),
+        "open_by_age": _stored_ages(store, now, platform),
+        "week": _stored_week(store, waits, platform),
+    }
+
+
+def _stored_ages(store: Store, now: datetime, platform: str | None) -> list[dict[str, Any]]:
+    """open_by_age's buckets, counted by SQLite: created after now - N days is younger."""
+    since = [(now - timedelta(days=days)).timestamp() for _, days in AGE_BUCKETS if days]
+    counts = store.unfinished_by_age(since, platform=platform)
+    return [
+        {"age": label, "cases": count}
+        for (label, _), count in zip(AGE_BUCKETS, counts, strict=True)
+    ]
+
+
+def _ranked_summary(store: Store, what: str, n: int, scope: dict[str, Any]) -> dict[str, Any]:
+    """`summary` of n stored durations, reading only the ones at the median and p90 ranks."""
+    if n < MIN_POINTS:
+        return {"n": n, "median_seconds": None, "p90_seconds": None}
+    middle = store.stats_ranked(what, (n - 1) // 2, 2 - n % 2, **scope)
+    (p90,) = store.stats_ranked(what, max(0, math.ceil(0.9 * n) - 1), 1, **scope)
+    return {"n": n, "median_seconds": int(_middle(middle)), "p90_seconds": int(p90)}
+
+
+def _middle(values: list[int]) -> float:
+    """The median of the one or two middle values, as statistics.median gives it."""
+    return values[0] if len(values) == 1 else (values[0] + values[1]) / 2
+
+
+def _stored_week(store: Store, n: int, platform: str | None) -> dict[str, Any]:
+    """week_grid's figures: off the stored hours when they were taken in this zone."""
+    stored = store.stats_offsets()
+    if not stored:
+        return _week([], n)
+    first = min(row[1] for row in stored)
+    last = max(row[2] for row in stored)
+    offsets = _offsets(first, last)
+    ends = [start for start, _ in offsets[1:]] + [last + 1]
+    foreign = any(
+        store.stats_offset_between(kept, start, end)
+        for kept, _, _ in stored
+        for (start, offset), end in zip(offsets, ends, strict=True)
+        if kept != offset
+    )
+    cells: dict[int, list[int]] = {}
+    if foreign:  # written in another zone: each request's hour afresh, in one pass
+        for cell, count, rank, seconds in store.stats_week(offsets, platform=platform):
+            values = cells.setdefault(cell, [count])
+            if rank in ((count + 1) // 2, count // 2 + 1):
+                values.append(seconds)
+    else:
+        for cell, count in store.stats_hours(platform=platform).items():
+            middle = []
+            if count >= MIN_CELL_POINTS:
+                scope = {"platform": platform, "channel": cell}
+                middle = store.stats_ranked("cells", (count - 1) // 2, 2 - count % 2, **scope)
+            cells[cell] = [count, *middle]
+    grid = [
+        {
+            "weekday": WEEKDAYS[cell // 24],
+            "hour": cell % 24,
+            "n": values[0],
+            "median_seconds": int(_middle(values[1:])) if values[0] >= MIN_CELL_POINTS else None,
+        }
+        for cell, values in sorted(cells.items())
+    ]
+    return _week(grid, n)
+
+
+def _offsets(first: int, last: int) -> list[tuple[int, int]]:
+    """The local zone's UTC offsets from `first` to `last` (Unix times): (since, offset).
+
+    What `astimezone()` uses (the C library's zone, TZ or the configured one),
+    sampled daily with each change found to the second: a zone that changed
+    and changed back within one day would be missed; none has.
+    """
+    import time
+
+    def offset(moment: int) -> int:
+        return time.localtime(moment).tm_gmtoff
+
+    found = [(first, offset(first))]
+    moment = first
+    while moment < last:
+        step = min(86_400, last - moment)
+        later = offset(moment + step)
+        if later != found[-1][1]:
+            low, high = moment, moment + step  # offset(low) is the old one, high the new
+            while high - low > 1:
+                mid = (low + high) // 2
+                low, high = (mid, high) if offset(mid) == found[-1][1] else (low, mid)
+            found.append((high, later))
+        moment += step
+    return found
+
+
 def open_by_age(open_cases: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
     counts = {label: 0 for label, _ in AGE_BUCKETS}
     for case in open_cases:
@@ -168,10 +303,14 @@ def week_grid(waits: list[tuple[str, str, float, int, int]]) -> dict[str, Any]:
         }
         for (day, hour), values in sorted(cells.items())
     ]
+    return _week(grid, len(waits))
+
+
+def _week(grid: list[dict[str, Any]], n: int) -> dict[str, Any]:
     rated = [cell for cell in grid if cell["median_seconds"] is not None]
-    enough = len(waits) >= MIN_GRID_POINTS and len(rated) >= 2
+    enough = n >= MIN_GRID_POINTS and len(rated) >= 2
     fastest = sorted(rated, key=lambda c: (c["median_seconds"], -c["n"]))[:3] if enough else []
-    return {"n": len(waits), "enough_data": enough, "cells": grid, "fastest": fastest}
+    return {"n": n, "enough_data": enough, "cells": grid, "fastest": fastest}
 
 
 def duration_text(seconds: int | None) -> str:

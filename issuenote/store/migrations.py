@@ -14,7 +14,13 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from issuenote.model import CATEGORIES, CHANNELS, STATUSES, TX_KINDS
-from issuenote.store.schema import ENTRY_ID_BITS, SCHEMA_VERSION, WAITING_WHERE
+from issuenote.store.schema import (
+    CASE_AGE,
+    ENTRY_ID_BITS,
+    SCHEMA_VERSION,
+    WAITING_WHERE,
+    WEEKS_BEFORE_1970,
+)
 
 migrations = Migrations("issuenote")
 
@@ -762,6 +768,365 @@ def m010_waiting_index(db: Database) -> None:
             END
             """
         )
+
+
+# -- m011: what `stats` counts, kept per case so that it never reads the entries ----
+#
+# The rows stats reads (followup.stats.compute, the reference): contacts,
+# replies, escalations and status changes not deleted, each case's in (at, id)
+# order. A case's derived rows are a function of those rows and the case's
+# platform; the triggers below keep them so after every statement, whoever
+# writes. They touch only the stats_* tables, which the undo journal does not
+# hold, so unlike m007's and m010's they also run during an undo: its replayed
+# rows update the aggregates like any other write.
+_STATS_KINDS = "('contact', 'reply', 'escalation', 'status')"
+_SPOKEN_KINDS = "('contact', 'reply', 'escalation')"  # the case's first contact
+_REQUEST_KINDS = "('contact', 'escalation')"  # what a reply answers
+_FINISHED = "('resolved', 'closed')"
+
+
+def _channel(row: str) -> str:
+    return f"coalesce(nullif({row}.channel, ''), 'other')"
+
+
+def _epoch(at: str) -> str:
+    return f"CAST(strftime('%s', {at}) AS INTEGER)"
+
+
+def _offset(at: str) -> str:
+    """The writer's local UTC offset at `at`, in seconds (SQLite asks the C library)."""
+    return f"CAST(round((julianday({at}, 'localtime') - julianday({at})) * 86400) AS INTEGER)"
+
+
+def _local(at: str) -> str:
+    """utc_offset and cell: the writer's offset at `at` and the local hour of the week.
+
+    cell is weekday * 24 + hour, Monday 0 (1970-01-01 was a Thursday: + 72 hours).
+    It is a cache for one zone: `stats` checks utc_offset against the reader's
+    zone and works the hour out afresh where they differ.
+    """
+    return (
+        f"{_offset(at)}, (({_epoch(at)} + {_offset(at)} + {WEEKS_BEFORE_1970}) / 3600 + 72) % 168"
+    )
+
+
+def _recompute_stats(case_ids: str) -> list[str]:
+    """Statements that rebuild the stats rows of the cases `case_ids` (SQL) from scratch.
+
+    No WITH: SQLite does not take common table expressions inside a trigger.
+    """
+    live = f"e.deleted_at IS NULL AND e.case_id IN ({case_ids})"
+    script = f"""
+    DELETE FROM stats_waits WHERE case_id IN ({case_ids});
+    DELETE FROM stats_counts WHERE case_id IN ({case_ids});
+    DELETE FROM stats_cases WHERE case_id IN ({case_ids});
+    INSERT INTO stats_cases (case_id, platform, first_id, first_at, first_channel,
+                             asked_at, asked_channel, resolved_seconds)
+    SELECT f.id, f.platform, f.first_id, f.first_at, f.first_channel,
+           f.asked_at, f.asked_channel,
+           (SELECT {_epoch("s.at")} - {_epoch("f.first_at")} FROM entries s
+            WHERE s.case_id = f.id AND s.kind = 'status' AND s.new_status IN {_FINISHED}
+                  AND s.deleted_at IS NULL AND (s.at, s.id) > (f.first_at, f.first_id)
+            ORDER BY s.at, s.id LIMIT 1)
+    FROM (
+        SELECT c.id, ifnull(c.platform, '') AS platform, first.id AS first_id,
+               first.at AS first_at,
+               CASE WHEN first.id IS NOT NULL THEN {_channel("first")} END AS first_channel,
+               asked.at AS asked_at,
+               CASE WHEN asked.id IS NOT NULL THEN {_channel("asked")} END AS asked_channel
+        FROM cases c
+        LEFT JOIN entries first ON first.id = (
+            SELECT e.id FROM entries e WHERE e.case_id = c.id AND e.kind IN {_SPOKEN_KINDS}
+                   AND e.deleted_at IS NULL ORDER BY e.at, e.id LIMIT 1)
+        LEFT JOIN entries asked ON asked.id = (
+            SELECT e.id FROM entries e WHERE e.case_id = c.id AND e.kind IN {_REQUEST_KINDS}
+                   AND e.deleted_at IS NULL AND NOT EXISTS (
+                       SELECT 1 FROM entries r WHERE r.case_id = c.id AND r.kind = 'reply'
+                              AND r.deleted_at IS NULL AND (r.at, r.id) > (e.at, e.id))
+            ORDER BY e.at, e.id LIMIT 1)
+        WHERE c.id IN ({case_ids})
+    ) AS f
+    WHERE true;
+    INSERT INTO stats_counts (case_id, channel, platform, contacts, replies)
+    SELECT e.case_id, {_channel("e")}, s.platform,
+           sum(e.kind = 'contact'), sum(e.kind = 'reply')
+    FROM entries e JOIN stats_cases s ON s.case_id = e.case_id
+    WHERE e.kind IN ('contact', 'reply') AND {live}
+    GROUP BY e.case_id, {_channel("e")};
+    INSERT INTO stats_waits (reply_id, case_id, platform, channel, sent_epoch, seconds,
+                             utc_offset, cell)
+    SELECT w.id, w.case_id, s.platform, w.sent_channel, {_epoch("w.sent_at")},
+           {_epoch("w.at")} - {_epoch("w.sent_at")}, {_local("w.sent_at")}
+    FROM (
+        SELECT id, case_id, kind, at,
+               first_value(kind) OVER run AS first_kind,
+               first_value(at) OVER run AS sent_at,
+               first_value(channel) OVER run AS sent_channel
+        FROM (
+            SELECT e.id, e.case_id, e.kind, e.at, {_channel("e")} AS channel,
+                   sum(e.kind = 'reply') OVER (
+                       PARTITION BY e.case_id ORDER BY e.at, e.id ROWS UNBOUNDED PRECEDING
+                   ) - (e.kind = 'reply') AS answered
+            FROM entries e WHERE e.kind IN {_SPOKEN_KINDS} AND {live}
+        )
+        WINDOW run AS (PARTITION BY case_id, answered ORDER BY at, id
+                       ROWS UNBOUNDED PRECEDING)
+    ) AS w JOIN stats_cases s ON s.case_id = w.case_id
+    WHERE w.kind = 'reply' AND w.first_kind != 'reply'
+    """
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def _body(statements: list[str]) -> str:
+    return "".join(f"{statement};\n" for statement in statements)
+
+
+# The new row is the case's last row in stats order, and the case has its stats row:
+# the common write (a note, a reply, an import in time order) adds to them in place.
+_APPENDS = f"""
+    EXISTS (SELECT 1 FROM stats_cases WHERE case_id = NEW.case_id)
+    AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.case_id = NEW.case_id
+                    AND (e.at, e.id) > (NEW.at, NEW.id) AND e.kind IN {_STATS_KINDS}
+                    AND e.deleted_at IS NULL)
+"""
+
+_APPEND_STATS = f"""
+    INSERT INTO stats_counts (case_id, channel, platform, contacts, replies)
+    SELECT NEW.case_id, {_channel("NEW")}, s.platform, NEW.kind = 'contact', NEW.kind = 'reply'
+    FROM stats_cases s WHERE s.case_id = NEW.case_id AND NEW.kind IN ('contact', 'reply')
+    ON CONFLICT (case_id, channel) DO UPDATE SET contacts = contacts + excluded.contacts,
+                                                 replies = replies + excluded.replies;
+    INSERT INTO stats_waits (reply_id, case_id, platform, channel, sent_epoch, seconds,
+                             utc_offset, cell)
+    SELECT NEW.id, NEW.case_id, s.platform, s.asked_channel, {_epoch("s.asked_at")},
+           {_epoch("NEW.at")} - {_epoch("s.asked_at")}, {_local("s.asked_at")}
+    FROM stats_cases s
+    WHERE s.case_id = NEW.case_id AND NEW.kind = 'reply' AND s.asked_at IS NOT NULL;
+    UPDATE stats_cases SET
+        asked_at = CASE WHEN NEW.kind = 'reply' THEN NULL
+                        WHEN NEW.kind IN {_REQUEST_KINDS} THEN coalesce(asked_at, NEW.at)
+                        ELSE asked_at END,
+        asked_channel = CASE WHEN NEW.kind = 'reply' THEN NULL
+                             WHEN NEW.kind IN {_REQUEST_KINDS} AND asked_at IS NULL
+                             THEN {_channel("NEW")}
+                             ELSE asked_channel END,
+        first_id = CASE WHEN first_id IS NULL AND NEW.kind IN {_SPOKEN_KINDS}
+                        THEN NEW.id ELSE first_id END,
+        first_at = CASE WHEN first_id IS NULL AND NEW.kind IN {_SPOKEN_KINDS}
+                        THEN NEW.at ELSE first_at END,
+        first_channel = CASE WHEN first_id IS NULL AND NEW.kind IN {_SPOKEN_KINDS}
+                             THEN {_channel("NEW")} ELSE first_channel END,
+        resolved_seconds = CASE
+            WHEN NEW.kind = 'status' AND NEW.new_status IN {_FINISHED}
+                 AND first_id IS NOT NULL AND resolved_seconds IS NULL
+            THEN {_epoch("NEW.at")} - {_epoch("first_at")}
+            ELSE resolved_seconds END
+    WHERE case_id = NEW.case_id;
+"""
+
+
+def _totals_trigger(table: str, event: str, column: str) -> str:
+    """A trigger on `table` that adds its rows to stats_totals (NEW) or takes them away (OLD).
+
+    column: "counts" (the row's contacts and replies), "waits" (one each) or
+    "resolved" (one for a resolved case, at its first contact's channel).
+    """
+    rows = {"INSERT": ("NEW",), "DELETE": ("OLD",), "UPDATE": ("OLD", "NEW")}[event]
+    statements = []
+    for row in rows:
+        sign = "" if row == "NEW" else "-"
+        channel, when = f"{row}.channel", "true"
+        if column == "counts":
+            names = "contacts, replies"
+            values = f"{sign}{row}.contacts, {sign}{row}.replies"
+            update = "contacts = contacts + excluded.contacts, replies = replies + excluded.replies"
+        else:
+            names, values = column, f"{sign}1"
+            update = f"{column} = {column} + excluded.{column}"
+        if column == "resolved":
+            channel, when = f"{row}.first_channel", f"{row}.resolved_seconds IS NOT NULL"
+        statements.append(
+            f"""
+            INSERT INTO stats_totals (platform, channel, {names})
+            SELECT {row}.platform, {channel}, {values} WHERE {when}
+            ON CONFLICT (platform, channel) DO UPDATE SET {update};
+            """
+        )
+    return f"""
+    CREATE TRIGGER {table}_totals_{event.lower()} AFTER {event} ON {table}
+    BEGIN {"".join(statements)} END
+    """
+
+
+@migrations(name="m011_stats_aggregates")
+def m011_stats_aggregates(db: Database) -> None:
+    """Keep what `stats` shows per case and in totals, so it reads no entries.
+
+    stats_cases: each case's first contact, its open request and its time to
+    resolution; stats_counts: its contacts and replies per channel;
+    stats_waits: one row per answered request (the reply's id), indexed by
+    the wait so that medians are read at an offset into an index. stats_totals
+    sums them per (platform, channel). Platforms are kept as written ('' for
+    none): the filter matches them without case, the display merges them.
+    """
+    db.execute(
+        """
+        CREATE TABLE stats_cases (
+            case_id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            first_id INTEGER, first_at TEXT, first_channel TEXT,
+            asked_at TEXT, asked_channel TEXT,
+            resolved_seconds INTEGER
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX stats_cases_resolved ON stats_cases "
+        "(platform, first_channel, resolved_seconds) WHERE resolved_seconds IS NOT NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE stats_counts (
+            case_id INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            contacts INTEGER NOT NULL,
+            replies INTEGER NOT NULL,
+            PRIMARY KEY (case_id, channel)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE stats_waits (
+            reply_id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL,
+            platform TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            sent_epoch INTEGER,
+            seconds INTEGER,
+            utc_offset INTEGER,
+            cell INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX stats_waits_case ON stats_waits (case_id)")
+    db.execute("CREATE INDEX stats_waits_seconds ON stats_waits (seconds)")
+    db.execute("CREATE INDEX stats_waits_cell ON stats_waits (cell, seconds)")
+    db.execute("CREATE INDEX stats_waits_offset ON stats_waits (utc_offset, sent_epoch)")
+    db.execute("CREATE INDEX stats_waits_group ON stats_waits (platform, channel, seconds)")
+    db.execute(
+        "CREATE INDEX stats_waits_platform ON stats_waits (platform COLLATE NOCASE, seconds)"
+    )
+    db.execute(
+        "CREATE INDEX stats_waits_platform_cell ON stats_waits "
+        "(platform COLLATE NOCASE, cell, seconds)"
+    )
+    # Open cases by age: creation times in order, with the status, off one index (not a
+    # partial one on unfinished cases: the agenda's queries would take that one up).
+    db.execute(f"CREATE INDEX cases_age ON cases ({CASE_AGE}, status)")
+    db.execute(
+        """
+        CREATE TABLE stats_totals (
+            platform TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            contacts INTEGER NOT NULL DEFAULT 0,
+            replies INTEGER NOT NULL DEFAULT 0,
+            waits INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (platform, channel)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE stats_hours (
+            platform TEXT NOT NULL,
+            cell INTEGER NOT NULL,
+            waits INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (platform, cell)
+        )
+        """
+    )
+    for event, rows in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
+        changes = "".join(
+            f"""
+            INSERT INTO stats_hours (platform, cell, waits)
+            SELECT {row}.platform, {row}.cell, {"1" if row == "NEW" else "-1"}
+            WHERE {row}.cell IS NOT NULL
+            ON CONFLICT (platform, cell) DO UPDATE SET waits = waits + excluded.waits;
+            """
+            for row in rows
+        )
+        db.execute(
+            f"CREATE TRIGGER stats_waits_hours_{event.lower()} AFTER {event} ON stats_waits "
+            f"BEGIN {changes} END"
+        )
+    for table, column in (
+        ("stats_counts", "counts"),
+        ("stats_waits", "waits"),
+        ("stats_cases", "resolved"),
+    ):
+        for event in ("INSERT", "DELETE", "UPDATE"):
+            db.execute(_totals_trigger(table, event, column))
+    for statement in _recompute_stats("SELECT id FROM cases"):
+        db.execute(statement)
+    relevant = "{row}.kind IN " + _STATS_KINDS + " AND {row}.deleted_at IS NULL"
+    new, old = relevant.format(row="NEW"), relevant.format(row="OLD")
+    columns = ("id", "case_id", "kind", "at", "channel", "new_status", "deleted_at")
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_stats_append AFTER INSERT ON entries
+        WHEN {new} AND {_APPENDS}
+        BEGIN {_APPEND_STATS} END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_stats_insert AFTER INSERT ON entries
+        WHEN {new} AND NOT ({_APPENDS})
+        BEGIN {_body(_recompute_stats("NEW.case_id"))} END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_stats_delete AFTER DELETE ON entries WHEN {old}
+        BEGIN {_body(_recompute_stats("OLD.case_id"))} END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER entries_stats_update
+        AFTER UPDATE OF id, case_id, kind, at, channel, new_status, deleted_at ON entries
+        WHEN (({old}) OR ({new})) AND ({changed})
+        BEGIN {_body(_recompute_stats("OLD.case_id, NEW.case_id"))} END
+        """
+    )
+    # A case that arrives (or comes back in an undo, maybe after its entries) is
+    # counted from its entries; a new platform moves its figures to the new one.
+    db.execute(
+        f"""
+        CREATE TRIGGER cases_stats_insert AFTER INSERT ON cases
+        BEGIN {_body(_recompute_stats("NEW.id"))} END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER cases_stats_update AFTER UPDATE OF id, platform ON cases
+        WHEN OLD.id IS NOT NEW.id OR OLD.platform IS NOT NEW.platform
+        BEGIN {_body(_recompute_stats("OLD.id, NEW.id"))} END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER cases_stats_delete AFTER DELETE ON cases BEGIN
+            DELETE FROM stats_waits WHERE case_id = OLD.id;
+            DELETE FROM stats_counts WHERE case_id = OLD.id;
+            DELETE FROM stats_cases WHERE case_id = OLD.id;
+        END
+        """
+    )
 
 
 def apply(db: Database) -> None:

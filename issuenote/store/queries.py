@@ -32,7 +32,12 @@ from issuenote.store import journal
 from issuenote.store.connection import open_connection, write_transaction
 from issuenote.store.evidence import EvidenceQueries
 from issuenote.store.journal import Change
-from issuenote.store.schema import SCHEMA_VERSION, WAITING_WHERE
+from issuenote.store.schema import (
+    CASE_AGE,
+    SCHEMA_VERSION,
+    WAITING_WHERE,
+    WEEKS_BEFORE_1970,
+)
 
 if TYPE_CHECKING:
     from issuenote.parse.searchquery import Term
@@ -527,6 +532,162 @@ class Store(EvidenceQueries):
         )
         return iter(rows)
 
+    # -- stats, off the aggregates m011's triggers keep ------------------------
+
+    def stats_totals(self, *, platform: str | None = None) -> list[sqlite3.Row]:
+        """Contacts, replies, answered requests and resolved cases per (platform, channel).
+
+        platform is '' for cases without one; a filter matches it without case.
+        """
+        scope, params = "", []
+        if platform:
+            scope, params = "WHERE platform = ? COLLATE NOCASE", [_bindable(platform, "platform")]
+        return self.conn.execute(
+            "SELECT platform, channel, contacts, replies, waits, resolved "
+            f"FROM stats_totals {scope}",
+            params,
+        ).fetchall()
+
+    def stats_ranked(
+        self,
+        what: str,
+        offset: int,
+        count: int,
+        *,
+        platform: str | None = None,
+        platforms: tuple[str, ...] = (),
+        channel: str | int | None = None,
+    ) -> list[int]:
+        """`count` durations from `offset` in ascending order: what medians are read from.
+
+        what: "waits" (reply waits), "cells" (the same, channel naming the stored
+        hour of the week) or "resolutions". An offset into an index
+        (platform, channel, seconds) costs SQLite a step per row it skips, in C:
+        the rows never reach Python.
+        """
+        table, column, group = {
+            "waits": ("stats_waits", "seconds", "channel"),
+            "cells": ("stats_waits", "seconds", "cell"),
+            "resolutions": ("stats_cases", "resolved_seconds", "first_channel"),
+        }[what]
+        terms, params = [f"{column} IS NOT NULL"], []
+        if platform:
+            terms.append("platform = ? COLLATE NOCASE")
+            params.append(_bindable(platform, "platform"))
+        if platforms:
+            terms.append(f"platform IN ({', '.join('?' for _ in platforms)})")
+            params.extend(platforms)
+        if channel is not None:
+            terms.append(f"{group} = ?")
+            params.append(channel)
+        rows = self.conn.execute(
+            f"SELECT {column} FROM {table} WHERE {' AND '.join(terms)} "
+            f"ORDER BY {column} LIMIT ? OFFSET ?",
+            [*params, count, offset],
+        )
+        return [row[0] for row in rows]
+
+    def stats_week(
+        self, offsets: list[tuple[int, int]], *, platform: str | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """(cell, n, rank, seconds) per local hour of the week: rank 1 and the middle ones.
+
+        offsets: (from Unix time, UTC offset in seconds) in time order, the
+        local zone's as it was when each request was sent; cell is weekday * 24
+        + hour (Monday 0). One pass over the answered requests, in SQLite.
+        """
+        shift = "CASE " + " ".join(
+            f"WHEN sent_epoch < {int(start)} THEN {int(before)}"
+            for (start, _), (_, before) in zip(offsets[1:], offsets, strict=False)
+        )
+        shift = (
+            f"{shift} ELSE {int(offsets[-1][1])} END"
+            if len(offsets) > 1
+            else str(int(offsets[0][1]) if offsets else 0)
+        )
+        # Hours since a Monday long before 1970 (weeks of 604,800 s keep the cell),
+        # so that integer division never meets a negative number.
+        local_hour = f"(sent_epoch + {shift} + {WEEKS_BEFORE_1970}) / 3600"
+        scope, params = "", []
+        if platform:
+            scope, params = "AND platform = ? COLLATE NOCASE", [_bindable(platform, "platform")]
+        rows = self.conn.execute(
+            f"""
+            SELECT cell, n, rank, seconds FROM (
+                SELECT cell, seconds,
+                       row_number() OVER (PARTITION BY cell ORDER BY seconds) AS rank,
+                       count(*) OVER (PARTITION BY cell) AS n
+                FROM (SELECT ({local_hour} + 72) % 168 AS cell, seconds FROM stats_waits
+                      WHERE sent_epoch IS NOT NULL AND seconds IS NOT NULL {scope})
+            )
+            WHERE rank = 1 OR rank = (n + 1) / 2 OR rank = n / 2 + 1
+            ORDER BY cell, rank
+            """,
+            params,
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def stats_offsets(self) -> list[tuple[int, int, int]]:
+        """(utc_offset, first, last sent) of the answered requests, per stored offset.
+
+        A few seeks on stats_waits_offset: the distinct offsets are found by
+        jumping from one to the next, not by reading the rows between.
+        """
+        rows = self.conn.execute(
+            """
+            WITH RECURSIVE offsets (utc_offset) AS (
+                SELECT min(utc_offset) FROM stats_waits
+                UNION ALL
+                SELECT (SELECT min(utc_offset) FROM stats_waits
+                        WHERE utc_offset > offsets.utc_offset)
+                FROM offsets WHERE utc_offset IS NOT NULL
+            )
+            SELECT utc_offset,
+                   (SELECT min(sent_epoch) FROM stats_waits w WHERE w.utc_offset = o.utc_offset),
+                   (SELECT max(sent_epoch) FROM stats_waits w WHERE w.utc_offset = o.utc_offset)
+            FROM offsets o WHERE utc_offset IS NOT NULL
+            """
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def stats_offset_between(self, utc_offset: int, start: int, end: int) -> bool:
+        """Whether a request sent in [start, end) was stored with this UTC offset."""
+        row = self._one(
+            "SELECT 1 FROM stats_waits WHERE utc_offset = ? AND sent_epoch >= ? "
+            "AND sent_epoch < ? LIMIT 1",
+            [utc_offset, start, end],
+        )
+        return row is not None
+
+    def stats_hours(self, *, platform: str | None = None) -> dict[int, int]:
+        """Answered requests per stored local hour of the week (stats_waits.cell)."""
+        scope, params = "", []
+        if platform:
+            scope, params = "AND platform = ? COLLATE NOCASE", [_bindable(platform, "platform")]
+        rows = self.conn.execute(
+            f"SELECT cell, sum(waits) FROM stats_hours WHERE waits != 0 {scope} GROUP BY cell",
+            params,
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def unfinished_by_age(self, since: list[float], *, platform: str | None = None) -> list[int]:
+        """Unfinished cases created after since[0], after since[1] (not since[0]), ... and the
+        rest, `since` being Unix times, newest first: counted off cases_age."""
+        unfinished, params = self._unfinished()
+        scope = ""
+        if platform:
+            scope = "AND platform = ? COLLATE NOCASE"
+            params.append(_bindable(platform, "platform"))
+        counts = []
+        for start, end in zip([None, *since], [*since, None], strict=True):
+            terms = [f"{CASE_AGE} > {float(end)}"] if end is not None else []
+            if start is not None:
+                terms.append(f"{CASE_AGE} <= {float(start)}")
+            where = " AND ".join([unfinished, *terms])
+            row = self._one(f"SELECT count(*) FROM cases c WHERE {where} {scope}", params)
+            counts.append(int(row[0]) if row is not None else 0)
+        return counts
+
     def unfinished_cases(self, *, platform: str | None = None) -> list[dict[str, Any]]:
         unfinished, params = self._unfinished()
         if platform:
@@ -537,16 +698,13 @@ class Store(EvidenceQueries):
         )
         return [dict(row) for row in rows]
 
-    def case_count(self, *, platform: str | None = None) -> int:
+    def has_cases(self, *, platform: str | None = None) -> bool:
+        """Whether there is a case (on this platform): stops at the first one."""
+        scope, params = "", []
         if platform:
-            row = self._one(
-                "SELECT count(*) FROM cases WHERE platform = ? COLLATE NOCASE",
-                [_bindable(platform, "platform")],
-            )
-        else:
-            row = self._one("SELECT count(*) FROM cases")
-        assert row is not None
-        return int(row[0])
+            scope, params = "WHERE platform = ? COLLATE NOCASE", [_bindable(platform, "platform")]
+        row = self._one(f"SELECT EXISTS (SELECT 1 FROM cases {scope})", params)
+        return bool(row is not None and row[0])
 
     def health(self, *, quick: bool = False) -> dict[str, Any]:
         """What `doctor` reports about the database itself.

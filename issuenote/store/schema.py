@@ -1,6 +1,6 @@
 """The schema version this build writes, importable without sqlite-utils."""
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # The low bits of an entry's full-text index key hold its id (migration m003,
 # `entry_key`): the key sorts by time, then id, up to a billion entries.
@@ -13,3 +13,11 @@ WAITING_WHERE = (
     "asked_at IS NOT NULL AND asked_at >= coalesce(answered_at, '') "
     "AND status NOT IN ('resolved', 'closed')"
 )
+
+# 10,000 weeks in seconds: added to a Unix time before dividing, it keeps the hour
+# of the week and keeps SQLite's integer division off negative numbers (m011, stats).
+WEEKS_BEFORE_1970 = 10_000 * 604_800
+
+# A case's creation as Unix time, the key of m011's index `cases_age`: a query
+# uses an index on an expression only when it repeats the expression.
+CASE_AGE = "CAST(strftime('%s', created_at) AS INTEGER)"
