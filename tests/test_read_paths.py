@@ -160,3 +160,27 @@ def test_plain_text_behaves_as_rich_text(
         return [(part.plain, part.end) for part in line.split("\n", allow_blank=allow_blank)]
 
     assert run(render.PlainText) == run(Text)
+
+
+def test_export_loads_only_what_its_format_needs(cli, case: str, notebook_home: Path) -> None:
+    """E-mail to the screen needs no email package; json, no registry of official channels."""
+    cli("contact", case, "--channel", "email", "--via", "support@okx.com", "Wrote to support")
+    registry = ("email.message", "email.headerregistry", "tomllib")  # the registry is TOML
+    loaded = modules_loaded(notebook_home, registry, "export", case, "--format", "json")
+    assert loaded == []
+    loaded = modules_loaded(notebook_home, registry, "export", case, "--format", "email")
+    assert "email.message" not in loaded and "email.headerregistry" not in loaded
+
+
+def test_export_screens_its_own_document_without_copying_it(cli, case: str, monkeypatch) -> None:
+    """The document is the command's alone: screened in place, not deep-copied first."""
+    import copy
+
+    def no_copy(value: Any, memo: Any = None) -> Any:
+        raise AssertionError("export deep-copied the case document")
+
+    cli("note", case, "Support says wait 24 hours")
+    monkeypatch.setattr(copy, "deepcopy", no_copy)
+    result = cli("export", case, "--format", "text")
+    assert result.exit_code == 0, result.stderr
+    assert "Support says wait 24 hours" in result.stdout
