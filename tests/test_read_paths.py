@@ -184,3 +184,11 @@ def test_export_screens_its_own_document_without_copying_it(cli, case: str, monk
     result = cli("export", case, "--format", "text")
     assert result.exit_code == 0, result.stderr
     assert "Support says wait 24 hours" in result.stdout
+
+
+def test_piped_search_imports_no_rich(cli, case: str, notebook_home: Path) -> None:
+    """Hits go to a pipe as plain lines, written at once: no rich, no print per hit."""
+    cli("reply", case, "Opened ticket TK-1 for you", "--ticket", "TK-1")
+    result = cli("search", "ticket")
+    assert result.exit_code == 0 and "ticket" in result.stdout
+    assert modules_loaded(notebook_home, ("rich",), "search", "ticket") == []
