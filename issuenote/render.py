@@ -9,10 +9,11 @@ rich nor pays for styled text on a 1,000-entry case.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -524,22 +525,26 @@ def show_paged(lines: Sequence[Text], *, pager: str | None) -> None:
     """Print a view on a terminal, through the pager when it is taller than the screen.
 
     `pager` is the command chosen by `choose_pager` (None: never page). The
-    pager starts at the top, so the case header is what shows first.
+    pager starts at the top, so the case header is what shows first. Every
+    line is one row (nothing is wrapped), so the height is known before any
+    is drawn, and the pager is fed a screenful at a time: it shows the first
+    page of a 1,000-entry case while the rest is still being drawn.
     """
     out = console()
-    if pager is None or not out.is_terminal:
+    rows = sum(line.plain.count("\n") + 1 for line in lines)
+    if pager is None or not out.is_terminal or rows < out.size.height:
         print_lines(out, lines)
         return
-    with out.capture() as captured:
+    if not _run_pager(pager, _drawn(out, lines, max(out.size.height, 1))):
         print_lines(out, lines)
-    text = captured.get()
-    if text.count("\n") < out.size.height:
-        out.file.write(text)
-        out.file.flush()
-        return
-    if not _run_pager(pager, text):
-        out.file.write(text)
-        out.file.flush()
+
+
+def _drawn(out: Console, lines: Sequence[Text], rows: int) -> Iterator[str]:
+    """The view as the terminal gets it, `rows` lines at a time (the same bytes as whole)."""
+    for start in range(0, len(lines), rows):
+        with out.capture() as captured:
+            print_lines(out, lines[start : start + rows])
+        yield captured.get()
 
 
 def choose_pager(environ: Any, configured: str | None, *, disabled: bool) -> str | None:
@@ -556,8 +561,8 @@ def choose_pager(environ: Any, configured: str | None, *, disabled: bool) -> str
     return "less"
 
 
-def _run_pager(command: str, text: str) -> bool:
-    """Feed the text to the pager; False when it cannot be started."""
+def _run_pager(command: str, text: Iterable[str]) -> bool:
+    """Feed the text, piece by piece, to the pager; False when it cannot be started."""
     import os
     import shlex
     import subprocess
@@ -578,10 +583,13 @@ def _run_pager(command: str, text: str) -> bool:
         return False
     assert process.stdin is not None
     try:
-        process.stdin.write(text.encode("utf-8", "replace"))
+        for piece in text:
+            process.stdin.write(piece.encode("utf-8", "replace"))
+            process.stdin.flush()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the reader quit early (q in less), or Ctrl-C, which is the pager's
+    with contextlib.suppress(BrokenPipeError):
         process.stdin.close()
-    except BrokenPipeError:
-        pass  # the reader quit early (q in less): not an error
     while True:
         try:
             process.wait()

@@ -192,3 +192,32 @@ def test_piped_search_imports_no_rich(cli, case: str, notebook_home: Path) -> No
     result = cli("search", "ticket")
     assert result.exit_code == 0 and "ticket" in result.stdout
     assert modules_loaded(notebook_home, ("rich",), "search", "ticket") == []
+
+
+@pytest.mark.parametrize("rows", [1, 3, 1000])
+def test_the_pager_gets_the_view_a_screenful_at_a_time_with_the_same_bytes(
+    story: str, rows: int
+) -> None:
+    """Fed in pieces (the first page shows at once), the pager gets what one print wrote."""
+    import io
+    import os
+
+    from rich.console import Console
+
+    from issuenote.store import Store
+
+    store = Store.open(Path(os.environ["ISSUENOTE_HOME"]), create=False)
+    assert store is not None
+    try:
+        doc = store.case_document(1)
+    finally:
+        store.close()
+    lines = render.case_view(doc, history=True, now=timeparse.utc_now())
+    out = Console(
+        file=io.StringIO(), force_terminal=True, color_system="truecolor", width=60, highlight=False
+    )
+    with out.capture() as whole:
+        render.print_lines(out, lines)
+    pieces = list(render._drawn(out, lines, rows))
+    assert len(pieces) == -(-len(lines) // rows)
+    assert "".join(pieces) == whole.get()
