@@ -127,12 +127,12 @@ def _lines_as_rich_prints_them(console_kwargs: dict[str, Any], lines: list[Any])
 def _lines_printed(console_kwargs: dict[str, Any], lines: list[Any]) -> str:
     import io
 
-    from rich.console import Console, Group
+    from rich.console import Console
 
     from issuenote import render
 
     out = Console(file=io.StringIO(), highlight=False, **console_kwargs)
-    render.print_lines(out, Group(*lines))
+    render.print_lines(out, lines)
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 

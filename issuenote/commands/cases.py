@@ -332,15 +332,22 @@ def show(
         from issuenote.exporters import mask_account
 
         doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
+    from issuenote.followup.lines import follow_up_lines
+
+    if not render.stdout_is_terminal():
+        # Piped: plain lines, no rich, no pager (a 1,000-entry case in a few ms).
+        lines = render.case_view(doc, full=full, history=history, piped=True)
+        lines.extend(render.PlainText(line) for line in follow_up_lines(follow_up))
+        render.write_plain(lines)
+        return
     import os
 
     from rich.text import Text
 
     from issuenote import config
-    from issuenote.followup.lines import follow_up_lines
 
     view = render.case_view(doc, full=full, history=history)
-    view.renderables.extend(Text(line) for line in follow_up_lines(follow_up))
+    view.extend(Text(line) for line in follow_up_lines(follow_up))
     configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
     pager = render.choose_pager(os.environ, configured, disabled=no_pager)
     render.show_paged(view, pager=pager)

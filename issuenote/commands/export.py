@@ -140,7 +140,7 @@ def export(
         return
     with open_store(ctx, create=False) as store:
         doc = store.case_document(store.resolve_case(case or ""))
-    doc, masked = screen_document(doc)
+    doc, masked = screen_document(doc, in_place=True)  # ours alone: no copy of 1,000 entries
     if masked:
         warn(f"{masked} secret(s) found in the case were masked in the export")
     data = _render_case(
@@ -188,7 +188,6 @@ def _render_case(
     home = home_of(ctx)
     settings = load_config(home)
     language = lang or doc.get("language") or default_language(home) or "en"
-    preset = preset_for(doc.get("platform"), settings.get("channels"))
     options: dict[str, Any] = {
         "lang": language,
         "redact": redact,
@@ -196,6 +195,10 @@ def _render_case(
         "now": utc_now().astimezone(),  # the store's clock: overdue agrees with `due`
         "suspicious": suspicious,
     }
+    if fmt in ("email", "chat"):
+        # Only these two use the platform's settings, which read the registry of
+        # official channels (~15 ms): json, markdown, text and html never load it.
+        preset = preset_for(doc.get("platform"), settings.get("channels"))
     if fmt == "email":
         options["signature"] = user_name(home)
         eml = output is not None and output.suffix.lower() == ".eml"

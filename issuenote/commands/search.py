@@ -115,14 +115,23 @@ def _public(hit: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_hits(hits: list[dict[str, Any]]) -> None:
-    """One whole line per hit (never wrapped or padded: a copied ID stays whole)."""
-    from rich.text import Text
+    """One whole line per hit (never wrapped or padded: a copied ID stays whole).
 
+    Piped, the lines are `PlainText` and rich is never imported: 200 hits are
+    written at once instead of through 200 console prints.
+    """
     from issuenote import render
     from issuenote.parse import timeparse
     from issuenote.textsafe import printable
 
-    out = render.console()
+    piped = not render.stdout_is_terminal()
+    if piped:
+        line_type: type[Any] = render.PlainText
+    else:
+        from rich.text import Text
+
+        line_type = Text
+    lines = []
     for hit in hits:
         if hit["kind"] == "entry":
             where = f"{hit['entry_kind']} {hit['id']}"
@@ -136,8 +145,14 @@ def _print_hits(hits: list[dict[str, Any]]) -> None:
             where = "transfer"
         else:
             where = "case"
-        line = Text(f"case {hit['case_id']}  {where}  {timeparse.format_local(hit['at'])}  ")
+        line = line_type(f"case {hit['case_id']}  {where}  {timeparse.format_local(hit['at'])}  ")
         # \x02 and \x03 bracket each match: highlighted where the terminal shows styles.
         for number, part in enumerate(hit["marked"].replace("\x03", "\x02").split("\x02")):
             line.append(printable(part, single_line=True), "bold yellow" if number % 2 else "")
+        lines.append(line)
+    if piped:
+        render.write_plain(lines)
+        return
+    out = render.console()
+    for line in lines:
         out.print(line, soft_wrap=True)

@@ -460,16 +460,10 @@ def from_storage(s: str) -> datetime:
     if not isinstance(s, str):
         raise TypeError(f"from_storage() needs a str, not {type(s).__name__}")
     if _is_storage_form(s):
-        try:
-            return datetime(
-                int(s[0:4]),
-                int(s[5:7]),
-                int(s[8:10]),
-                int(s[11:13]),
-                int(s[14:16]),
-                int(s[17:19]),
-                tzinfo=UTC,
-            )
+        try:  # in C: a case of 1,000 entries reads a thousand of these
+            if s[11:13] == "24":  # newer Pythons read 24:00 as the next midnight
+                raise ValueError("hour must be in 0..23")
+            return datetime.fromisoformat(s)
         except ValueError as exc:
             raise IssuenoteError(f"bad stored time {_quote(s)}: {exc}") from None
     if _is_offset_form(s) and s[23:25] <= "59":  # fromisoformat lets +00:60 through
