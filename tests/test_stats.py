@@ -155,3 +155,87 @@ def test_stats_read_the_rows_once_as_the_database_yields_them(
     shown = cli_json("stats")
     assert figures["reply_time"] == shown["reply_time"]
     assert figures["channels"] == shown["channels"]
+
+
+def _figures(seed: int) -> dict[str, object]:
+    """stats figures of every shape the tables meet: CJK and long names, gaps, full weeks."""
+    import random
+
+    from issuenote.followup.stats import WEEKDAYS
+
+    pick = random.Random(seed)
+
+    def seconds() -> int | None:
+        return pick.choice([None, pick.randrange(60, 400 * 86400)])
+
+    def timing() -> dict[str, object]:
+        return {"n": pick.randrange(0, 500), "median_seconds": seconds(), "p90_seconds": seconds()}
+
+    names = ["OKX", "币安", "업비트", "Crypto.com", "Binance\u0301", "a" * 30, ":fire: [b]x[/b]"]
+    channels = [
+        {
+            "platform": pick.choice(names),
+            "channel": pick.choice(["chat", "email", "social", "phone"]),
+            "contacts": pick.randrange(0, 100_000),
+            "replies": pick.randrange(0, 100_000),
+            "reply_time": timing(),
+            "resolution_time": timing(),
+        }
+        for _ in range(pick.randrange(0, 12))
+    ]
+    cells = [
+        {
+            "weekday": day,
+            "hour": hour,
+            "median_seconds": pick.choice([None, pick.randrange(60, 86400 * 9)]),
+            "n": pick.randrange(1, 40),
+        }
+        for day in WEEKDAYS
+        for hour in range(24)
+        if pick.random() < 0.7
+    ]
+    rated = [cell for cell in cells if cell["median_seconds"] is not None]
+    return {
+        "platform": pick.choice([None, *names]),
+        "reply_time": timing(),
+        "resolution_time": timing(),
+        "channels": channels,
+        "open_by_age": [{"age": "under 1 day", "cases": pick.randrange(0, 9)}],
+        "week": {
+            "n": len(cells),
+            "enough_data": bool(rated) and seed % 3 != 0,
+            "cells": cells,
+            "fastest": rated[:3],
+        },
+    }
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_piped_stats_read_as_rich_prints_them(
+    seed: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped, stats draws its tables itself (no rich import): the same lines, never cut."""
+    from issuenote.commands import followup
+
+    figures = _figures(seed)
+    monkeypatch.setenv("COLUMNS", "1000")  # rich lays out to a width; the plain lines have none
+    followup._print_rich(followup._stats_blocks(figures))
+    by_rich = capsys.readouterr().out
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    followup._print_stats(figures)
+    assert capsys.readouterr().out == by_rich
+
+
+def test_piped_stats_do_not_import_rich(cli: Cli, history: None) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nsys.argv = ['issuenote', 'stats']\n"
+        "from issuenote.launch import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('rich' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "Replies: median" in done.stdout
+    assert done.stderr == "False\n"

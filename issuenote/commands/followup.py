@@ -233,92 +233,188 @@ def stats(
 
 # Shades from fastest to slowest; the same characters with or without colour.
 _SHADES = (("█", "green"), ("▓", "yellow"), ("▒", "dark_orange"), ("░", "red"))
+_CHANNEL_HEADERS = ("Platform", "Channel", "Sent", "Replies", "Median", "p90", "n", "Resolved", "n")
 
 
 def _print_stats(figures: dict[str, Any]) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """Through rich on a terminal; piped, the same lines drawn here, without importing rich."""
+    from issuenote.render import stdout_is_terminal
 
-    from issuenote import render
+    blocks = _stats_blocks(figures)
+    if stdout_is_terminal():
+        _print_rich(blocks)
+        return
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            lines.append(block)
+        elif isinstance(block, _ChannelTable):
+            lines += _plain_channel_table(block)
+        else:
+            lines += _plain_grid(block)
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
+class _ChannelTable:
+    """The per-channel figures: one row of cells per platform and channel."""
+
+    def __init__(self, rows: list[tuple[str, ...]]) -> None:
+        self.rows = rows
+
+
+class _WeekGrid:
+    """The hours of the week: a shade (or mark) and its style for each weekday and hour."""
+
+    def __init__(self, rows: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        self.rows = rows
+
+
+def _stats_blocks(figures: dict[str, Any]) -> list[str | _ChannelTable | _WeekGrid]:
+    """What `stats` shows, in order: lines of text and the two tables."""
     from issuenote.followup.stats import WEEKDAYS, duration_text
     from issuenote.textsafe import printable
 
-    out = render.console()
     reply, resolution = figures["reply_time"], figures["resolution_time"]
     scope = f" on {printable(figures['platform'])}" if figures["platform"] else ""
-    out.print(
+    blocks: list[str | _ChannelTable | _WeekGrid] = [
         f"Replies{scope}: median {duration_text(reply['median_seconds'])}, "
         f"p90 {duration_text(reply['p90_seconds'])} ({reply['n']} answered requests). "
         f"First contact to resolution: median {duration_text(resolution['median_seconds'])} "
-        f"({resolution['n']} resolved cases).",
-        markup=False,
-    )
-    table = Table(show_edge=False)
-    headers = ("Platform", "Channel", "Sent", "Replies", "Median", "p90", "n", "Resolved", "n")
-    for number, column in enumerate(headers):
-        table.add_column(column, no_wrap=True, justify="left" if number < 2 else "right")
+        f"({resolution['n']} resolved cases)."
+    ]
 
     def cell(seconds: int | None) -> str:
         return "–" if seconds is None else duration_text(seconds)
 
+    rows = []
     for row in figures["channels"]:
         times, solved = row["reply_time"], row["resolution_time"]
-        table.add_row(
-            render.plain(row["platform"]),
-            row["channel"],
-            str(row["contacts"]),
-            str(row["replies"]),
-            cell(times["median_seconds"]),
-            cell(times["p90_seconds"]),
-            str(times["n"]),
-            cell(solved["median_seconds"]),
-            str(solved["n"]),
+        rows.append(
+            (
+                printable(str(row["platform"]), single_line=True),
+                row["channel"],
+                str(row["contacts"]),
+                str(row["replies"]),
+                cell(times["median_seconds"]),
+                cell(times["p90_seconds"]),
+                str(times["n"]),
+                cell(solved["median_seconds"]),
+                str(solved["n"]),
+            )
         )
-    out.print(table)
-    out.print(
+    blocks.append(_ChannelTable(rows))
+    blocks.append(
         "Median and p90: from a contact to the next reply; Resolved: from the first contact "
-        "to resolved or closed; n: data points (– below 3: not enough data).",
-        markup=False,
+        "to resolved or closed; n: data points (– below 3: not enough data)."
     )
     ages = ", ".join(f"{a['age']}: {a['cases']}" for a in figures["open_by_age"])
-    out.print(f"Open cases by age: {ages}", markup=False)
+    blocks += [f"Open cases by age: {ages}", ""]
 
     week = figures["week"]
-    out.print("")
     if not week["enough_data"]:
-        out.print(
+        blocks.append(
             f"Hours of the week: not enough data ({week['n']} answered requests; "
-            "at least 10, in two or more hours, are needed to compare hours).",
-            markup=False,
+            "at least 10, in two or more hours, are needed to compare hours)."
         )
-        return
+        return blocks
     rated = sorted(c["median_seconds"] for c in week["cells"] if c["median_seconds"] is not None)
     cuts = [rated[int(len(rated) * q)] for q in (0.25, 0.5, 0.75)]
     cells = {(c["weekday"], c["hour"]): c for c in week["cells"]}
-    grid = Table(show_edge=False, box=None, pad_edge=False, padding=0)
-    grid.add_column("", no_wrap=True)
-    for hour in range(24):
-        grid.add_column(f"{hour:02d}"[0] if hour % 6 else f"{hour:02d}", no_wrap=True)
+    grid = []
     for day in WEEKDAYS:
-        line = [Text(f"{day} ")]
+        marks = []
         for hour in range(24):
-            cell = cells.get((day, hour))
-            if cell is None or cell["median_seconds"] is None:
-                line.append(Text("·" if cell is None else "?", style="dim"))
+            found = cells.get((day, hour))
+            if found is None or found["median_seconds"] is None:
+                marks.append(("·" if found is None else "?", "dim"))
                 continue
-            level = sum(cell["median_seconds"] > cut for cut in cuts)
-            shade, colour = _SHADES[level]
-            line.append(Text(shade, style=colour))
-        grid.add_row(*line)
-    out.print(f"Reply speed by the hour you wrote (local time; {week['n']} answered requests):")
-    out.print(grid)
-    out.print("█ fastest quarter  ▓  ▒  ░ slowest  ? one reply only  · none", markup=False)
+            marks.append(_SHADES[sum(found["median_seconds"] > cut for cut in cuts)])
+        grid.append((day, marks))
+    blocks.append(f"Reply speed by the hour you wrote (local time; {week['n']} answered requests):")
+    blocks.append(_WeekGrid(grid))
+    blocks.append("█ fastest quarter  ▓  ▒  ░ slowest  ? one reply only  · none")
     fastest = "; ".join(
         f"{c['weekday']} {c['hour']:02d}:00 (median {duration_text(c['median_seconds'])}, "
         f"{c['n']} replies)"
         for c in week["fastest"]
     )
-    out.print(f"Fastest: {fastest}", markup=False)
+    blocks.append(f"Fastest: {fastest}")
+    return blocks
+
+
+def _hour_header(hour: int) -> str:
+    """Every sixth hour in full, the others by their first digit: the grid stays narrow."""
+    return f"{hour:02d}" if hour % 6 == 0 else f"{hour:02d}"[0]
+
+
+def _print_rich(blocks: list[str | _ChannelTable | _WeekGrid]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from issuenote import render
+
+    out = render.console()
+    for block in blocks:
+        if isinstance(block, str):
+            out.print(block, markup=False, emoji=False)
+        elif isinstance(block, _ChannelTable):
+            table = Table(show_edge=False)
+            for number, column in enumerate(_CHANNEL_HEADERS):
+                table.add_column(column, no_wrap=True, justify="left" if number < 2 else "right")
+            for row in block.rows:
+                table.add_row(Text(row[0]), *row[1:])
+            out.print(table)
+        else:
+            grid = Table(show_edge=False, box=None, pad_edge=False, padding=0)
+            grid.add_column("", no_wrap=True)
+            for hour in range(24):
+                grid.add_column(_hour_header(hour), no_wrap=True)
+            for day, marks in block.rows:
+                grid.add_row(Text(f"{day} "), *(Text(mark, style=style) for mark, style in marks))
+            out.print(grid)
+
+
+def _cells(text: str) -> int:
+    """Terminal columns a string takes: East Asian wide characters take two, marks none."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(
+        0
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else 1
+        for char in text
+    )
+
+
+def _plain_channel_table(table: _ChannelTable) -> list[str]:
+    """rich's table (heavy head, no outer edge) as plain lines, never cut to a width."""
+    rows = [_CHANNEL_HEADERS, *table.rows]
+    widths = [max(_cells(row[column]) for row in rows) for column in range(len(_CHANNEL_HEADERS))]
+
+    def line(cells: tuple[str, ...], bar: str) -> str:
+        parts = []
+        for column, (text, width) in enumerate(zip(cells, widths, strict=True)):
+            padding = " " * (width - _cells(text))
+            parts.append(f" {text}{padding} " if column < 2 else f" {padding}{text} ")
+        return bar.join(parts)
+
+    rule = "╇".join("━" * (width + 2) for width in widths)
+    return [line(_CHANNEL_HEADERS, "┃"), rule, *(line(row, "│") for row in table.rows)]
+
+
+def _plain_grid(grid: _WeekGrid) -> list[str]:
+    """The week grid as rich lays it out with no box and no padding."""
+    headers = [_hour_header(hour) for hour in range(24)]
+    first = max(len(f"{day} ") for day, _ in grid.rows)
+    lines = [" " * first + "".join(headers)]
+    for day, marks in grid.rows:
+        cells = (mark.ljust(len(header)) for (mark, _), header in zip(marks, headers, strict=True))
+        lines.append(f"{day} ".ljust(first) + "".join(cells))
+    return lines
 
 
 def follow_up_json(follow_up: dict[str, Any]) -> dict[str, Any]:

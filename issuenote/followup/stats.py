@@ -14,7 +14,6 @@ aggregates to it.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -40,7 +39,7 @@ def summary(seconds: list[float]) -> dict[str, Any]:
         return {"n": n, "median_seconds": None, "p90_seconds": None}
     ordered = sorted(seconds)
     p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
-    return {"n": n, "median_seconds": int(statistics.median(ordered)), "p90_seconds": int(p90)}
+    return {"n": n, "median_seconds": int(_median(ordered)), "p90_seconds": int(p90)}
 
 
 def reply_waits(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -204,6 +203,12 @@ def _ranked_summary(store: Store, what: str, n: int, scope: dict[str, Any]) -> d
     return {"n": n, "median_seconds": int(_middle(middle)), "p90_seconds": int(p90)}
 
 
+def _median(ordered: list[float]) -> float:
+    """statistics.median of sorted values (that module costs 5 ms to import on every stats)."""
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _middle(values: list[int]) -> float:
     """The median of the one or two middle values, as statistics.median gives it."""
     return values[0] if len(values) == 1 else (values[0] + values[1]) / 2
@@ -297,7 +302,7 @@ def week_grid(waits: list[tuple[str, str, float, int, int]]) -> dict[str, Any]:
             "weekday": WEEKDAYS[day],
             "hour": hour,
             "n": len(values),
-            "median_seconds": int(statistics.median(values))
+            "median_seconds": int(_median(sorted(values)))
             if len(values) >= MIN_CELL_POINTS
             else None,
         }
