@@ -20,7 +20,7 @@ from issuenote import render
 from issuenote.parse import timeparse
 
 RUN_CLI = (
-    "import sys; from issuenote.cli import main; sys.argv = ['issuenote'] + sys.argv[1:];"
+    "import sys; from issuenote.launch import main; sys.argv = ['issuenote'] + sys.argv[1:];"
     "\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
     "heavy = {heavy!r};"
     "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
