@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # note's options this path understands: flags, and the one that takes a value
 _FLAGS = {"--redact": "redact", "--private": "private", "--json": "as_json"}
 _VALUED = {"--at": "at"}
 
 
-@dataclass(frozen=True)
-class QuickNote:
-    """A `note` command line, as typer would have read it."""
+class QuickNote(NamedTuple):
+    """A `note` command line, as typer would have read it (no dataclass: it imports inspect)."""
 
     case: str
     text: str
