@@ -247,7 +247,7 @@ def test_the_installed_note_never_imports_typer(notebook_home: Path) -> None:
         "sys.argv = ['issuenote', 'note', '1', 'from the fast path']\n"
         "from issuenote.launch import main\n"
         "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
-        "heavy = ('typer', 'click', 'rich', 'sqlite_utils', 'dataclasses')\n"
+        "heavy = ('typer', 'click', 'rich', 'sqlite_utils', 'dataclasses', 'uuid')\n"
         "heavy = sorted(name for name in heavy if name in sys.modules)\n"
         "print(code, heavy, file=sys.stderr)\n"
     )

@@ -116,3 +116,16 @@ def test_concurrent_writers_lose_nothing(notebook_home: Path) -> None:
     store = open_store(notebook_home)
     texts = {row["text"] for row in store.entry_rows(1)}
     assert texts == {f"w{n}-{i}" for n in range(3) for i in range(50)}
+
+
+def test_new_uuids_are_random_version_4_uuids() -> None:
+    """Made without the uuid module (it imports platform): they must read as uuid4's do."""
+    import uuid
+
+    from issuenote.store.queries import new_uuid
+
+    made = [new_uuid() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

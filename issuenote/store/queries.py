@@ -7,8 +7,8 @@ we are called (issuenote.actions); constraints here are the last line.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
@@ -45,7 +45,16 @@ if TYPE_CHECKING:
 
 
 def new_uuid() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID, as str(uuid.uuid4()) gives it.
+
+    Made here from os.urandom: on Python 3.11 the uuid module imports
+    `platform` (about 6 ms), a twentieth of a note's whole start-up.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    digits = raw.hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 # Entry columns a private entry keeps encrypted (all that say who, where or what),
