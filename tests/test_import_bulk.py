@@ -203,3 +203,18 @@ def test_an_entry_id_taken_here_goes_entry_by_entry(
     numbers = conn.execute("SELECT number FROM entries WHERE case_id = 2 ORDER BY id").fetchall()
     conn.close()
     assert [n for (n,) in numbers] == [e["number"] for e in second["entries"]]
+
+
+def test_the_import_puts_the_temporary_storage_back(source_file: Path, tmp_path: Path) -> None:
+    """Statement journals go to memory for the import only, not for what comes after it."""
+    store = Store.open(tmp_path / "home", create=True)
+    assert store is not None
+    try:
+        before = store.conn.execute("PRAGMA temp_store").fetchone()[0]
+        merge_export(store, check_export_file(str(source_file), source="file"))
+        assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == before
+        with store.writing():  # inside a transaction it is left alone (SQLite refuses there)
+            merge_export(store, check_export_file(str(source_file), source="file"))
+            assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == before
+    finally:
+        store.close()

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from issuenote.errors import IssuenoteError
 from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
+from issuenote.store.connection import statement_journals_in_memory
 from issuenote.store.queries import Store, new_uuid
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def merge_sync(
     deleted: list[int] = []
     created_blobs: list[str] = []
     try:
-        with store.writing():
+        with statement_journals_in_memory(store.conn), store.writing():
             before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
             for export, forward in exports:
                 merger = _Merger(
@@ -228,7 +229,7 @@ def merge_export(
     """
     merger = _Merger(store, export, dry_run=dry_run, files=files or {})
     try:
-        with store.writing():
+        with statement_journals_in_memory(store.conn), store.writing():
             merger.run()
             if dry_run:
                 raise _DryRun
