@@ -682,6 +682,8 @@ class _Checker:
         from issuenote.actions import clean_field
 
         value = self.text_value(path, record, name)
+        if value is None and not required:  # most fields of most entries: clean_field's answer
+            return None
         if value is None or len(value) > MEMO_CHARS:
             return self.checked((*path, name), clean_field, value, what, required=required)
         # Agents, tickets, handles repeat across a notebook; clean_field is a pure
@@ -702,6 +704,8 @@ class _Checker:
         from issuenote.actions import clean_text
 
         value = self.text_value(path, record, name)
+        if value is None and not required:  # clean_text's answer, without the call
+            return None
         return self.checked((*path, name), clean_text, value, what, required=required)
 
     # -- the document ---------------------------------------------------------

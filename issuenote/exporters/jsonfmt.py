@@ -69,17 +69,32 @@ AGENT_KEYS = ("name", "agent_id", "channel", "first_seen", "flags")
 CASE_TIME_KEYS = ("occurred_at", "created_at", "updated_at")
 ENTRY_TIME_KEYS = ("at", "due", "done_at", "promised_by", "deleted_at")
 REVISION_TIME_KEYS = ("made_at", "at", "due", "done_at", "promised_by")
+# Each key list as a set, made once: _ordered runs for every entry of an export --all.
+_KEY_SETS = {
+    keys: frozenset(keys)
+    for keys in (CASE_KEYS, ENTRY_KEYS, REVISION_KEYS, TRANSACTION_KEYS, TICKET_KEYS, AGENT_KEYS)
+}
 
 # Characters JSON leaves raw that a terminal would act on (DEL, C1 controls)
 # or that break JavaScript string literals (U+2028/2029): written as \u escapes.
 _UNSAFE_IN_OUTPUT = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
-def _ordered(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """Known keys in the documented order (missing ones as null), then any others sorted."""
-    out = {key: record.get(key) for key in keys}
-    for key in sorted(set(record) - set(keys)):
-        out[key] = record[key]
+def _ordered(
+    record: dict[str, Any], keys: tuple[str, ...], *, leave_out: str | None = None
+) -> dict[str, Any]:
+    """Known keys in the documented order (missing ones as null), then any others sorted.
+
+    `leave_out` names one key of the record not to copy at all.
+    """
+    get = record.get
+    out = {key: get(key) for key in keys}
+    known = _KEY_SETS.get(keys)
+    others = record.keys() - (frozenset(keys) if known is None else known)
+    if others:
+        others.discard(leave_out)
+        for key in sorted(others):
+            out[key] = record[key]
     return out
 
 
@@ -102,7 +117,7 @@ def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
 
 def _entry(record: dict[str, Any], tz: tzinfo | None, platform: str | None) -> dict[str, Any]:
     # An entry's attachments are listed once, case-wide, under "attachments" (entry_id).
-    out = _ordered({k: v for k, v in record.items() if k != "attachments"}, ENTRY_KEYS)
+    out = _ordered(record, ENTRY_KEYS, leave_out="attachments")
     for key in ENTRY_TIME_KEYS:
         out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])

@@ -218,3 +218,28 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+@contextmanager
+def statement_journals_in_memory(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Keep SQLite's temporary storage in memory for one big write (import, sync).
+
+    Inside a transaction every statement whose triggers write several rows
+    (an entry insert updates the FTS index, its case and the sync revision)
+    keeps a statement journal; by default that is a temporary file, so an
+    import of a million entries made millions of small writes to it: about
+    half the CPU of inserting an entry went to those system calls. In memory
+    a statement journal holds only the pages one statement touched, and is
+    dropped when the statement ends. Set outside the transaction (SQLite
+    refuses to change it inside one) and put back afterwards.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    before = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield conn
+    finally:
+        if not conn.in_transaction:
+            conn.execute(f"PRAGMA temp_store = {int(before)}")

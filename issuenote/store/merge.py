@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from issuenote.errors import IssuenoteError
 from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
+from issuenote.store.connection import statement_journals_in_memory
 from issuenote.store.queries import Store, new_uuid
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def merge_sync(
     deleted: list[int] = []
     created_blobs: list[str] = []
     try:
-        with store.writing():
+        with statement_journals_in_memory(store.conn), store.writing():
             before = {uuid: revision for uuid, (_, revision, _) in store.case_revisions().items()}
             for export, forward in exports:
                 merger = _Merger(
@@ -228,7 +229,7 @@ def merge_export(
     """
     merger = _Merger(store, export, dry_run=dry_run, files=files or {})
     try:
-        with store.writing():
+        with statement_journals_in_memory(store.conn), store.writing():
             merger.run()
             if dry_run:
                 raise _DryRun
@@ -347,9 +348,10 @@ class _Merger:
         record.update(created_at=case.created_at, updated_at=case.updated_at)
         case_id = self.insert("cases", record)
         self.add_tags(case_id, case.tags)
-        for entry in case.entries:
-            self.check_entry_is_new(entry, case_id)
-            self.add_entry(case_id, entry)
+        if not self.add_entries_at_once(case_id, case.entries):
+            for entry in case.entries:
+                self.check_entry_is_new(entry, case_id)
+                self.add_entry(case_id, entry)
         for transaction in case.transactions:
             self.check_transaction_is_new(transaction, case_id)
             self.add_transaction(case_id, transaction)
@@ -366,18 +368,14 @@ class _Merger:
         )
         return self.conn.total_changes - before
 
-    def add_entry(self, case_id: int, entry: ImportedEntry) -> int:
+    def entry_record(self, case_id: int, entry: ImportedEntry) -> dict[str, Any]:
+        """The columns of a new entry, private texts sealed; id and number are the caller's."""
         fields = dict(entry.fields)
         private = bool(fields["private"])
         if private:
             for column in _SEALED_ENTRY_COLUMNS:
                 fields[column] = self.seal(fields[column], "entries", column, entry.uuid)
-        record: dict[str, Any] = {}
-        wanted = self.free_id("entries", entry.id)
-        if wanted is not None:
-            record["id"] = wanted
-        record.update(uuid=entry.uuid, case_id=case_id, **fields)
-        record["number"] = self.free_number(case_id, entry.number)
+        record: dict[str, Any] = {"uuid": entry.uuid, "case_id": case_id, **fields}
         record["deleted_at"] = entry.deleted_at
         record["flags"] = json.dumps(sorted(set(fields["flags"])))
         record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
@@ -385,6 +383,137 @@ class _Merger:
             record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
         record["private"] = 1 if private else 0
         record["created_at"] = self.now
+        return record
+
+    def add_entries_at_once(self, case_id: int, entries: tuple[ImportedEntry, ...]) -> bool:
+        """Add a new case's entries in a few statements; False when the case needs add_entry.
+
+        An import is mostly new cases with hundreds of entries each, and
+        add_entry costs about ten statements an entry (free id, free number,
+        then the chain link reads the row back with its attachments and
+        revisions). Here the same rows, revisions and links are written in
+        the same order with executemany, so the triggers fire row by row as
+        before and the notebook ends up the same. Only the common case takes
+        this path: every entry keeps the id and number it has in the file,
+        nothing here uses those ids or UUIDs, and no undo journal is open
+        (its rows would come in another order); anything else goes entry by
+        entry, which settles each clash as it meets it.
+        """
+        if not entries or self.journal_open():
+            return False
+        ids = [entry.id for entry in entries]
+        numbers = [entry.number for entry in entries]
+        if None in ids or None in numbers or len(set(ids)) < len(ids):
+            return False
+        if len(set(numbers)) < len(numbers):
+            return False
+        uuids = [entry.uuid for entry in entries]
+        if (
+            self.any_row("entries", "id", ids)
+            or self.any_row("entries", "uuid", uuids)
+            or self.any_row("entry_revisions", "entry_uuid", uuids)
+            or self.any_row("attachments", "entry_id", ids)
+            or self.any_row("entries", "case_id", [case_id])
+            or self.any_row("chain", "case_id", [case_id])
+        ):
+            return False
+        records = []
+        revisions: list[tuple[str, int, str, str, str]] = []
+        for entry in entries:  # sealed in add_entry's order: entry, then its revisions
+            record = self.entry_record(case_id, entry)
+            records.append({"id": entry.id, "number": entry.number, **record})
+            revisions += [
+                (
+                    entry.uuid,
+                    revision.revision,
+                    revision.change,
+                    revision.made_at,
+                    self.revision_fields(entry.uuid, revision.fields),
+                )
+                for revision in entry.revisions
+            ]
+        columns = list(records[0])
+        self.conn.executemany(
+            f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(record[column] for column in columns) for record in records],
+        )
+        if revisions:
+            self.conn.executemany(
+                "INSERT INTO entry_revisions (entry_uuid, revision, change, made_at, fields) "
+                "VALUES (?, ?, ?, ?, ?)",
+                revisions,
+            )
+        self.chain_new_entries(case_id, entries, revisions)
+        self.report.entries_added += len(entries)
+        return True
+
+    def journal_open(self) -> bool:
+        """Whether an undo journal is recording (its triggers then log every row)."""
+        row = self.one("SELECT open FROM changes ORDER BY id DESC LIMIT 1")
+        return bool(row and row["open"])
+
+    def any_row(self, table: str, column: str, values: list[Any]) -> bool:
+        """Whether any row of `table` has one of `values` in `column` (in bounded batches)."""
+        for start in range(0, len(values), 500):
+            batch = values[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            found = self.conn.execute(
+                f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT 1", batch
+            ).fetchone()
+            if found is not None:
+                return True
+        return False
+
+    def chain_new_entries(
+        self,
+        case_id: int,
+        entries: tuple[ImportedEntry, ...],
+        revisions: list[tuple[str, int, str, str, str]],
+    ) -> None:
+        """The links add_entry would append, computed here and written in one statement.
+
+        Each entry gets its "add" link (the row as stored, no revisions yet)
+        and, when it came with revisions, an "import" link covering them, as
+        chain_entry computes them; the rows are read back once so that the
+        hashes cover exactly what was stored.
+        """
+        from issuenote.evidence.chain import entry_digest, genesis, link_hash
+
+        stored = {
+            row["uuid"]: dict(row)
+            for row in self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
+        }
+        history: dict[str, list[dict[str, Any]]] = {}
+        for entry_uuid, number, change, made_at, fields in revisions:
+            history.setdefault(entry_uuid, []).append(
+                {"revision": number, "change": change, "made_at": made_at, "fields": fields}
+            )
+        case_uuid = self.one("SELECT uuid FROM cases WHERE id = ?", case_id)["uuid"]  # type: ignore[index]
+        previous = genesis(case_uuid)
+        created_at = timeparse.to_storage(timeparse.utc_now())
+        links = []
+        for entry in entries:
+            row = stored[entry.uuid]
+            events = [("add", entry_digest(row))]
+            if entry.uuid in history:
+                events.append(("import", entry_digest(row, (), history[entry.uuid])))
+            for event, content in events:
+                seq = len(links) + 1
+                link = link_hash(case_uuid, seq, event, entry.uuid, content, previous)
+                links.append((case_id, seq, event, entry.uuid, content, previous, link, created_at))
+                previous = link
+        self.conn.executemany(
+            "INSERT INTO chain (case_id, seq, event, record_uuid, content_hash, prev_hash, hash, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            links,
+        )
+
+    def add_entry(self, case_id: int, entry: ImportedEntry) -> int:
+        record = self.entry_record(case_id, entry)
+        wanted = self.free_id("entries", entry.id)
+        if wanted is not None:
+            record["id"] = wanted
+        record["number"] = self.free_number(case_id, entry.number)
         self.report.entries_added += 1
         row_id = self.insert("entries", record)
         for revision in entry.revisions:

@@ -1,0 +1,220 @@
+"""The fast path of import (a new case's entries written with executemany) is no shortcut.
+
+Import adds the entries of a case new to the notebook in a few statements
+(`_Merger.add_entries_at_once`) instead of entry by entry. These tests import
+the same file both ways into two notebooks and compare every table, the
+full-text indexes, the chain and the columns the triggers keep, value for
+value; and they pin when the fast path must step aside.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from issuenote.demo import demo_commands
+from issuenote.importer import check_export_file
+from issuenote.parse import timeparse
+from issuenote.store import Store
+from issuenote.store.merge import _Merger, merge_export
+
+Cli = Callable[..., Any]
+
+# Positional segments of an FTS5 index: how its content is laid out, not what it holds.
+_FTS_LAYOUT = ("_data", "_idx")
+
+
+@pytest.fixture
+def source_file(cli: Cli, tmp_path: Path) -> Path:
+    """A complete export of a notebook with revisions, a deleted entry and a private one."""
+    home = tmp_path / "source"
+    for args in demo_commands(timeparse.utc_now()):
+        assert cli("--home", str(home), *args).exit_code == 0
+    for args in (
+        ("amend", "1", "3", "--text", "Checked the FAQ again: TRC20 takes minutes."),
+        ("note", "1", "Called my bank about the card", "--private"),
+        ("note", "1", "A note typed twice by mistake"),
+        ("rm", "1", "11", "--yes"),
+        ("new", "Second case", "--platform", "Binance", "--tag", "kyc"),
+        ("contact", "2", "--channel", "chat", "Asked about the KYC review"),
+        ("reply", "2", "Under review", "--agent", "Li", "--ticket", "T-1"),
+    ):
+        result = cli("--home", str(home), *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    result = cli(
+        "--home", str(home), "export", "--all", "--format", "json",
+        "--no-redact", "--include-private",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    path = tmp_path / "notebook.json"
+    path.write_text(result.stdout, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repeatable(source_file: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """One fixed clock and a repeatable random source; call the result to start it again.
+
+    Sealed texts take a random nonce, and a notebook its random key and id:
+    both paths draw them in the same order, so the same stream gives the
+    same bytes.
+    """
+    fixed = timeparse.utc_now()  # after the source was recorded: nothing in it is future
+    monkeypatch.setattr(timeparse, "utc_now", lambda: fixed)
+    drawn = [0]
+
+    def urandom(size: int) -> bytes:
+        drawn[0] += 1
+        out = b""
+        while len(out) < size:
+            out += hashlib.sha256(f"{drawn[0]}/{len(out)}".encode()).digest()
+        return out[:size]
+
+    def restart() -> None:
+        drawn[0] = 0
+
+    monkeypatch.setattr(os, "urandom", urandom)
+    return restart
+
+
+def _import(
+    path: Path,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    bulk: bool = True,
+    restart: Callable[[], None] | None = None,
+) -> list[bool]:
+    """Import `path` into a new notebook at `home`; which cases took the fast path."""
+    taken: list[bool] = []
+    fast = _Merger.add_entries_at_once
+
+    def spy(self: _Merger, case_id: int, entries: Any) -> bool:
+        done = fast(self, case_id, entries) if bulk else False
+        taken.append(done)
+        return done
+
+    if restart is not None:
+        restart()
+    with monkeypatch.context() as patch:
+        patch.setattr(_Merger, "add_entries_at_once", spy)
+        store = Store.open(home, create=True)
+        assert store is not None
+        try:
+            merge_export(store, check_export_file(str(path), source=str(path)))
+        finally:
+            store.close()
+    return taken
+
+
+def _tables(home: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows in rowid order (FTS tables through their own rows)."""
+    conn = sqlite3.connect(home / "notebook.db")
+    try:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        out = {}
+        for name in names:
+            if name.endswith(_FTS_LAYOUT) or name == "_sqlite_migrations":  # not the import's
+                continue
+            virtual = conn.execute(
+                "SELECT sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master WHERE name = ?",
+                (name,),
+            ).fetchone()[0]
+            order = "rowid" if virtual or not name.startswith("_") else "1"
+            select = f"SELECT rowid, * FROM {name}" if virtual else f"SELECT * FROM {name}"
+            try:
+                out[name] = conn.execute(f"{select} ORDER BY {order}").fetchall()
+            except sqlite3.OperationalError:  # a table without rowid
+                out[name] = sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+        return out
+    finally:
+        conn.close()
+
+
+def test_the_fast_path_leaves_the_same_notebook_as_entry_by_entry(
+    source_file: Path,
+    tmp_path: Path,
+    repeatable: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = _import(source_file, tmp_path / "slow", monkeypatch, bulk=False, restart=repeatable)
+    fast = _import(source_file, tmp_path / "fast", monkeypatch, restart=repeatable)
+    assert slow == [False, False]
+    assert fast == [True, True]  # both cases went the fast way
+    one, other = _tables(tmp_path / "slow"), _tables(tmp_path / "fast")
+    assert sorted(one) == sorted(other)
+    for name in one:
+        assert one[name] == other[name], name
+    # and what the comparison covers is really there
+    amended = {row[1] for row in one["entry_revisions"]}  # amended and deleted: 2 entries
+    assert len(amended) == 2
+    assert len(one["chain"]) == len(one["entries"]) + len(amended)  # their "import" links
+    assert any(row[0] for row in one["entry_search"])
+    assert one["entry_revisions"]
+    conn = sqlite3.connect(tmp_path / "fast" / "notebook.db")
+    private = conn.execute("SELECT text FROM entries WHERE private = 1").fetchone()[0]
+    assert private.startswith("enc1:")
+    conn.close()
+
+
+def test_the_fast_path_chain_verifies(
+    cli: Cli, source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "fast"
+    assert _import(source_file, home, monkeypatch) == [True, True]
+    result = cli("--home", str(home), "verify")
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_entries_without_their_numbers_go_entry_by_entry(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(source_file.read_text(encoding="utf-8"))
+    for entry in data["cases"][1]["entries"]:
+        del entry["number"]
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data), encoding="utf-8")
+    assert _import(odd, tmp_path / "home", monkeypatch) == [True, False]
+
+
+def test_an_entry_id_taken_here_goes_entry_by_entry(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(source_file.read_text(encoding="utf-8"))
+    second = data["cases"][1]
+    second["entries"][0]["id"] = data["cases"][0]["entries"][0]["id"]  # a clash in the file
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps(data), encoding="utf-8")
+    home = tmp_path / "home"
+    assert _import(clash, home, monkeypatch) == [True, False]
+    conn = sqlite3.connect(home / "notebook.db")
+    numbers = conn.execute("SELECT number FROM entries WHERE case_id = 2 ORDER BY id").fetchall()
+    conn.close()
+    assert [n for (n,) in numbers] == [e["number"] for e in second["entries"]]
+
+
+def test_the_import_puts_the_temporary_storage_back(source_file: Path, tmp_path: Path) -> None:
+    """Statement journals go to memory for the import only, not for what comes after it."""
+    store = Store.open(tmp_path / "home", create=True)
+    assert store is not None
+    try:
+        before = store.conn.execute("PRAGMA temp_store").fetchone()[0]
+        merge_export(store, check_export_file(str(source_file), source="file"))
+        assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == before
+        with store.writing():  # inside a transaction it is left alone (SQLite refuses there)
+            merge_export(store, check_export_file(str(source_file), source="file"))
+            assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == before
+    finally:
+        store.close()
