@@ -15,6 +15,7 @@ from typer.testing import Result
 from issuenote import actions
 from issuenote.parse import timeparse
 from issuenote.store import Store
+from tests.query_plans import query_plans
 
 Cli = Callable[..., Result]
 FROZEN_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in the suite's zone
@@ -125,18 +126,7 @@ def store(cli: Cli, overdue_notebook, notebook_home: Path) -> Iterator[Store]:
 
 
 def _plans(store: Store, call: Callable[[], Any]) -> dict[str, list[str]]:
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        call()
-    finally:
-        store.conn.set_trace_callback(None)
-    plans = {}
-    for sql in statements:
-        if sql.lstrip().upper().startswith("SELECT"):
-            rows = store.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-            plans[" ".join(sql.split())] = [row[3] for row in rows]
-    return plans
+    return query_plans(store, call)
 
 
 # Partial indexes hold only the rows these queries want: reading one whole is fine.

@@ -14,6 +14,7 @@ from typer.testing import Result
 from issuenote import layout
 from issuenote.parse import timeparse
 from issuenote.store import Store
+from tests.query_plans import query_plans
 
 
 def _import_cases(cli: Callable[..., Result], tmp_path: Path, count: int) -> None:
@@ -156,18 +157,7 @@ def store(cli, tmp_path: Path, notebook_home: Path) -> Iterator[Store]:
 
 
 def _plans(store: Store, call: Callable[[], Any]) -> list[str]:
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        call()
-    finally:
-        store.conn.set_trace_callback(None)
-    details = []
-    for sql in statements:
-        if sql.lstrip().upper().startswith("SELECT"):
-            rows = store.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-            details += [row[3] for row in rows]
-    return details
+    return [detail for details in query_plans(store, call).values() for detail in details]
 
 
 @pytest.mark.parametrize(

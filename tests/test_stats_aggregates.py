@@ -26,6 +26,7 @@ from issuenote.followup import stats
 from issuenote.parse import timeparse
 from issuenote.store import Store
 from issuenote.store.schema import WEEKS_BEFORE_1970
+from tests.query_plans import query_plans
 
 Cli = Callable[..., Result]
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -347,18 +348,7 @@ def test_the_week_grid_is_worked_out_afresh_in_another_zone(cli: Cli, store: Sto
 
 
 def _plans(store: Store, call: Callable[[], Any]) -> dict[str, list[str]]:
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        call()
-    finally:
-        store.conn.set_trace_callback(None)
-    plans = {}
-    for sql in statements:
-        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            rows = store.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-            plans[" ".join(sql.split())] = [row[3] for row in rows]
-    return plans
+    return query_plans(store, call)
 
 
 @pytest.mark.parametrize("platform", [None, "okx"])
