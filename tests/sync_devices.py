@@ -130,5 +130,25 @@ def settle(devices: list[Device]) -> None:
 def assert_converged(devices: list[Device]) -> list[dict[str, Any]]:
     first = devices[0].cases()
     for device in devices[1:]:
-        assert device.cases() == first, f"{device.name} differs from {devices[0].name}"
+        theirs = device.cases()
+        assert theirs == first, (
+            f"{device.name} differs from {devices[0].name}: {differences(first, theirs)}"
+        )
     return first
+
+
+def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
+    """Where two exported notebooks part, path by path (a failing test says what differs)."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return [
+            found
+            for key in sorted(mine.keys() | theirs.keys(), key=str)
+            for found in differences(mine.get(key), theirs.get(key), f"{where}.{key}")
+        ]
+    if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
+        return [
+            found
+            for index, (a, b) in enumerate(zip(mine, theirs, strict=True))
+            for found in differences(a, b, f"{where}[{index}]")
+        ]
+    return [] if mine == theirs else [f"{where or '.'}: {mine!r:.120} != {theirs!r:.120}"]

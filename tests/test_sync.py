@@ -661,3 +661,26 @@ def test_one_file_attached_in_the_open_and_privately_arrives_as_both(tmp_path: P
     for item in listed:
         path = Path(two.ok("open", "1", str(item["number"]), "--print-path").stdout.strip())
         assert path.read_bytes() == statement.read_bytes()
+
+
+def test_a_copy_newer_only_in_its_time_moves_the_time_on(tmp_path: Path) -> None:
+    """A write that leaves nothing to carry (a detach already known) still moves updated_at.
+
+    Devices that each kept their own time never agreed on the case: this failed
+    whenever `attach` on one device and `rm --attachment` on the other fell in
+    different seconds.
+    """
+    from datetime import datetime, timedelta
+
+    one, two = make_devices(tmp_path, 2)
+    one.ok("new", "Withdrawal stuck")
+    settle([one, two])
+    database = sqlite3.connect(one.home / "notebook.db")
+    (updated,) = database.execute("SELECT updated_at FROM cases").fetchone()
+    later = datetime.strptime(updated, "%Y-%m-%dT%H:%M:%SZ") + timedelta(seconds=5)
+    with database:  # the revision trigger publishes it, as any write to the case would
+        database.execute("UPDATE cases SET updated_at = ?", [later.strftime("%Y-%m-%dT%H:%M:%SZ")])
+    database.close()
+    settle([one, two])
+    (case,) = assert_converged([one, two])
+    assert case["updated_at"] == json.loads(one.ok("show", "1", "--json").stdout)["updated_at"]

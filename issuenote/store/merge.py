@@ -767,7 +767,11 @@ class _Merger:
 
         self.merge_status(case_id, row["status"], case.fields["status"], changes, differences)
         conflict_noted = self.note_conflict(case_id, case, differences)
-        if changes or touched or conflict_noted:
+        # In sync a newer copy's time is taken even when it brings nothing else: a
+        # write that changed nothing here (a detach, say) still moved it on the other
+        # device, and devices that keep their own times never agree on the case.
+        newer_time = self.sync and case.updated_at > row["updated_at"]
+        if changes or touched or conflict_noted or newer_time:
             changes["updated_at"] = max(row["updated_at"], case.updated_at)
             self.update("cases", case_id, changes)
         if len(changes) > 1 or touched:  # more than updated_at: the file brought something
