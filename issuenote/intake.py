@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from issuenote.errors import IssuenoteError
@@ -31,7 +30,9 @@ class Question:
 def _guide() -> dict[str, Any]:
     import tomllib
 
-    text = resources.files("issuenote.data").joinpath("guide.toml").read_text(encoding="utf-8")
+    from issuenote.paths import shipped_text
+
+    text = shipped_text("guide.toml")
     return tomllib.loads(text)
 
 

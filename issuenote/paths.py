@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 HOME_ENV = "ISSUENOTE_HOME"
+_DATA = Path(__file__).parent / "data"
 DB_NAME = "notebook.db"
 
 
@@ -28,3 +29,18 @@ def notebook_home(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def database_path(home: Path) -> Path:
     return home / DB_NAME
+
+
+def shipped_text(name: str) -> str:
+    """A file shipped in issuenote/data, read straight off disk.
+
+    importlib.resources imports zipfile, tempfile and shutil (about 8 ms) to
+    find what every supported install keeps as a plain file beside this
+    module; it is asked only when the file is not there (a zipped install).
+    """
+    try:
+        return (_DATA / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        from importlib.resources import files
+
+        return files("issuenote").joinpath("data").joinpath(name).read_text(encoding="utf-8")

@@ -100,7 +100,7 @@ def test_unwritable_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(deliver.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)  # deliver imports it when writing
     with pytest.raises(IssuenoteError, match=r"cannot write .*permission denied"):
         write_output(tmp_path / "case.md", "x", force=False)
     assert list(tmp_path.iterdir()) == []

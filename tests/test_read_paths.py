@@ -221,3 +221,25 @@ def test_the_pager_gets_the_view_a_screenful_at_a_time_with_the_same_bytes(
     pieces = list(render._drawn(out, lines, rows))
     assert len(pieces) == -(-len(lines) // rows)
     assert "".join(pieces) == whole.get()
+
+
+@pytest.mark.parametrize("args", [("show",), ("export",), ("export", "--format", "email")])
+def test_shipped_data_is_read_without_importlib_resources(
+    cli, case: str, notebook_home: Path, args: tuple[str, ...]
+) -> None:
+    """issuenote/data files are read off disk: importlib.resources pulls in zipfile and tempfile."""
+    cli("contact", case, "--channel", "chat", "--via", "t.me/okx_support_help", "Asked in chat")
+    heavy = ("importlib.resources", "zipfile", "tempfile")
+    command, *options = args
+    assert modules_loaded(notebook_home, heavy, command, case, *options) == []
+
+
+def test_shipped_text_falls_back_to_importlib_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the data is not a plain file beside the package (a zipped install), it is still read."""
+    from issuenote import paths
+
+    on_disk = paths.shipped_text("guide.toml")
+    monkeypatch.setattr(paths, "_DATA", tmp_path / "nowhere")
+    assert paths.shipped_text("guide.toml") == on_disk

@@ -61,9 +61,10 @@ class ParsedMail:
 @cache
 def patterns() -> dict[str, Any]:
     import tomllib
-    from importlib.resources import files
 
-    raw = tomllib.loads(files("issuenote.data").joinpath("ingest_patterns.toml").read_text("utf-8"))
+    from issuenote.paths import shipped_text
+
+    raw = tomllib.loads(shipped_text("ingest_patterns.toml"))
     flags = re.IGNORECASE | re.MULTILINE
     compiled: dict[str, Any] = {
         key: [re.compile(p, flags) for p in raw[key]["patterns"]]

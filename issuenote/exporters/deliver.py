@@ -15,7 +15,6 @@ import contextlib
 import errno
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -85,6 +84,8 @@ def write_output(
     size = 0
 
     try:
+        import tempfile  # only when writing a file; printing needs none
+
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=directory
         )

@@ -31,11 +31,9 @@ class Preset:
 
 @cache
 def _shipped_tables() -> dict[str, dict[str, Any]]:
-    import tomllib
-    from importlib.resources import files
+    from issuenote.safety.scam import shipped_channels
 
-    data = files("issuenote").joinpath("data").joinpath("official_channels.toml").read_text("utf-8")
-    return dict(tomllib.loads(data).get("platforms", {}))
+    return dict(shipped_channels().get("platforms", {}))
 
 
 def _limit(value: Any, where: str) -> int | None:

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from issuenote.errors import IssuenoteError
@@ -74,7 +73,9 @@ def _shown(value: str) -> str:
 def _shipped() -> dict[str, Any]:
     import tomllib
 
-    text = resources.files("issuenote.data").joinpath("escalation_rules.toml").read_text("utf-8")
+    from issuenote.paths import shipped_text
+
+    text = shipped_text("escalation_rules.toml")
     return dict(tomllib.loads(text)["rules"])
 
 

@@ -279,13 +279,19 @@ def _override_target(name: str, merged: Mapping[str, Any], shipped: Registry) ->
 
 
 @cache
+def shipped_channels() -> dict[str, Any]:
+    """official_channels.toml, parsed once for the registry and the export presets."""
+    import tomllib  # lazily: tomllib stays off the import path
+
+    from issuenote.paths import shipped_text
+
+    return tomllib.loads(shipped_text("official_channels.toml"))
+
+
+@cache
 def _shipped_registry() -> Registry:
     """Read official_channels.toml once, on first use (tomllib stays off the import path)."""
-    import tomllib
-    from importlib.resources import files
-
-    text = files("issuenote").joinpath("data").joinpath("official_channels.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = shipped_channels()
     platforms = []
     for name, table in data.get("platforms", {}).items():
         platforms.append(
@@ -1229,10 +1235,10 @@ _PATTERN_LANGUAGES = (*_LANGUAGES, "any")
 def _phrases() -> dict[str, Any]:
     """issuenote/data/scam_phrases.toml, read once on first use."""
     import tomllib  # lazily: only texts that reach the scam scan pay for it
-    from importlib import resources
 
-    data = resources.files("issuenote").joinpath("data/scam_phrases.toml").read_bytes()
-    return tomllib.loads(data.decode("utf-8"))
+    from issuenote.paths import shipped_text
+
+    return tomllib.loads(shipped_text("scam_phrases.toml"))
 
 
 def reason_codes() -> tuple[str, ...]:

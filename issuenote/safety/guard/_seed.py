@@ -209,10 +209,10 @@ def _lookup(language: str) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def _data_list(name: str) -> list[str]:
-    from importlib import resources
+    from issuenote.paths import shipped_text
 
     stem = {ELECTRUM: "electrum_v1_english", MONERO: "monero_english"}[name]
-    data = resources.files("issuenote").joinpath(f"data/{stem}.txt").read_text("utf-8")
+    data = shipped_text(f"{stem}.txt")
     words = data.split()
     if len(words) != 1626:
         raise RuntimeError(f"issuenote/data/{stem}.txt must hold 1626 words")
