@@ -237,7 +237,7 @@ def test_shipped_data_is_read_without_importlib_resources(
 def test_shipped_text_falls_back_to_importlib_resources(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where the data is not a plain file beside the package (a zipped install), it is still read."""
+    """Where the data is not a plain file beside the package (a zipped install): still read."""
     from issuenote import paths
 
     on_disk = paths.shipped_text("guide.toml")
