@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +219,50 @@ def test_private_entries_do_not_count_as_left_out() -> None:
     shown = timeline_lines(text)
     left_out = int(LEFT_OUT["en"].search(text).group(1))
     assert left_out + len(shown) == 9  # 12 entries - 1 private - 1 open step - 1 impostor
+
+
+def _fitted_by_composing_every_step(view: Any, max_chars: int, max_bytes: int | None) -> str:
+    """The fitting as first written, composing the whole text for every part: the reference."""
+    from issuenote.exporters.chat import _Chat, _size_check
+
+    chat = _Chat(view)
+    fits = _size_check(max_chars, max_bytes)
+    dropped: set[tuple[str, int]] = set()
+    order = chat.drop_order()
+    text = chat.compose(dropped)
+    for part in order:
+        if fits(text):
+            break
+        dropped.add(part)
+        text = chat.compose(dropped)
+    if not fits(text):
+        return "does not fit"
+    for part in reversed(order):
+        if part in dropped:
+            candidate = chat.compose(dropped - {part})
+            if fits(candidate):
+                dropped.discard(part)
+                text = candidate
+    return text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("entries", [0, 1, 2, 3, 12, 150])
+def test_fitting_picks_what_composing_every_step_picked(lang: str, entries: int) -> None:
+    """render_chat skips texts that provably cannot fit; what it keeps must not change."""
+    from issuenote.exporters.chat import render_chat
+    from issuenote.exporters.common import build_view
+
+    doc = big_case(entries, seed=entries) if entries else load()
+    now = datetime(2026, 12, 1, tzinfo=UTC)  # fixed: no test reads the clock
+    view = build_view(doc, lang=lang, tz=UTC, redact=True, include_private=False, now=now)
+    pick = random.Random(entries)
+    limits = [(chars, None) for chars in range(150, 4200, 97)]
+    limits += [(pick.randrange(300, 3000), pick.randrange(300, 6000)) for _ in range(20)]
+    for max_chars, max_bytes in limits:
+        expected = _fitted_by_composing_every_step(view, max_chars, max_bytes)
+        if expected == "does not fit":
+            with pytest.raises(IssuenoteError):
+                render_chat(view, max_chars=max_chars, max_bytes=max_bytes)
+        else:
+            assert render_chat(view, max_chars=max_chars, max_bytes=max_bytes) == expected
