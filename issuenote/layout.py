@@ -8,13 +8,12 @@ title is the last column, so no line is padded or wrapped.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from issuenote.parse import timeparse
-from issuenote.textsafe import printable
+from issuenote.textsafe import cell_width, printable
 
 TITLE_MIN = 30  # below this a title is no longer readable: drop other columns first
 GAP = 2
@@ -41,18 +40,6 @@ COLUMNS = (
 DROP_ORDER = ("age", "platform", "steps")
 # Shorter forms used before a column is dropped.
 SHORT_STATUS = {"escalated": "escal.", "resolved": "resolv."}
-
-
-def cell_width(text: str) -> int:
-    """Terminal cells `text` takes: wide East Asian characters count 2, combining marks 0."""
-    if text.isascii():
-        return len(text)
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
 
 
 def _ago(delta: str) -> str:

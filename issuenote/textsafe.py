@@ -32,3 +32,17 @@ def printable(text: str, *, single_line: bool = False) -> str:
         text = text.replace("\n", " ⏎ ").replace("\t", " ")
     text = _CONTROL.sub(_visible, text)
     return _BIDI.sub(_visible, text)
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` takes: wide East Asian characters count 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width

@@ -374,31 +374,19 @@ def _print_rich(blocks: list[str | _ChannelTable | _WeekGrid]) -> None:
             out.print(grid)
 
 
-def _cells(text: str) -> int:
-    """Terminal columns a string takes: East Asian wide characters take two, marks none."""
-    import unicodedata
-
-    if text.isascii():
-        return len(text)
-    return sum(
-        0
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
-        else 2
-        if unicodedata.east_asian_width(char) in ("W", "F")
-        else 1
-        for char in text
-    )
-
-
 def _plain_channel_table(table: _ChannelTable) -> list[str]:
     """rich's table (heavy head, no outer edge) as plain lines, never cut to a width."""
+    from issuenote.textsafe import cell_width
+
     rows = [_CHANNEL_HEADERS, *table.rows]
-    widths = [max(_cells(row[column]) for row in rows) for column in range(len(_CHANNEL_HEADERS))]
+    widths = [
+        max(cell_width(row[column]) for row in rows) for column in range(len(_CHANNEL_HEADERS))
+    ]
 
     def line(cells: tuple[str, ...], bar: str) -> str:
         parts = []
         for column, (text, width) in enumerate(zip(cells, widths, strict=True)):
-            padding = " " * (width - _cells(text))
+            padding = " " * (width - cell_width(text))
             parts.append(f" {text}{padding} " if column < 2 else f" {padding}{text} ")
         return bar.join(parts)
 

@@ -6,25 +6,15 @@ labels are aligned by display width, so Chinese and Korean line up too.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
 from issuenote.exporters.common import CaseView, Entry, entry_lines, indented
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: wide East Asian characters take two, combining marks none."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+from issuenote.textsafe import cell_width
 
 
 def _pad(label: str, width: int) -> str:
-    return label + " " * (width - display_width(label))
+    return label + " " * (width - cell_width(label))
 
 
 def aligned(pairs: list[tuple[str, str]], indent: str = "") -> list[str]:
@@ -32,7 +22,7 @@ def aligned(pairs: list[tuple[str, str]], indent: str = "") -> list[str]:
     continue under their first line."""
     if not pairs:
         return []
-    width = max(display_width(label) for label, _ in pairs) + 2
+    width = max(cell_width(label) for label, _ in pairs) + 2
     lines: list[str] = []
     for label, value in pairs:
         first, *rest = value.split("\n")
@@ -42,7 +32,7 @@ def aligned(pairs: list[tuple[str, str]], indent: str = "") -> list[str]:
 
 
 def _heading(title: str, underline: str = "-") -> list[str]:
-    return [title, underline * max(display_width(title), 3)]
+    return [title, underline * max(cell_width(title), 3)]
 
 
 def _numbered(number: int, lines: list[str]) -> list[str]:
