@@ -21,3 +21,11 @@ def database_before(path: Path, prefix: str) -> tuple[Database, list[Any]]:
     for earlier in registered[:stop]:
         earlier.fn(db)
     return db, registered[stop:]
+
+
+def add_case(db: Database) -> None:
+    """One case row as every schema since m001 holds it (case 1), for upgrade tests to fill."""
+    db.execute(
+        "INSERT INTO cases (uuid, title, created_at, updated_at) "
+        "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
+    )

@@ -224,14 +224,11 @@ def test_waiting_follows_every_write(cli: Cli, tmp_path: Path, notebook_home: Pa
 
 
 def test_upgrade_fills_asked_and_answered(tmp_path: Path) -> None:
-    from tests.migration_helpers import database_before
+    from tests.migration_helpers import add_case, database_before
 
     path = tmp_path / "old.db"
     db, pending = database_before(path, "m010")  # the notebook as it was before m010
-    db.execute(
-        "INSERT INTO cases (uuid, title, created_at, updated_at) "
-        "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
-    )
+    add_case(db)
     for number, (kind, at, deleted) in enumerate(
         [
             ("contact", "2025-06-01T00:00:00Z", None),

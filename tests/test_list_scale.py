@@ -201,14 +201,11 @@ def test_activity_follows_entries_whoever_writes_them(cli, store: Store) -> None
 
 
 def test_upgrade_fills_activity_for_existing_cases(tmp_path: Path) -> None:
-    from tests.migration_helpers import database_before
+    from tests.migration_helpers import add_case, database_before
 
     path = tmp_path / "old.db"
     db, pending = database_before(path, "m007")  # the notebook as it was before m007
-    db.execute(
-        "INSERT INTO cases (uuid, title, created_at, updated_at) "
-        "VALUES ('u1', 't', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')"
-    )
+    add_case(db)
     db.execute(
         "INSERT INTO entries (uuid, case_id, kind, text, at, created_at) "
         "VALUES ('e1', 1, 'note', 'x', '2025-06-01T00:00:00Z', '2025-01-01T00:00:00Z')"
