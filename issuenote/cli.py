@@ -118,19 +118,12 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    if home is not None and not home.strip():
-        # An empty --home usually means an unset shell variable (--home "$DIR").
-        raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
+    from issuenote.paths import notebook_home, refuse_empty_home, use_configured_zone
+
+    refuse_empty_home(home)
     ctx.obj = State(home=home, debug=debug)
     if not ctx.resilient_parsing:
-        from issuenote.paths import notebook_home
-
-        notebook = notebook_home(home)
-        # A stat on every run; the settings module only when there is a file to read.
-        if (notebook / "config.toml").is_file():
-            from issuenote.config import apply_time_zone
-
-            apply_time_zone(notebook)
+        use_configured_zone(notebook_home(home))
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
         # No command: the agenda (IssuenoteGroup.invoke reports its errors).
         from issuenote.commands.agenda import show_agenda

@@ -31,6 +31,22 @@ def database_path(home: Path) -> Path:
     return home / DB_NAME
 
 
+def refuse_empty_home(home: str | None) -> None:
+    """An empty --home usually means an unset shell variable (--home "$DIR")."""
+    if home is not None and not home.strip():
+        from issuenote.errors import IssuenoteError
+
+        raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
+
+
+def use_configured_zone(home: Path) -> None:
+    """The notebook's display zone for this run: a stat, and config only when there is a file."""
+    if (home / "config.toml").is_file():
+        from issuenote.config import apply_time_zone
+
+        apply_time_zone(home)
+
+
 def shipped_text(name: str) -> str:
     """A file shipped in issuenote/data, read straight off disk.
 

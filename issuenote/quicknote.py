@@ -104,17 +104,12 @@ def run(call: QuickNote) -> int:
 def _record(call: QuickNote) -> dict[str, Any]:
     from issuenote import actions
     from issuenote.console import read_stdin
-    from issuenote.errors import IssuenoteError
-    from issuenote.paths import notebook_home
+    from issuenote.paths import notebook_home, refuse_empty_home, use_configured_zone
     from issuenote.session import open_notebook
 
-    if call.home is not None and not call.home.strip():
-        raise IssuenoteError("--home is empty; give the notebook directory (or leave --home out)")
+    refuse_empty_home(call.home)
     home = notebook_home(call.home)
-    if (home / "config.toml").is_file():
-        from issuenote.config import apply_time_zone
-
-        apply_time_zone(home)
+    use_configured_zone(home)
     text = read_stdin() if call.text == "-" else call.text
     with open_notebook(home) as store:
         return actions.add_note(
