@@ -316,41 +316,17 @@ def show(
       issuenote show                # the most recently active case
       issuenote show last --json
     """
-    if not notebook_exists(ctx):
-        raise IssuenoteError(no_notebook_message(home_of(ctx)))
-    with open_store(ctx, create=False) as store:
-        doc = store.case_document(store.resolve_case(case))
-        follow_up = actions.case_follow_up(store, doc["id"])
-    if as_json:
-        from issuenote.commands.followup import follow_up_json
+    from issuenote.showing import show_case
 
-        emit_json({**doc, **follow_up_json(follow_up)})
-        return
-    from issuenote import render
-
-    if doc["account"] and not reveal:
-        from issuenote.exporters import mask_account
-
-        doc["account"] = mask_account(doc["account"]) + "  (--reveal shows it)"
-    from issuenote.followup.lines import follow_up_lines
-
-    if not render.stdout_is_terminal():
-        # Piped: plain lines, no rich, no pager (a 1,000-entry case in a few ms).
-        lines = render.case_view(doc, full=full, history=history, piped=True)
-        lines.extend(render.PlainText(line) for line in follow_up_lines(follow_up))
-        render.write_plain(lines)
-        return
-    import os
-
-    from rich.text import Text
-
-    from issuenote import config
-
-    view = render.case_view(doc, full=full, history=history)
-    view.extend(Text(line) for line in follow_up_lines(follow_up))
-    configured = None if no_pager else config.load_config(home_of(ctx)).get("pager")
-    pager = render.choose_pager(os.environ, configured, disabled=no_pager)
-    render.show_paged(view, pager=pager)
+    show_case(
+        home_of(ctx),
+        case,
+        full=full,
+        history=history,
+        reveal=reveal,
+        no_pager=no_pager,
+        as_json=as_json,
+    )
 
 
 def edit(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from issuenote.commands._common import JsonOption, emit_json, notebook_exists, open_store, warn
+from issuenote.followup.jsonview import clock_json, promise_json
 
 
 def due(
@@ -94,44 +95,6 @@ def _step_json(step: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def _promise_json(promise: dict[str, Any]) -> dict[str, Any]:
-    from issuenote.parse import timeparse
-
-    return {
-        "case_id": promise["case_id"],
-        "case_title": promise["title"],
-        "entry": promise["number"],
-        "agent": promise["agent"],
-        "agent_id": promise["agent_id"],
-        "promised_at": timeparse.to_local_iso(promise["at"]),
-        "promised_by": timeparse.to_local_iso(promise["promised_by"]),
-        "state": promise["state"],
-        "message": promise["line"],
-    }
-
-
-def clock_json(clock: dict[str, Any]) -> dict[str, Any]:
-    from issuenote.parse import timeparse
-
-    out = {
-        "case_id": clock["case_id"],
-        "first_contact": timeparse.to_local_iso(clock["first_contact"]),
-        "days_since_first_contact": clock["age"].days,
-    }
-    if "deadline" in clock:
-        out |= {
-            "jurisdiction": clock["jurisdiction"],
-            "rule": clock["rule"],
-            "period": clock["period"],
-            "may_escalate_from": timeparse.to_local_iso(clock["deadline"]),
-            "may_escalate_now": clock["may_escalate"],
-            "escalate_to": clock["escalate_to"],
-            "escalate_url": clock["escalate_url"],
-            "source": clock["source"],
-        }
-    return out
-
-
 def due_json(report: dict[str, Any]) -> dict[str, Any]:
     from issuenote.parse import timeparse
 
@@ -140,7 +103,7 @@ def due_json(report: dict[str, Any]) -> dict[str, Any]:
     for group in ("overdue", "today", "upcoming"):
         out[group] = [_step_json(step, now) for step in report[group]]
     out["undated"] = report["undated"]  # how many open steps have no due date
-    out["promises"] = [_promise_json(p) for p in report["promises"]]
+    out["promises"] = [promise_json(p) for p in report["promises"]]
     out["escalations"] = [clock_json(c) for c in report["escalations"]]
     return out
 
@@ -403,12 +366,3 @@ def _plain_grid(grid: _WeekGrid) -> list[str]:
         cells = (mark.ljust(len(header)) for (mark, _), header in zip(marks, headers, strict=True))
         lines.append(f"{day} ".ljust(first) + "".join(cells))
     return lines
-
-
-def follow_up_json(follow_up: dict[str, Any]) -> dict[str, Any]:
-    """The keys `show --json` adds: complaint_clock and promises."""
-    clock = follow_up["clock"]
-    return {
-        "complaint_clock": clock_json(clock) if clock else None,
-        "promises": [_promise_json(p) for p in follow_up["promises"]],
-    }
