@@ -213,7 +213,7 @@ class _Draw:
     def due(self, step: dict[str, Any], now: datetime) -> Any:
         if step["due"] is None:
             return self.Text("no due date", style="dim")
-        due = timeparse.parse_time(step["due"])
+        due = timeparse.from_storage(step["due"])  # the document's own ISO: no parser
         label = timeparse.format_local(step["due"])
         if step["done_at"] is None and due < now:
             return self.Text(
@@ -247,7 +247,7 @@ class _Draw:
                 facts.append("  ·  ")
                 facts.append_text(_t(value, single_line=True))
         started = doc["occurred_at"] or doc["created_at"]
-        age = timeparse.humanize_delta(timeparse.parse_time(started), now)
+        age = timeparse.humanize_delta(timeparse.from_storage(started), now)
         facts.append(f"  ·  since {_when(started)} ({_ago(age)})")
         parts.append(facts)
 

@@ -7,10 +7,9 @@ source URL), extendable in the notebook's config.toml under [escalation.<code>].
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from issuenote.errors import IssuenoteError
 
@@ -18,8 +17,9 @@ _CODE = re.compile(r"[a-z][a-z0-9-]{0,31}", re.ASCII)
 _FIELDS = ("name", "rule", "escalate_to", "escalate_url", "source")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """One jurisdiction's complaint rule (a NamedTuple: `show` would import dataclasses)."""
+
     code: str
     name: str
     rule: str

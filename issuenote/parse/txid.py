@@ -30,8 +30,8 @@ the hash.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from issuenote.errors import IssuenoteError
 
@@ -235,9 +235,12 @@ _CHAIN_FORMATS = {
 _BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-@dataclass(frozen=True, slots=True)
-class TxidInfo:
-    """What we know about one transaction ID the user gave."""
+class TxidInfo(NamedTuple):
+    """What we know about one transaction ID the user gave.
+
+    A NamedTuple, not a dataclass: `show` and `export` read stored links through
+    this module, and dataclasses costs them inspect's import (~10 ms).
+    """
 
     txid: str
     chain: str | None
