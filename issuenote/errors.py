@@ -1,8 +1,9 @@
 """The one error type the core raises for a user's mistake.
 
 The CLI turns it into a single line on stderr and exit code 1 (see
-``issuenote.cli.IssuenoteGroup``, and ``issuenote.quicknote.run`` for
-the fast path of `note`); nothing else should print or exit on a user error.
+``issuenote.cli.IssuenoteGroup``, and ``issuenote.fastpath.run`` for the
+fast path of `note`, `show` and `export CASE`); nothing else should print or
+exit on a user error.
 """
 
 

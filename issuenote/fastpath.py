@@ -1,45 +1,130 @@
-"""`issuenote note CASE TEXT` without typer: a note is typed mid-chat and must start at once.
+"""`note`, `show` and `export CASE` without typer: they are run mid-chat and must start at once.
 
 Importing typer (and the click it carries) and building a command from a
-signature is about a third of a note's start-up. The plain forms of `note`
-(global `--home DIR`/`--debug`, then `note CASE TEXT` with `--at TIME`,
-`--redact`, `--private`, `--json` anywhere after it; TEXT may be `-` for
-standard input) are read here and run the same action with the same output
-and the same one-line errors. Anything else (help, `-e`, no text, an unknown
-or misplaced option, `--`) is left to typer, so usage errors and help read
-as they always have. tests/test_quicknote.py runs each form both ways.
+signature is about half of the 10x-`python -c pass` budget of a command that
+reads. The plain forms of these three commands (global `--home DIR`/`--debug`
+first, then the command, its words and its own options in any order) are
+read here and run the very function the typer command runs, with the same
+output and the same one-line errors. Anything else (help, the editor, a
+missing or extra word, an unknown or misplaced option, `--`, an option value
+that starts with `-`, a number click would read differently, `export --all`)
+is left to typer, so usage errors and help read as they always have.
+tests/test_fastpath.py runs each form both ways and checks these tables
+against the typer commands' own options.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-# note's options this path understands: flags, and the one that takes a value
-_FLAGS = {"--redact": "redact", "--private": "private", "--json": "as_json"}
-_VALUED = {"--at": "at"}
+
+class _Declined(Exception):
+    """The command line is typer's to read."""
 
 
-class QuickNote(NamedTuple):
-    """A `note` command line, as typer would have read it (no dataclass: it imports inspect)."""
+def _count(value: str) -> int:
+    """A plain decimal, as --max-chars takes; click reads signs, `_` and other digits too."""
+    if not (value.isascii() and value.isdigit()):
+        raise _Declined
+    return int(value)
 
-    case: str
-    text: str
+
+def _path(value: str) -> Any:
+    from pathlib import Path
+
+    return Path(value)
+
+
+class Command(NamedTuple):
+    """One command read here: its words, its options and the function that runs it."""
+
+    words: tuple[str, ...]  # positional parameters, in order
+    required: int  # how many of the words must be given
+    flags: dict[str, tuple[str, bool]]  # --flag -> (parameter, value it sets)
+    valued: dict[str, tuple[str, Callable[[str], Any]]]  # --option -> (parameter, reader)
+    target: str  # "module:function", called as function(home, *words, **options)
+    left_to_typer: frozenset[str] = frozenset()  # its options only typer reads
+
+
+COMMANDS: dict[str, Command] = {
+    "note": Command(
+        words=("case", "text"),
+        required=2,
+        flags={
+            "--redact": ("redact", True),
+            "--private": ("private", True),
+            "--json": ("as_json", True),
+        },
+        valued={"--at": ("at", str)},
+        target="issuenote.fastpath:record_note",
+        left_to_typer=frozenset({"-e", "--edit", "--resume"}),
+    ),
+    "show": Command(
+        words=("case",),
+        required=0,
+        flags={
+            "--full": ("full", True),
+            "--history": ("history", True),
+            "--reveal": ("reveal", True),
+            "--no-pager": ("no_pager", True),
+            "--json": ("as_json", True),
+        },
+        valued={},
+        target="issuenote.showing:show_case",
+    ),
+    "export": Command(
+        words=("case",),
+        required=1,
+        flags={
+            "--force": ("force", True),
+            "--copy": ("copy", True),
+            "--no-suspicious": ("suspicious", False),
+            "--no-redact": ("redact", False),
+            "--include-private": ("include_private", True),
+        },
+        valued={
+            "--format": ("fmt", str),
+            "-f": ("fmt", str),
+            "--lang": ("lang", str),
+            "--output": ("output", _path),
+            "-o": ("output", _path),
+            "--max-chars": ("max_chars", _count),
+            "--max-bytes": ("max_bytes", _count),
+            "--to": ("to", str),
+        },
+        target="issuenote.exporting:export_case",
+        # the whole notebook takes seconds to minutes: typer's start-up is nothing there
+        left_to_typer=frozenset({"--all", "--with-attachments"}),
+    ),
+}
+
+
+class Call(NamedTuple):
+    """A command line as typer would have read it (no dataclass: it imports inspect)."""
+
+    command: str
+    words: tuple[str, ...]
+    options: dict[str, Any]
     home: str | None = None
     debug: bool = False
-    at: str | None = None
-    redact: bool = False
-    private: bool = False
-    as_json: bool = False
 
 
-def parse(argv: list[str]) -> QuickNote | None:
-    """The note `argv` asks for, or None when typer should read it."""
+def parse(argv: list[str]) -> Call | None:
+    """The call `argv` asks for, or None when typer should read it."""
+    try:
+        return _parse(argv)
+    except _Declined:
+        return None
+
+
+def _parse(argv: list[str]) -> Call:
     position = 0
     home: str | None = None
     debug = False
-    while position < len(argv) and argv[position] != "note":
+    while position < len(argv) and argv[position] not in COMMANDS:
         arg = argv[position]
         if arg == "--home" and position + 1 < len(argv) and _plain(argv[position + 1]):
             home = argv[position + 1]
@@ -51,28 +136,35 @@ def parse(argv: list[str]) -> QuickNote | None:
             debug = True
             position += 1
         else:
-            return None
+            raise _Declined
     if position == len(argv):
-        return None
+        raise _Declined
+    name = argv[position]
+    command = COMMANDS[name]
     options: dict[str, Any] = {}
     words: list[str] = []
     rest = iter(argv[position + 1 :])
     for arg in rest:
-        name, has_value, inline = arg.partition("=")
-        if arg in _FLAGS:
-            options[_FLAGS[arg]] = True
-        elif name in _VALUED:
-            value = inline if has_value else next(rest, None)
-            if value is None or (not has_value and not _plain(value)):
-                return None
-            options[_VALUED[name]] = value
+        option, has_value, inline = arg.partition("=")
+        if arg in command.flags:
+            parameter, value = command.flags[arg]
+            options[parameter] = value
+        elif arg in command.valued:
+            value_text = next(rest, None)
+            if value_text is None or not _plain(value_text):
+                raise _Declined
+            parameter, read = command.valued[arg]
+            options[parameter] = read(value_text)
+        elif has_value and option.startswith("--") and option in command.valued and inline:
+            parameter, read = command.valued[option]
+            options[parameter] = read(inline)
         elif arg == "-" or not arg.startswith("-"):
             words.append(arg)
         else:
-            return None
-    if len(words) != 2:
-        return None
-    return QuickNote(case=words[0], text=words[1], home=home, debug=debug, **options)
+            raise _Declined
+    if not command.required <= len(words) <= len(command.words):
+        raise _Declined
+    return Call(name, tuple(words), options, home=home, debug=debug)
 
 
 def _plain(value: str) -> bool:
@@ -80,13 +172,13 @@ def _plain(value: str) -> bool:
     return not value.startswith("-")
 
 
-def run(call: QuickNote) -> int:
-    """Record the note and print what `issuenote note` prints; the exit status."""
+def run(call: Call) -> int:
+    """Run the call and print what `issuenote` prints; the exit status."""
     from issuenote.console import echo
     from issuenote.errors import IssuenoteError
 
     try:
-        report_note(_record(call), call.as_json)
+        _target(call)
     except IssuenoteError as error:
         if call.debug or os.environ.get("ISSUENOTE_DEBUG"):
             raise
@@ -101,20 +193,37 @@ def run(call: QuickNote) -> int:
     return 0
 
 
-def _record(call: QuickNote) -> dict[str, Any]:
-    from issuenote import actions
-    from issuenote.console import read_stdin
-    from issuenote.paths import notebook_home, refuse_empty_home, use_configured_zone
-    from issuenote.session import open_notebook
+def _target(call: Call) -> None:
+    from importlib import import_module
 
-    refuse_empty_home(call.home)
+    from issuenote.paths import notebook_home, refuse_empty_home, use_configured_zone
+
+    refuse_empty_home(call.home)  # the global options' work, as the typer callback does it
     home = notebook_home(call.home)
     use_configured_zone(home)
-    text = read_stdin() if call.text == "-" else call.text
+    module, _, function = COMMANDS[call.command].target.partition(":")
+    getattr(import_module(module), function)(home, *call.words, **call.options)
+
+
+def record_note(
+    home: Any,
+    case: str,
+    text: str,
+    *,
+    at: str | None = None,
+    redact: bool = False,
+    private: bool = False,
+    as_json: bool = False,
+) -> None:
+    """`issuenote note CASE TEXT`, TEXT `-` for standard input."""
+    from issuenote import actions
+    from issuenote.console import read_stdin
+    from issuenote.session import open_notebook
+
+    text = read_stdin() if text == "-" else text
     with open_notebook(home) as store:
-        return actions.add_note(
-            store, call.case, text, at=call.at, redact=call.redact, private=call.private
-        )
+        entry = actions.add_note(store, case, text, at=at, redact=redact, private=private)
+    report_note(entry, as_json)
 
 
 def report_note(entry: dict[str, Any], as_json: bool) -> None:
@@ -124,7 +233,7 @@ def report_note(entry: dict[str, Any], as_json: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int | None:
-    """The exit status of a note run here, or None when the full CLI must run."""
+    """The exit status of a command run here, or None when the full CLI must run."""
     if "_ISSUENOTE_COMPLETE" in os.environ:  # shell completion is typer's
         return None
     call = parse(sys.argv[1:] if argv is None else argv)

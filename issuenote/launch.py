@@ -1,4 +1,4 @@
-"""The console script: a plain note on the fast path, every other command through typer."""
+"""The console script: plain `note`, `show`, `export CASE` on the fast path, the rest via typer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 def main() -> None:
     """Console-script entry point."""
     try:
-        from issuenote import quicknote
+        from issuenote import fastpath
 
-        code = quicknote.main()
+        code = fastpath.main()
         if code is None:
             from issuenote.cli import run_app
 

@@ -1,8 +1,11 @@
-"""The typer-free path of `issuenote note`: it must read and do exactly what typer would.
+"""The typer-free path of `note`, `show` and `export CASE`: it must read and do exactly what
+typer would.
 
-Every form it accepts is run both ways on two notebooks made alike, and the
-outputs, exit codes and stored entries compared; every form it declines must
-still reach typer (help, editor, usage errors).
+Every form it accepts is run both ways (on two notebooks made alike for `note`,
+on one for the reading commands) and the outputs, exit codes, written files and
+stored entries compared; every form it declines must still reach typer (help,
+editor, usage errors), and its tables of options are checked against the typer
+commands' own.
 """
 
 from __future__ import annotations
@@ -18,35 +21,83 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from issuenote import quicknote
-from issuenote.quicknote import QuickNote, parse
+from issuenote import fastpath
+from issuenote.fastpath import Call, parse
 from issuenote.store import Store
 
 SEED = "abandon " * 11 + "about"
 
 
+def note(
+    case: str, text: str, home: str | None = None, debug: bool = False, **options: Any
+) -> Call:
+    return Call("note", (case, text), options, home=home, debug=debug)
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["note", "1", "hello"], QuickNote(case="1", text="hello")),
-        (["note", "last", "-"], QuickNote(case="last", text="-")),
-        (["note", "1", "x", "--json"], QuickNote(case="1", text="x", as_json=True)),
-        (["note", "--json", "1", "x"], QuickNote(case="1", text="x", as_json=True)),
-        (["note", "1", "--at", "2h ago", "x"], QuickNote(case="1", text="x", at="2h ago")),
-        (["note", "1", "x", "--at=today 09:00"], QuickNote(case="1", text="x", at="today 09:00")),
-        (["note", "1", "x", "--at", "1h ago", "--at", "2h ago"], QuickNote("1", "x", at="2h ago")),
+        (["note", "1", "hello"], note("1", "hello")),
+        (["note", "last", "-"], note("last", "-")),
+        (["note", "1", "x", "--json"], note("1", "x", as_json=True)),
+        (["note", "--json", "1", "x"], note("1", "x", as_json=True)),
+        (["note", "1", "--at", "2h ago", "x"], note("1", "x", at="2h ago")),
+        (["note", "1", "x", "--at=today 09:00"], note("1", "x", at="today 09:00")),
+        (["note", "1", "x", "--at", "1h ago", "--at", "2h ago"], note("1", "x", at="2h ago")),
+        (["note", "1", "x", "--redact", "--private"], note("1", "x", redact=True, private=True)),
+        (["--home", "/h", "note", "1", "x"], note("1", "x", home="/h")),
+        (["--home=/h", "--debug", "note", "1", "x"], note("1", "x", home="/h", debug=True)),
+        (["--home", "", "note", "1", "x"], note("1", "x", home="")),
+        (["note", "1", "答复 = ok --json"], note("1", "答复 = ok --json")),
+        (["note", "1", ""], note("1", "")),
+        (["show"], Call("show", (), {})),
+        (["show", "last", "--json"], Call("show", ("last",), {"as_json": True})),
         (
-            ["note", "1", "x", "--redact", "--private"],
-            QuickNote("1", "x", redact=True, private=True),
+            ["--home", "/h", "show", "--full", "2", "--history", "--reveal", "--no-pager"],
+            Call(
+                "show",
+                ("2",),
+                {"full": True, "history": True, "reveal": True, "no_pager": True},
+                home="/h",
+            ),
         ),
-        (["--home", "/h", "note", "1", "x"], QuickNote(case="1", text="x", home="/h")),
-        (["--home=/h", "--debug", "note", "1", "x"], QuickNote("1", "x", home="/h", debug=True)),
-        (["--home", "", "note", "1", "x"], QuickNote(case="1", text="x", home="")),
-        (["note", "1", "答复 = ok --json"], QuickNote(case="1", text="答复 = ok --json")),
-        (["note", "1", ""], QuickNote(case="1", text="")),
+        (["export", "1"], Call("export", ("1",), {})),
+        (
+            ["export", "1", "-f", "email", "--lang=zh", "--to", "a@b.c", "--no-suspicious"],
+            Call(
+                "export", ("1",), {"fmt": "email", "lang": "zh", "to": "a@b.c", "suspicious": False}
+            ),
+        ),
+        (
+            ["export", "--format=chat", "last", "--max-chars", "300", "--max-bytes=900"],
+            Call("export", ("last",), {"fmt": "chat", "max_chars": 300, "max_bytes": 900}),
+        ),
+        (
+            [
+                "export",
+                "1",
+                "-o",
+                "out.md",
+                "--force",
+                "--no-redact",
+                "--include-private",
+                "--copy",
+            ],
+            Call(
+                "export",
+                ("1",),
+                {
+                    "output": Path("out.md"),
+                    "force": True,
+                    "redact": False,
+                    "include_private": True,
+                    "copy": True,
+                },
+            ),
+        ),
     ],
 )
-def test_plain_notes_are_read_here(argv: list[str], expected: QuickNote) -> None:
+def test_plain_forms_are_read_here(argv: list[str], expected: Call) -> None:
     assert parse(argv) == expected
 
 
@@ -77,6 +128,25 @@ def test_plain_notes_are_read_here(argv: list[str], expected: QuickNote) -> None
         ["reply", "1", "x"],
         ["notes", "1", "x"],
         ["1", "note", "x"],
+        ["show", "1", "2"],
+        ["show", "1", "--bogus"],
+        ["show", "--help"],
+        ["show", "1", "--json=yes"],
+        ["export"],  # no CASE: typer's message (or --all)
+        ["export", "--all", "--format", "json"],
+        ["export", "1", "--with-attachments"],
+        ["export", "1", "--format"],
+        ["export", "1", "--format="],
+        ["export", "1", "-f=chat"],  # click reads "=chat" as the value
+        ["export", "1", "-fchat"],
+        ["export", "1", "--max-chars", "+5"],
+        ["export", "1", "--max-chars", "1_000"],
+        ["export", "1", "--max-chars", "١٢"],
+        ["export", "1", "--max-chars", "-5"],
+        ["export", "1", "--max-chars=x"],
+        ["export", "1", "--output", "-"],
+        ["export", "1", "-o"],
+        ["export", "1", "2"],
     ],
 )
 def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
@@ -85,31 +155,53 @@ def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
 
 def test_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_ISSUENOTE_COMPLETE", "complete_bash")
-    assert quicknote.main(["note", "1", "x"]) is None
+    assert fastpath.main(["note", "1", "x"]) is None
 
 
-def test_the_options_read_here_are_notes_own() -> None:
-    """A note option renamed or turned into a valued one must not leave this path behind."""
+@pytest.mark.parametrize("name", sorted(fastpath.COMMANDS))
+def test_the_tables_are_the_typer_commands_own(name: str) -> None:
+    """An option added, renamed or turned into a valued one must not leave this path behind."""
+    import inspect
+    from importlib import import_module
+
     from typer.main import get_command
 
     from issuenote.cli import app
-    from issuenote.commands.timeline import note
+    from issuenote.commands import COMMANDS as REGISTERED
 
     del app  # building the app registers the commands
-    command = get_command(_single(note))
-    options = {name: param for param in command.params for name in param.opts}
-    for name in quicknote._FLAGS:
-        assert options[name].is_flag, name
-    for name in quicknote._VALUED:
-        assert not options[name].is_flag, name
-    arguments = [param.name for param in command.params if not param.opts[0].startswith("-")]
-    assert arguments == ["case", "text"]
+    module, function = next((m, f) for n, m, f in REGISTERED if n == name)
+    command = get_command(_single(getattr(import_module(f"issuenote.commands.{module}"), function)))
+    table = fastpath.COMMANDS[name]
+    options = {
+        opt: param
+        for param in command.params
+        for opt in (*param.opts, *param.secondary_opts)
+        if opt.startswith("-")
+    }
+    assert set(options) == set(table.flags) | set(table.valued) | table.left_to_typer
+    for opt in table.flags:
+        assert options[opt].is_flag, opt
+    for opt in table.valued:
+        assert not options[opt].is_flag, opt
+    words = [param for param in command.params if not param.opts[0].startswith("-")]
+    assert tuple(param.name for param in words) == table.words
+    # no fewer words than typer requires (it may ask for more: `export` without CASE is typer's)
+    assert all(i < table.required for i, param in enumerate(words) if param.required)
+
+    module_name, _, function_name = table.target.partition(":")
+    target = inspect.signature(getattr(import_module(module_name), function_name)).parameters
+    assert tuple(target)[1 : 1 + len(table.words)] == table.words
+    for param in words[table.required :]:  # a word left out means the same both ways
+        assert target[param.name].default == param.default, param.name
+    read_here = {p for p, _ in table.flags.values()} | {p for p, _ in table.valued.values()}
+    assert read_here <= set(target)
 
 
 def _single(function: Callable[..., Any]) -> Any:
     import typer
 
-    single = typer.Typer()
+    single = typer.Typer(add_completion=False)
     single.command()(function)
     return single
 
@@ -153,7 +245,7 @@ def test_both_paths_print_and_store_the_same(
     by_typer = cli(*argv)
     _fresh_case(quick_home, cli, monkeypatch)
     capsys.readouterr()
-    code = quicknote.main(argv)
+    code = fastpath.main(argv)
     printed = capsys.readouterr()
 
     assert code == by_typer.exit_code
@@ -173,7 +265,7 @@ def test_json_output_matches_but_for_the_new_entry_identity(
     by_typer = json.loads(cli(*argv).stdout)
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     capsys.readouterr()
-    assert quicknote.main(argv) == 0
+    assert fastpath.main(argv) == 0
     by_quick = json.loads(capsys.readouterr().out)
     varying = {"uuid", "recorded_at", "at"}
     assert {k: v for k, v in by_quick.items() if k not in varying} == {
@@ -190,10 +282,10 @@ def test_stdin_text_and_an_empty_home(
 ) -> None:
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     monkeypatch.setattr("sys.stdin", _Piped("pasted\nchat log\n"))
-    assert quicknote.main(["note", "1", "-"]) == 0
+    assert fastpath.main(["note", "1", "-"]) == 0
     assert _entries(tmp_path / "quick")[-1][-1] == "pasted\nchat log"
     capsys.readouterr()
-    assert quicknote.main(["--home", " ", "note", "1", "x"]) == 1
+    assert fastpath.main(["--home", " ", "note", "1", "x"]) == 1
     assert capsys.readouterr().err == (
         "issuenote: --home is empty; give the notebook directory (or leave --home out)\n"
     )
@@ -206,7 +298,197 @@ def test_debug_shows_the_error_itself(
 
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     with pytest.raises(IssuenoteError, match="unknown case"):
-        quicknote.main(["--debug", "note", "7", "x"])
+        fastpath.main(["--debug", "note", "7", "x"])
+
+
+FROZEN_NOW = "2026-11-25T12:00:00Z"
+
+READ_FORMS = [
+    ["show", "1"],
+    ["show"],
+    ["show", "last", "--json"],
+    ["show", "1", "--full", "--history"],
+    ["show", "--reveal", "1", "--no-pager"],
+    ["show", "2"],
+    ["show", "9"],
+    ["show", "nope"],
+    ["--debug", "show", "1"],
+    ["--home", " ", "show", "1"],
+    ["--home", "{tmp}/nowhere", "show", "1"],
+    ["export", "1"],
+    ["export", "2"],
+    ["export", "1", "--lang", "zh"],
+    ["export", "1", "--lang=ko", "--max-chars", "300"],
+    ["export", "1", "--max-bytes", "400"],
+    ["export", "1", "--max-chars", "0"],
+    ["export", "last", "-f", "markdown"],
+    ["export", "1", "--format", "json", "--include-private", "--no-redact"],
+    ["export", "1", "-f", "html", "--lang", "zh"],
+    ["export", "1", "--format=text", "--no-suspicious"],
+    ["export", "1", "-f", "email", "--to", "support@okx.com", "--lang", "ko"],
+    ["export", "1", "-f", "pdf"],
+    ["export", "1", "--lang", "fr"],
+    ["export", "9"],
+    ["export", "1", "-f", "markdown", "-o", "{tmp}/case.md"],
+    ["export", "1", "-o", "{tmp}/case.txt", "--include-private"],
+    ["export", "1", "-f", "html", "-o", "{tmp}/case.html", "--force"],
+    ["export", "1", "-o", "{tmp}/missing/dir/case.txt"],
+    ["--home", "{tmp}/nowhere", "export", "1"],
+]
+
+
+@pytest.fixture
+def recorded(
+    notebook_home: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two cases with what `show` and `export` draw on, then the clock stopped."""
+    monkeypatch.setenv("ISSUENOTE_KEY", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE")
+    commands = [
+        [
+            "new",
+            "USDT withdrawal stuck",
+            "--platform",
+            "OKX",
+            "--category",
+            "withdrawal",
+            "--account",
+            "alice.chen@gmail.com",
+            "--occurred",
+            "2026-11-20 09:00",
+            "--lang",
+            "en",
+        ],
+        [
+            "reply",
+            "1",
+            "Please wait 24 hours, the chain is congested.",
+            "--agent",
+            "Kevin",
+            "--agent-id",
+            "CS-4471",
+            "--ticket",
+            "TK-884",
+            "--at",
+            "2026-11-20 10:00",
+        ],
+        [
+            "note",
+            "1",
+            "客服说要等24小时 / 상담원이 24시간 기다리라고 했어요",
+            "--at",
+            "2026-11-21 08:00",
+        ],
+        [
+            "note",
+            "1",
+            "Telegram @okx_support_help asked for my seed phrase",
+            "--at",
+            "2026-11-21 09:00",
+        ],
+        ["note", "1", "kept apart", "--private", "--at", "2026-11-21 10:00"],
+        [
+            "note",
+            "1",
+            "\x1b[31mred\x1b[0m and \u202eevil " + "long " * 300,
+            "--at",
+            "2026-11-21 11:00",
+        ],
+        [
+            "tx",
+            "1",
+            "0x" + "ab" * 32,
+            "--chain",
+            "ethereum",
+            "--asset",
+            "USDT",
+            "--amount",
+            "1250.00",
+            "--kind",
+            "withdrawal",
+        ],
+        ["step", "1", "Email support with the TxID", "--due", "2026-11-24 09:00"],
+        [
+            "contact",
+            "1",
+            "Asked about the refund",
+            "--channel",
+            "social",
+            "--via",
+            "t.me/okx_support_help",
+            "--at",
+            "2026-11-22 09:00",
+        ],
+        ["new", "账户被冻结", "--platform", "Binance", "--lang", "zh"],
+    ]
+    for argv in commands:
+        done = cli(*argv)
+        assert done.exit_code == 0, (argv, done.stderr)
+    amended = json.loads(cli("note", "1", "a first version", "--json").stdout)["number"]
+    assert cli("amend", "1", str(amended), "--text", "the corrected version").exit_code == 0
+    deleted = json.loads(cli("note", "1", "recorded by mistake", "--json").stdout)["number"]
+    assert cli("rm", "1", str(deleted), "--yes").exit_code == 0
+    from datetime import datetime
+
+    from issuenote.parse import timeparse
+
+    frozen = datetime.fromisoformat(FROZEN_NOW)
+    monkeypatch.setattr(timeparse, "utc_now", lambda: frozen)
+
+
+@pytest.mark.parametrize("form", READ_FORMS, ids=lambda argv: " ".join(argv)[:50])
+def test_reading_commands_print_and_write_the_same_both_ways(
+    form: list[str],
+    recorded: None,
+    tmp_path: Path,
+    cli: Callable[..., Result],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in form]
+    assert parse(argv) is not None
+    written = [Path(arg) for arg in argv if arg.startswith(str(tmp_path) + "/case.")]
+
+    by_typer = cli(*argv)
+    typer_files = [_taken(path) for path in written]
+    capsys.readouterr()
+    code = fastpath.main(argv)
+    printed = capsys.readouterr()
+
+    assert (code, printed.out, printed.err) == (
+        by_typer.exit_code,
+        by_typer.stdout,
+        by_typer.stderr,
+    )
+    assert [_taken(path) for path in written] == typer_files
+
+
+def _taken(path: Path) -> tuple[bytes, int] | None:
+    """A written file's bytes and mode, removed so that the other path writes it afresh."""
+    if not path.exists():
+        return None
+    taken = path.read_bytes(), path.stat().st_mode & 0o777
+    path.unlink()
+    return taken
+
+
+def test_an_eml_export_is_the_same_but_for_its_date_and_id(
+    recorded: None, tmp_path: Path, cli: Callable[..., Result], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "case.eml"
+    argv = ["export", "1", "-f", "email", "-o", str(path), "--lang", "zh"]
+    by_typer = cli(*argv)
+    typer_file = _taken(path)
+    capsys.readouterr()
+    assert fastpath.main(argv) == by_typer.exit_code == 0
+    assert capsys.readouterr().out == by_typer.stdout
+    quick_file = _taken(path)
+    assert typer_file is not None and quick_file is not None
+
+    def steady(message: bytes) -> list[bytes]:
+        varying = (b"Date:", b"Message-ID:")
+        return [line for line in message.splitlines() if not line.startswith(varying)]
+
+    assert steady(quick_file[0]) == steady(typer_file[0])
+    assert quick_file[1] == typer_file[1]
 
 
 class _Piped:

@@ -25,8 +25,8 @@ from issuenote.commands._common import (
 )
 from issuenote.console import report_entry
 from issuenote.errors import IssuenoteError
+from issuenote.fastpath import report_note
 from issuenote.model import FINISHED_STATUSES
-from issuenote.quicknote import report_note
 
 TextArgument = Annotated[
     str | None,
