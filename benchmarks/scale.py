@@ -358,6 +358,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--build", nargs="*", choices=list(SIZES), help="only build these")
     parser.add_argument("--no-reinstall", action="store_true", help="keep the installed copy")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="WORD",
+        help="time only the commands whose names hold one of these words "
+        "(`show`, `export CASE`, `import`, `backup` ...); python -c pass is always timed",
+    )
     args = parser.parse_args()
 
     bare_python, issuenote = tool_venvs(reinstall=not args.no_reinstall)
@@ -369,7 +376,7 @@ def main() -> None:
     extra: dict[str, str] = {}
     for size in args.sizes:
         home = build(size, issuenote)
-        results[size] = measure(size, home, bare_python, issuenote, args.rounds, extra)
+        results[size] = measure(size, home, bare_python, issuenote, args.rounds, extra, args.only)
     report(results, extra)
 
 
@@ -380,8 +387,13 @@ def measure(
     issuenote: Path,
     rounds: int,
     extra: dict[str, str],
+    only: list[str] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Median seconds and peak MB per command on a copy of the notebook (it is written to)."""
+
+    def wanted(name: str) -> bool:
+        return only is None or name == "python -c pass" or any(word in name for word in only)
+
     work = Path(tempfile.mkdtemp(prefix=f"issuenote-scale-{size}-"))
     copy = work / "home"
     shutil.copytree(home, copy)
@@ -393,19 +405,23 @@ def measure(
     # the floor for backup: SQLite's online backup plus gzip of the same file
     floor = [str(bare_python), "-c", FLOOR_BACKUP, str(copy / "notebook.db"), str(scratch / "f")]
     table["sqlite backup+gzip (floor)"] = floor
-    # restore: the archive of one backup, restored into an empty notebook each round
-    source = work / "restore-source"
-    source.mkdir()
-    subprocess.run(
-        [str(issuenote), "backup", str(source)], env=env, check=True, capture_output=True
-    )
-    (archive,) = source.iterdir()
     restored = work / "restored"
-    table["restore"] = [str(issuenote), "--home", str(restored), "restore", str(archive)]
+    if wanted("restore"):
+        # the archive of one backup, restored into an empty notebook each round
+        source = work / "restore-source"
+        source.mkdir()
+        subprocess.run(
+            [str(issuenote), "backup", str(source)], env=env, check=True, capture_output=True
+        )
+        (archive,) = source.iterdir()
+        table["restore"] = [str(issuenote), "--home", str(restored), "restore", str(archive)]
+    table = {name: argv for name, argv in table.items() if wanted(name)}
     times: dict[str, list[float]] = {name: [] for name in table}
     peaks: dict[str, float] = dict.fromkeys(table, 0.0)
     task = _taskwarrior(size, work)
     for name, argv in task.items():
+        if not wanted(name):
+            continue
         table[name] = argv
         times[name] = []
         peaks[name] = 0.0
@@ -421,7 +437,8 @@ def measure(
             shutil.rmtree(restored, ignore_errors=True)
         print(f"{size}: round {round_number + 1}/{rounds}", file=sys.stderr)
     out = {name: (statistics.median(samples), peaks[name]) for name, samples in times.items()}
-    out.update(_throughput(size, copy, issuenote, extra))
+    if wanted("export --all json (once)") or wanted("import it (once)"):
+        out.update(_throughput(size, copy, issuenote, extra))
     shutil.rmtree(work, ignore_errors=True)
     return out
 
