@@ -115,14 +115,12 @@ def _view(
     now: datetime | None,
     suspicious: bool,
 ) -> Any:
-    from dataclasses import replace
-
     from issuenote.exporters.common import build_view
 
     view = build_view(
         doc, lang=language, tz=tz, redact=redact, include_private=include_private, now=now
     )
-    return view if suspicious else replace(view, suspicious=())
+    return view if suspicious else view._replace(suspicious=())
 
 
 def render_eml(

@@ -21,8 +21,8 @@ are never dropped do not fit, the caller is told the minimum.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from issuenote.errors import IssuenoteError
 from issuenote.exporters.common import CaseView, Entry, Transaction, one_line
@@ -39,8 +39,7 @@ def _cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-@dataclass(frozen=True)
-class _Style:
+class _Style(NamedTuple):
     """Choices made once per case: which year goes without saying, and
     whether a single ticket number already in the header can leave the lines."""
 

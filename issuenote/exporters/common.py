@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from issuenote.errors import IssuenoteError
 from issuenote.exporters.i18n import CHAIN_NAMES, CHANNEL_CODES, Translator
@@ -47,8 +46,7 @@ def one_line(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text).strip()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     id: int | None
     kind: str
     text: str
@@ -84,8 +82,7 @@ class Entry:
         return self.kind == "step" and self.done_at is not None
 
 
-@dataclass(frozen=True)
-class Transaction:
+class Transaction(NamedTuple):
     """One transfer, once: its on-chain TxID and the exchange's order ID when
     both are known, with what was moved, where to, and on which network."""
 
@@ -119,23 +116,20 @@ class Transaction:
         return tuple(pairs)
 
 
-@dataclass(frozen=True)
-class Agent:
+class Agent(NamedTuple):
     name: str | None
     agent_id: str | None
     channel: str | None
     flags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Ticket:
+class Ticket(NamedTuple):
     ticket: str
     channel: str | None
     first_seen: datetime
 
 
-@dataclass(frozen=True)
-class Suspicious:
+class Suspicious(NamedTuple):
     """Someone who claimed to be support and was flagged: reported to the
     agent as phishing, never listed as support."""
 
@@ -148,8 +142,7 @@ class Suspicious:
     channel_codes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CaseView:
+class CaseView(NamedTuple):
     """A case ready to lay out: checked, filtered, masked, in the right zone."""
 
     tr: Translator
@@ -439,8 +432,8 @@ def _entry(raw: Any, where: str, tz: tzinfo | None, platform: str | None = None)
     codes = warning_codes(entry, platform) if entry.flags or entry.warnings else ()
     if entry.kind == "step" and entry.done_at is not None:
         # a done step stands at the time it was done
-        return replace(entry, at=entry.done_at, recorded_at=entry.at, codes=codes)
-    return replace(entry, recorded_at=entry.at, codes=codes)
+        return entry._replace(at=entry.done_at, recorded_at=entry.at, codes=codes)
+    return entry._replace(recorded_at=entry.at, codes=codes)
 
 
 def warning_codes(entry: Entry, platform: str | None) -> tuple[str, ...]:
@@ -540,8 +533,7 @@ def merge_transfers(transactions: list[Transaction]) -> list[Transaction]:
         if twin is None:
             continue
         index = merged.index(twin)
-        merged[index] = replace(
-            twin,
+        merged[index] = twin._replace(
             order_id=order.order_id,
             network=twin.network or order.network,
             address=twin.address or order.address,
@@ -608,8 +600,7 @@ def derive_suspicious(view_entries: tuple[Entry, ...]) -> tuple[Suspicious, ...]
                 entry.agent, entry.agent_id, entry.channel, entry.via, entry.at, asks, channel_codes
             )
         else:
-            found[key] = replace(
-                known,
+            found[key] = known._replace(
                 agent=known.agent or entry.agent,
                 agent_id=known.agent_id or entry.agent_id,
                 asks=tuple(dict.fromkeys(known.asks + asks)),
@@ -756,7 +747,7 @@ def build_view(
         promise_note=_promise_note(tr, entries, now),
         chain_head=(_text(doc.get("chain_head"), "chain_head") or "")[:12] or None,
     )
-    return replace(view, suspicious=derive_suspicious(entries))
+    return view._replace(suspicious=derive_suspicious(entries))
 
 
 def _without_repeated_status(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -768,10 +759,10 @@ def _without_repeated_status(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         if entry.kind == "escalation":
             current = entry.new_status or "escalated"
             if entry.new_status == "escalated":  # an escalation says so itself
-                entry = replace(entry, new_status=None)
+                entry = entry._replace(new_status=None)
         elif entry.new_status:
             if entry.new_status == current:
-                entry = replace(entry, new_status=None)
+                entry = entry._replace(new_status=None)
             else:
                 current = entry.new_status
         out.append(entry)

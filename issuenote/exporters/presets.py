@@ -15,15 +15,13 @@ no limit is known none is shipped, and the export's own defaults apply.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from issuenote.errors import IssuenoteError
 
 
-@dataclass(frozen=True)
-class Preset:
+class Preset(NamedTuple):
     support_email: str | None = None
     chat_max_chars: int | None = None
     chat_max_bytes: int | None = None

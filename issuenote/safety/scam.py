@@ -25,7 +25,6 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -54,8 +53,7 @@ MAX_SCAN_CHARS = 200_000
 MAX_VIA_CHARS = 2_000
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
     """One reason to distrust a reply or a channel.
 
     `flag` is what the entry stores (`scam-risk` or `unverified-channel`),
@@ -96,8 +94,7 @@ def _simple_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-@dataclass(frozen=True)
-class PlatformChannels:
+class PlatformChannels(NamedTuple):
     """What one platform officially uses: domains (sub-domains included),
     mail domains, social handles, and the page where a user can check a channel."""
 
