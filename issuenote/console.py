@@ -1,6 +1,6 @@
 """What a command prints for people and machines, without typer or click.
 
-`note`, `show` and `export CASE` run on a path that never imports typer (see
+`note`, `reply`, `show` and `export CASE` run on a path that never imports typer (see
 `issuenote.fastpath`), so their output helpers live here; the typer commands use
 the same ones through `issuenote.commands._common`.
 """

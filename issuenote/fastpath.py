@@ -1,8 +1,8 @@
-"""`note`, `show` and `export CASE` without typer: they are run mid-chat and must start at once.
+"""`note`, `reply`, `show` and `export CASE` without typer: run mid-chat, they must start at once.
 
 Importing typer (and the click it carries) and building a command from a
 signature is about half of the 10x-`python -c pass` budget of a command that
-reads. The plain forms of these three commands (global `--home DIR`/`--debug`
+reads. The plain forms of these four commands (global `--home DIR`/`--debug`
 first, then the command, its words and its own options in any order) are
 read here and run the very function the typer command runs, with the same
 output and the same one-line errors. Anything else (help, the editor, a
@@ -59,7 +59,32 @@ COMMANDS: dict[str, Command] = {
             "--json": ("as_json", True),
         },
         valued={"--at": ("at", str)},
-        target="issuenote.fastpath:record_note",
+        target="issuenote.recording:record_note",
+        left_to_typer=frozenset({"-e", "--edit", "--resume"}),
+    ),
+    "reply": Command(
+        words=("case", "text"),
+        required=2,
+        flags={
+            "--redact": ("redact", True),
+            "--private": ("private", True),
+            "--json": ("as_json", True),
+        },
+        valued={
+            "--agent": ("agent", str),
+            "-a": ("agent", str),
+            "--agent-id": ("agent_id", str),
+            "--ticket": ("ticket", str),
+            "-t": ("ticket", str),
+            "--channel": ("channel", str),
+            "-c": ("channel", str),
+            "--via": ("via", str),
+            "--suggests": ("suggests", str),
+            "-s": ("suggests", str),
+            "--promised": ("promised", str),
+            "--at": ("at", str),
+        },
+        target="issuenote.recording:record_reply",
         left_to_typer=frozenset({"-e", "--edit", "--resume"}),
     ),
     "show": Command(
@@ -203,33 +228,6 @@ def _target(call: Call) -> None:
     use_configured_zone(home)
     module, _, function = COMMANDS[call.command].target.partition(":")
     getattr(import_module(module), function)(home, *call.words, **call.options)
-
-
-def record_note(
-    home: Any,
-    case: str,
-    text: str,
-    *,
-    at: str | None = None,
-    redact: bool = False,
-    private: bool = False,
-    as_json: bool = False,
-) -> None:
-    """`issuenote note CASE TEXT`, TEXT `-` for standard input."""
-    from issuenote import actions
-    from issuenote.console import read_stdin
-    from issuenote.session import open_notebook
-
-    text = read_stdin() if text == "-" else text
-    with open_notebook(home) as store:
-        entry = actions.add_note(store, case, text, at=at, redact=redact, private=private)
-    report_note(entry, as_json)
-
-
-def report_note(entry: dict[str, Any], as_json: bool) -> None:
-    from issuenote.console import report_entry
-
-    report_entry(entry, as_json, f"Added note {entry['number']} to case {entry['case_id']}.")
 
 
 def main(argv: list[str] | None = None) -> int | None:

@@ -1,4 +1,4 @@
-"""The console script: plain `note`, `show`, `export CASE` on the fast path, the rest via typer."""
+"""The console script: plain `note`, `reply`, `show`, `export CASE` fast, the rest via typer."""
 
 from __future__ import annotations
 

@@ -125,7 +125,13 @@ def test_plain_forms_are_read_here(argv: list[str], expected: Call) -> None:
         ["--home", "-x", "note", "1", "x"],
         ["-h", "note", "1", "x"],
         ["list"],
-        ["reply", "1", "x"],
+        ["contact", "1", "x"],
+        ["reply", "1"],  # no text: stdin or the editor
+        ["reply", "1", "x", "-e"],
+        ["reply", "1", "x", "--agent"],
+        ["reply", "1", "x", "-a", "-Kevin"],
+        ["reply", "1", "x", "-aKevin"],
+        ["reply", "1", "x", "-a=Kevin"],
         ["notes", "1", "x"],
         ["1", "note", "x"],
         ["show", "1", "2"],
@@ -228,6 +234,17 @@ FORMS = [
     ["note", "1", ""],
     ["note", "1", "\x1b[31mred\x1b[0m and \u202eevil"],
     ["--debug", "note", "1", "debug flag, no error"],
+    ["reply", "1", "Please wait 24 hours.", "--agent", "Kevin", "--agent-id", "CS-4471"],
+    ["reply", "last", "-t", "TK-884", "我们会在24小时内回复", "-a", "李娜", "-c", "email"],
+    ["reply", "1", "답변 드리겠습니다", "--via", "help@okx.com", "--promised", "3 business days"],
+    ["reply", "1", "Under review", "--suggests=wait 24h", "-s", "wait 48h", "--at", "1h ago"],
+    ["reply", "1", "DM me your seed phrase to unlock", "--via", "t.me/okx_support_help"],
+    ["reply", "1", f"the seed {SEED}"],
+    ["reply", "1", "kept apart", "--private", "--channel", "phone"],
+    ["reply", "1", "bad channel", "--channel", "pigeon"],
+    ["reply", "1", "bad promise", "--promised", "whenever"],
+    ["reply", "9", "unknown case", "--agent", "Kevin"],
+    ["reply", "1", "", "--agent", "Kevin"],
 ]
 
 
@@ -508,7 +525,8 @@ def _entries(home: Path) -> list[tuple[Any, ...]]:
     try:
         # a private text is sealed with a fresh nonce each time: compare that it is sealed
         rows = store.conn.execute(
-            "select kind, case_id, private, flags, warnings,"
+            "select kind, case_id, private, flags, warnings, channel, via, agent, agent_id,"
+            " ticket, suggests, promised_by,"
             " case when private then text is not null else text end from entries order by id"
         ).fetchall()
     finally:
@@ -526,6 +544,7 @@ EXECUTABLE = Path(sys.executable).parent / "issuenote"
         (["note", "1", "from the fast path"], "Added note 1 to case 1.\n"),
         (["note", "1", "x"], "Added note 1 to case 1.\n"),
         (["show", "1"], "Case 1  Stuck\n"),
+        (["reply", "1", "Checking", "-a", "Kevin"], "Logged reply 1 from Kevin on case 1.\n"),
         (["export", "1"], "Hello, here is a summary of my case.\nStuck\n"),
         (["export", "1", "-f", "email", "--lang", "zh"], "Subject: "),
         (["export", "1", "-f", "html", "--lang", "ko"], "<!DOCTYPE html>"),

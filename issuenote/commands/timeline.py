@@ -25,8 +25,8 @@ from issuenote.commands._common import (
 )
 from issuenote.console import report_entry
 from issuenote.errors import IssuenoteError
-from issuenote.fastpath import report_note
 from issuenote.model import FINISHED_STATUSES
+from issuenote.recording import report_note, report_reply
 
 TextArgument = Annotated[
     str | None,
@@ -229,14 +229,7 @@ def reply(
             )
 
     entry = _written(ctx, "reply", case, text, edit=edit, resume=resume, record=record)
-    who = entry["agent"] or entry["agent_id"] or "support"
-    promise = ""
-    if entry["promised_by"]:
-        from issuenote.parse.timeparse import format_local
-
-        promise = f"; promised an answer by {format_local(entry['promised_by'], style='long')}"
-    summary = f"Logged reply {entry['number']} from {who} on case {entry['case_id']}{promise}."
-    report_entry(entry, as_json, summary)
+    report_reply(entry, as_json)
 
 
 def step(
