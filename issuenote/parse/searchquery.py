@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from issuenote.errors import IssuenoteError
 
@@ -23,8 +23,7 @@ MAX_TERMS = 16
 _OPENING = {'"': '"', "“": "”", "„": "”", "「": "」", "『": "』", "«": "»"}
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One thing every hit must contain (case ignored): a word or a quoted phrase."""
 
     text: str

@@ -19,8 +19,7 @@ that (one Latin letter) falls back to scanning rows, newest first.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from issuenote.errors import IssuenoteError
 from issuenote.parse.searchquery import Term, fts_phrase
@@ -39,8 +38,7 @@ ENTRY_ID_MASK = (1 << ENTRY_ID_BITS) - 1
 _MAX_CHAR = "\U0010ffff"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One searchable table and its index."""
 
     kind: str  # what a hit is called: case, entry, transaction, attachment
@@ -141,8 +139,7 @@ class _UnknownColumn(Exception):
     """A raw (--fts) query names a column this source's index does not have."""
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     case_id: int | None = None
     platform: str | None = None
     since: str | None = None  # storage UTC
