@@ -1,8 +1,8 @@
 """What a command prints for people and machines, without typer or click.
 
-`note`, `reply`, `show` and `export CASE` run on a path that never imports typer (see
-`issuenote.fastpath`), so their output helpers live here; the typer commands use
-the same ones through `issuenote.commands._common`.
+The commands used mid-chat run on a path that never imports typer (see
+`issuenote.fastpath`), so their output helpers live here; the typer commands
+use the same ones through `issuenote.commands._common`.
 """
 
 from __future__ import annotations

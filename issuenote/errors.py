@@ -2,8 +2,8 @@
 
 The CLI turns it into a single line on stderr and exit code 1 (see
 ``issuenote.cli.IssuenoteGroup``, and ``issuenote.fastpath.run`` for the
-fast path of `note`, `reply`, `show` and `export CASE`); nothing else should print or
-exit on a user error.
+commands it runs without typer); nothing else should print or exit on a user
+error.
 """
 
 

@@ -1,8 +1,8 @@
-"""`note`, `reply`, `show` and `export CASE` without typer: run mid-chat, they must start at once.
+"""`note`, `reply`, `show`, `search`, `export CASE` without typer: run mid-chat, start at once.
 
 Importing typer (and the click it carries) and building a command from a
 signature is about half of the 10x-`python -c pass` budget of a command that
-reads. The plain forms of these four commands (global `--home DIR`/`--debug`
+reads. The plain forms of these five commands (global `--home DIR`/`--debug`
 first, then the command, its words and its own options in any order) are
 read here and run the very function the typer command runs, with the same
 output and the same one-line errors. Anything else (help, the editor, a
@@ -47,6 +47,7 @@ class Command(NamedTuple):
     valued: dict[str, tuple[str, Callable[[str], Any]]]  # --option -> (parameter, reader)
     target: str  # "module:function", called as function(home, *words, **options)
     left_to_typer: frozenset[str] = frozenset()  # its options only typer reads
+    repeated: frozenset[str] = frozenset()  # parameters an option adds to, each time given
 
 
 COMMANDS: dict[str, Command] = {
@@ -99,6 +100,20 @@ COMMANDS: dict[str, Command] = {
         },
         valued={},
         target="issuenote.showing:show_case",
+    ),
+    "search": Command(
+        words=("query",),
+        required=1,
+        flags={"--rank": ("rank", True), "--fts": ("fts", True), "--json": ("as_json", True)},
+        valued={
+            "--case": ("case", str),
+            "--platform": ("platform", str),
+            "--since": ("since", str),
+            "--kind": ("kind", str),
+            "--limit": ("limit", _count),
+        },
+        target="issuenote.searching:search_notebook",
+        repeated=frozenset({"kind"}),
     ),
     "export": Command(
         words=("case",),
@@ -178,11 +193,9 @@ def _parse(argv: list[str]) -> Call:
             value_text = next(rest, None)
             if value_text is None or not _plain(value_text):
                 raise _Declined
-            parameter, read = command.valued[arg]
-            options[parameter] = read(value_text)
+            _set(command, options, arg, value_text)
         elif has_value and option.startswith("--") and option in command.valued and inline:
-            parameter, read = command.valued[option]
-            options[parameter] = read(inline)
+            _set(command, options, option, inline)
         elif arg == "-" or not arg.startswith("-"):
             words.append(arg)
         else:
@@ -190,6 +203,16 @@ def _parse(argv: list[str]) -> Call:
     if not command.required <= len(words) <= len(command.words):
         raise _Declined
     return Call(name, tuple(words), options, home=home, debug=debug)
+
+
+def _set(command: Command, options: dict[str, Any], option: str, text: str) -> None:
+    """An option's value, as click keeps it: the last one given, or all of a repeated one."""
+    parameter, read = command.valued[option]
+    value = read(text)
+    if parameter in command.repeated:
+        options[parameter] = (*options.get(parameter, ()), value)
+    else:
+        options[parameter] = value
 
 
 def _plain(value: str) -> bool:

@@ -1,4 +1,4 @@
-"""The console script: plain `note`, `reply`, `show`, `export CASE` fast, the rest via typer."""
+"""The console script: the plain forms of the commands used mid-chat fast, the rest via typer."""
 
 from __future__ import annotations
 

@@ -62,6 +62,11 @@ def note(
             ),
         ),
         (["export", "1"], Call("export", ("1",), {})),
+        (["search", "TK-884"], Call("search", ("TK-884",), {})),
+        (
+            ["search", "提币", "--kind", "reply", "--kind=note", "--limit", "5", "--rank"],
+            Call("search", ("提币",), {"kind": ("reply", "note"), "limit": 5, "rank": True}),
+        ),
         (
             ["export", "1", "-f", "email", "--lang=zh", "--to", "a@b.c", "--no-suspicious"],
             Call(
@@ -126,6 +131,11 @@ def test_plain_forms_are_read_here(argv: list[str], expected: Call) -> None:
         ["-h", "note", "1", "x"],
         ["list"],
         ["contact", "1", "x"],
+        ["search"],
+        ["search", "a", "b"],
+        ["search", "x", "--limit", "-1"],
+        ["search", "x", "--kind"],
+        ["search", "-x"],
         ["reply", "1"],  # no text: stdin or the editor
         ["reply", "1", "x", "-e"],
         ["reply", "1", "x", "--agent"],
@@ -192,6 +202,8 @@ def test_the_tables_are_the_typer_commands_own(name: str) -> None:
         assert not options[opt].is_flag, opt
     words = [param for param in command.params if not param.opts[0].startswith("-")]
     assert tuple(param.name for param in words) == table.words
+    for opt in table.valued:  # given twice: the last, or both
+        assert options[opt].multiple == (table.valued[opt][0] in table.repeated), opt
     # no fewer words than typer requires (it may ask for more: `export` without CASE is typer's)
     assert all(i < table.required for i, param in enumerate(words) if param.required)
 
@@ -332,6 +344,22 @@ READ_FORMS = [
     ["--debug", "show", "1"],
     ["--home", " ", "show", "1"],
     ["--home", "{tmp}/nowhere", "show", "1"],
+    ["search", "Kevin"],
+    ["search", "TK-884", "--json"],
+    ["search", "客服"],
+    ["search", "상담원이"],
+    ["search", "version", "--kind", "note", "--kind", "reply"],
+    ["search", "wait", "--case", "1", "--platform", "OKX", "--since", "2026-11-01"],
+    ["search", "wait", "--rank", "--limit", "1"],
+    ["search", "wait OR refund", "--fts"],
+    ["search", "wait", "--limit", "0"],
+    ["search", "wait", "--kind", "pigeon"],
+    ["search", "wait", "--case", "9"],
+    ["search", "nothing-like-this"],
+    ["search", " "],
+    ["search", "\x1b[31m"],
+    ["--home", "{tmp}/nowhere", "search", "wait"],
+    ["--home", "{tmp}/nowhere", "search", "wait", "--limit", "0"],
     ["export", "1"],
     ["export", "2"],
     ["export", "1", "--lang", "zh"],
@@ -545,6 +573,7 @@ EXECUTABLE = Path(sys.executable).parent / "issuenote"
         (["note", "1", "x"], "Added note 1 to case 1.\n"),
         (["show", "1"], "Case 1  Stuck\n"),
         (["reply", "1", "Checking", "-a", "Kevin"], "Logged reply 1 from Kevin on case 1.\n"),
+        (["search", "Stuck"], "case 1  case  "),
         (["export", "1"], "Hello, here is a summary of my case.\nStuck\n"),
         (["export", "1", "-f", "email", "--lang", "zh"], "Subject: "),
         (["export", "1", "-f", "html", "--lang", "ko"], "<!DOCTYPE html>"),
