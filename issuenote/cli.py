@@ -126,9 +126,9 @@ def main_options(
         use_configured_zone(notebook_home(home))
     if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
         # No command: the agenda (IssuenoteGroup.invoke reports its errors).
-        from issuenote.commands.agenda import show_agenda
+        from issuenote.quick.agenda import show_agenda
 
-        show_agenda(ctx)
+        show_agenda(notebook_home(home))
 
 
 def build_app(only: str | None = None) -> typer.Typer:

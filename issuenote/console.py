@@ -1,7 +1,7 @@
 """What a command prints for people and machines, without typer or click.
 
 The commands used mid-chat run on a path that never imports typer (see
-`issuenote.fastpath`), so their output helpers live here; the typer commands
+`issuenote.quick`), so their output helpers live here; the typer commands
 use the same ones through `issuenote.commands._common`.
 """
 

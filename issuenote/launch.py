@@ -9,9 +9,9 @@ import sys
 def main() -> None:
     """Console-script entry point."""
     try:
-        from issuenote import fastpath
+        from issuenote.quick import dispatch
 
-        code = fastpath.main()
+        code = dispatch.main()
         if code is None:
             from issuenote.cli import run_app
 

@@ -1,6 +1,6 @@
 """One command's use of the notebook: open it, report the vault's warnings, sync after.
 
-Free of typer, so the fast path of `issuenote.fastpath` and the typer commands
+Free of typer, so the fast path of `issuenote.quick` and the typer commands
 (through `issuenote.commands._common.open_store`) open notebooks the same way.
 """
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-# Output helpers live in typer-free modules (the fast path of issuenote.fastpath uses them);
+# Output helpers live in typer-free modules (the fast path of issuenote.quick uses them);
 # commands import them from here with the rest.
 from issuenote.console import alarm as alarm
 from issuenote.console import emit_json as emit_json

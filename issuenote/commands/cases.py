@@ -316,7 +316,7 @@ def show(
       issuenote show                # the most recently active case
       issuenote show last --json
     """
-    from issuenote.showing import show_case
+    from issuenote.quick.show import show_case
 
     show_case(
         home_of(ctx),

@@ -10,7 +10,7 @@ import typer
 
 from issuenote.commands._common import home_of, open_store, say, warn
 from issuenote.errors import IssuenoteError
-from issuenote.exporting import NO_REDACT_WARNING, deliver_output, export_case
+from issuenote.quick.export import NO_REDACT_WARNING, deliver_output, export_case
 
 if TYPE_CHECKING:
     from issuenote.store import Store

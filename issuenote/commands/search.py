@@ -69,7 +69,7 @@ def search(
       issuenote search screenshot --kind attachment
       issuenote search 提币 --platform OKX --since "30d ago"
     """
-    from issuenote.searching import search_notebook
+    from issuenote.quick.search import search_notebook
 
     search_notebook(
         home_of(ctx),

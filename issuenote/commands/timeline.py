@@ -26,7 +26,7 @@ from issuenote.commands._common import (
 from issuenote.console import report_entry
 from issuenote.errors import IssuenoteError
 from issuenote.model import FINISHED_STATUSES
-from issuenote.recording import report_note, report_reply
+from issuenote.quick.record import report_note, report_reply
 
 TextArgument = Annotated[
     str | None,

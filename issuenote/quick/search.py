@@ -1,6 +1,6 @@
 """`issuenote search`: hits across cases, one whole line each (or JSON).
 
-Free of typer, so the typer command and the fast path (issuenote.fastpath)
+Free of typer, so the typer command and the fast path (issuenote.quick)
 run the same code: a ticket number is looked up mid-chat.
 """
 

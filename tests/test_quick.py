@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from issuenote import fastpath
-from issuenote.fastpath import Call, parse
+from issuenote.quick import dispatch
+from issuenote.quick.dispatch import Call, parse
 from issuenote.store import Store
 
 SEED = "abandon " * 11 + "about"
@@ -50,6 +50,8 @@ def note(
         (["--home", "", "note", "1", "x"], note("1", "x", home="")),
         (["note", "1", "答复 = ok --json"], note("1", "答复 = ok --json")),
         (["note", "1", ""], note("1", "")),
+        ([], Call("", (), {})),
+        (["--home=/h", "--debug"], Call("", (), {}, home="/h", debug=True)),
         (["show"], Call("show", (), {})),
         (["show", "last", "--json"], Call("show", ("last",), {"as_json": True})),
         (
@@ -109,7 +111,6 @@ def test_plain_forms_are_read_here(argv: list[str], expected: Call) -> None:
 @pytest.mark.parametrize(
     "argv",
     [
-        [],
         ["note"],
         ["note", "1"],  # no text: stdin or the editor, typer's part
         ["note", "1", "a", "b"],  # an extra argument is a usage error
@@ -126,6 +127,13 @@ def test_plain_forms_are_read_here(argv: list[str], expected: Call) -> None:
         ["note", "1", "x", "--at", "--json"],
         ["note", "1", "x", "--home", "/h"],  # a global option after the command
         ["--version", "note", "1", "x"],
+        ["--version"],
+        ["--help"],
+        ["--home"],
+        ["--home", "/h", "--bogus"],
+        ["-h"],
+        [""],
+        ["--install-completion"],
         ["--home", "note", "1", "x"],  # --home's value is missing: typer says so
         ["--home", "-x", "note", "1", "x"],
         ["-h", "note", "1", "x"],
@@ -171,10 +179,10 @@ def test_everything_else_is_left_to_typer(argv: list[str]) -> None:
 
 def test_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_ISSUENOTE_COMPLETE", "complete_bash")
-    assert fastpath.main(["note", "1", "x"]) is None
+    assert dispatch.main(["note", "1", "x"]) is None
 
 
-@pytest.mark.parametrize("name", sorted(fastpath.COMMANDS))
+@pytest.mark.parametrize("name", sorted(name for name in dispatch.COMMANDS if name))
 def test_the_tables_are_the_typer_commands_own(name: str) -> None:
     """An option added, renamed or turned into a valued one must not leave this path behind."""
     import inspect
@@ -188,7 +196,7 @@ def test_the_tables_are_the_typer_commands_own(name: str) -> None:
     del app  # building the app registers the commands
     module, function = next((m, f) for n, m, f in REGISTERED if n == name)
     command = get_command(_single(getattr(import_module(f"issuenote.commands.{module}"), function)))
-    table = fastpath.COMMANDS[name]
+    table = dispatch.COMMANDS[name]
     options = {
         opt: param
         for param in command.params
@@ -248,7 +256,17 @@ FORMS = [
     ["--debug", "note", "1", "debug flag, no error"],
     ["reply", "1", "Please wait 24 hours.", "--agent", "Kevin", "--agent-id", "CS-4471"],
     ["reply", "last", "-t", "TK-884", "我们会在24小时内回复", "-a", "李娜", "-c", "email"],
-    ["reply", "1", "답변 드리겠습니다", "--via", "help@okx.com", "--promised", "3 business days"],
+    [
+        "reply",
+        "1",
+        "답변",
+        "--via",
+        "help@okx.com",
+        "--promised",
+        "3 business days",
+        "--at",
+        "2026-11-20",
+    ],
     ["reply", "1", "Under review", "--suggests=wait 24h", "-s", "wait 48h", "--at", "1h ago"],
     ["reply", "1", "DM me your seed phrase to unlock", "--via", "t.me/okx_support_help"],
     ["reply", "1", f"the seed {SEED}"],
@@ -274,7 +292,7 @@ def test_both_paths_print_and_store_the_same(
     by_typer = cli(*argv)
     _fresh_case(quick_home, cli, monkeypatch)
     capsys.readouterr()
-    code = fastpath.main(argv)
+    code = dispatch.main(argv)
     printed = capsys.readouterr()
 
     assert code == by_typer.exit_code
@@ -294,7 +312,7 @@ def test_json_output_matches_but_for_the_new_entry_identity(
     by_typer = json.loads(cli(*argv).stdout)
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     capsys.readouterr()
-    assert fastpath.main(argv) == 0
+    assert dispatch.main(argv) == 0
     by_quick = json.loads(capsys.readouterr().out)
     varying = {"uuid", "recorded_at", "at"}
     assert {k: v for k, v in by_quick.items() if k not in varying} == {
@@ -311,10 +329,10 @@ def test_stdin_text_and_an_empty_home(
 ) -> None:
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     monkeypatch.setattr("sys.stdin", _Piped("pasted\nchat log\n"))
-    assert fastpath.main(["note", "1", "-"]) == 0
+    assert dispatch.main(["note", "1", "-"]) == 0
     assert _entries(tmp_path / "quick")[-1][-1] == "pasted\nchat log"
     capsys.readouterr()
-    assert fastpath.main(["--home", " ", "note", "1", "x"]) == 1
+    assert dispatch.main(["--home", " ", "note", "1", "x"]) == 1
     assert capsys.readouterr().err == (
         "issuenote: --home is empty; give the notebook directory (or leave --home out)\n"
     )
@@ -327,7 +345,7 @@ def test_debug_shows_the_error_itself(
 
     _fresh_case(tmp_path / "quick", cli, monkeypatch)
     with pytest.raises(IssuenoteError, match="unknown case"):
-        fastpath.main(["--debug", "note", "7", "x"])
+        dispatch.main(["--debug", "note", "7", "x"])
 
 
 FROZEN_NOW = "2026-11-25T12:00:00Z"
@@ -344,6 +362,9 @@ READ_FORMS = [
     ["--debug", "show", "1"],
     ["--home", " ", "show", "1"],
     ["--home", "{tmp}/nowhere", "show", "1"],
+    [],
+    ["--home", "{tmp}/nowhere"],
+    ["--debug"],
     ["search", "Kevin"],
     ["search", "TK-884", "--json"],
     ["search", "客服"],
@@ -495,7 +516,7 @@ def test_reading_commands_print_and_write_the_same_both_ways(
     by_typer = cli(*argv)
     typer_files = [_taken(path) for path in written]
     capsys.readouterr()
-    code = fastpath.main(argv)
+    code = dispatch.main(argv)
     printed = capsys.readouterr()
 
     assert (code, printed.out, printed.err) == (
@@ -523,7 +544,7 @@ def test_an_eml_export_is_the_same_but_for_its_date_and_id(
     by_typer = cli(*argv)
     typer_file = _taken(path)
     capsys.readouterr()
-    assert fastpath.main(argv) == by_typer.exit_code == 0
+    assert dispatch.main(argv) == by_typer.exit_code == 0
     assert capsys.readouterr().out == by_typer.stdout
     quick_file = _taken(path)
     assert typer_file is not None and quick_file is not None

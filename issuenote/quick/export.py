@@ -1,6 +1,6 @@
 """`issuenote export CASE`: one case screened, rendered and delivered (stdout, file, clipboard).
 
-Free of typer, so the typer command and the fast path (issuenote.fastpath)
+Free of typer, so the typer command and the fast path (issuenote.quick)
 run the same code: a summary is asked for mid-chat and must appear at once.
 `export --all` stays in issuenote.commands.export and delivers through here.
 """

@@ -9,24 +9,26 @@ longest for an answer, the three most recently active cases, and a hint.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-import typer
-
-from issuenote.commands._common import notebook_exists, open_store
+from issuenote.console import echo
+from issuenote.paths import database_path
+from issuenote.session import open_notebook
 
 HINT = "`issuenote --help` lists every command; `issuenote due` shows the week ahead."
 
 
-def show_agenda(ctx: typer.Context) -> None:
+def show_agenda(home: Path) -> None:
+    """Print the agenda of the notebook at `home` (a welcome when there is none yet)."""
     report = None
-    if notebook_exists(ctx):
+    if database_path(home).exists():  # reading never creates a notebook
         from issuenote import actions
 
-        with open_store(ctx, create=False) as store:
+        with open_notebook(home, create=False) as store:
             report = actions.agenda(store)
     lines = agenda_lines(report, colour=_colour())
-    typer.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 def _colour() -> bool:
@@ -53,7 +55,7 @@ def agenda_lines(report: dict[str, Any] | None, *, colour: bool = False) -> list
     now = report["now"]
 
     def heading(text: str) -> str:
-        return typer.style(text, bold=True) if colour else text
+        return f"\x1b[1m{text}\x1b[0m" if colour else text  # bold, as click.style writes it
 
     def titled(case: dict[str, Any]) -> str:
         title = printable(case["title"], single_line=True)

@@ -1,6 +1,6 @@
 """`issuenote show`: one case, plain lines when piped, rich and paged on a terminal.
 
-Free of typer, so the typer command and the fast path (issuenote.fastpath)
+Free of typer, so the typer command and the fast path (issuenote.quick)
 run the same code: a long case is read mid-chat and must appear at once.
 """
 

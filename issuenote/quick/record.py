@@ -1,6 +1,6 @@
 """`note` and `reply` as typed mid-chat: record the text given, say what was recorded.
 
-Free of typer, so the typer commands and the fast path (issuenote.fastpath)
+Free of typer, so the typer commands and the fast path (issuenote.quick)
 run the same code; the typer commands add the editor and its drafts.
 """
 

@@ -1,15 +1,15 @@
-"""`note`, `reply`, `show`, `search`, `export CASE` without typer: run mid-chat, start at once.
+"""Commands used mid-chat, read without typer: `note`, `reply`, `show`, `search`, `export CASE`.
 
 Importing typer (and the click it carries) and building a command from a
 signature is about half of the 10x-`python -c pass` budget of a command that
-reads. The plain forms of these five commands (global `--home DIR`/`--debug`
-first, then the command, its words and its own options in any order) are
-read here and run the very function the typer command runs, with the same
+reads. The plain forms of these five commands and of the agenda (no command;
+global `--home DIR`/`--debug` first, then the command, its words and its own
+options in any order) are read here and run the very function the typer command runs, with the same
 output and the same one-line errors. Anything else (help, the editor, a
 missing or extra word, an unknown or misplaced option, `--`, an option value
 that starts with `-`, a number click would read differently, `export --all`)
 is left to typer, so usage errors and help read as they always have.
-tests/test_fastpath.py runs each form both ways and checks these tables
+tests/test_quick.py runs each form both ways and checks these tables
 against the typer commands' own options.
 """
 
@@ -51,6 +51,10 @@ class Command(NamedTuple):
 
 
 COMMANDS: dict[str, Command] = {
+    # no command at all (global options at most): the agenda
+    "": Command(
+        words=(), required=0, flags={}, valued={}, target="issuenote.quick.agenda:show_agenda"
+    ),
     "note": Command(
         words=("case", "text"),
         required=2,
@@ -60,7 +64,7 @@ COMMANDS: dict[str, Command] = {
             "--json": ("as_json", True),
         },
         valued={"--at": ("at", str)},
-        target="issuenote.recording:record_note",
+        target="issuenote.quick.record:record_note",
         left_to_typer=frozenset({"-e", "--edit", "--resume"}),
     ),
     "reply": Command(
@@ -85,7 +89,7 @@ COMMANDS: dict[str, Command] = {
             "--promised": ("promised", str),
             "--at": ("at", str),
         },
-        target="issuenote.recording:record_reply",
+        target="issuenote.quick.record:record_reply",
         left_to_typer=frozenset({"-e", "--edit", "--resume"}),
     ),
     "show": Command(
@@ -99,7 +103,7 @@ COMMANDS: dict[str, Command] = {
             "--json": ("as_json", True),
         },
         valued={},
-        target="issuenote.showing:show_case",
+        target="issuenote.quick.show:show_case",
     ),
     "search": Command(
         words=("query",),
@@ -112,7 +116,7 @@ COMMANDS: dict[str, Command] = {
             "--kind": ("kind", str),
             "--limit": ("limit", _count),
         },
-        target="issuenote.searching:search_notebook",
+        target="issuenote.quick.search:search_notebook",
         repeated=frozenset({"kind"}),
     ),
     "export": Command(
@@ -135,7 +139,7 @@ COMMANDS: dict[str, Command] = {
             "--max-bytes": ("max_bytes", _count),
             "--to": ("to", str),
         },
-        target="issuenote.exporting:export_case",
+        target="issuenote.quick.export:export_case",
         # the whole notebook takes seconds to minutes: typer's start-up is nothing there
         left_to_typer=frozenset({"--all", "--with-attachments"}),
     ),
@@ -164,7 +168,7 @@ def _parse(argv: list[str]) -> Call:
     position = 0
     home: str | None = None
     debug = False
-    while position < len(argv) and argv[position] not in COMMANDS:
+    while position < len(argv) and (not argv[position] or argv[position] not in COMMANDS):
         arg = argv[position]
         if arg == "--home" and position + 1 < len(argv) and _plain(argv[position + 1]):
             home = argv[position + 1]
@@ -177,13 +181,11 @@ def _parse(argv: list[str]) -> Call:
             position += 1
         else:
             raise _Declined
-    if position == len(argv):
-        raise _Declined
-    name = argv[position]
+    name = argv[position] if position < len(argv) else ""
     command = COMMANDS[name]
     options: dict[str, Any] = {}
     words: list[str] = []
-    rest = iter(argv[position + 1 :])
+    rest = iter(argv[position + 1 :])  # nothing after the agenda's global options
     for arg in rest:
         option, has_value, inline = arg.partition("=")
         if arg in command.flags:
