@@ -1,0 +1,161 @@
+"""The batch reader behind `export --all` gives the very documents `case_document` does.
+
+`Store.case_documents` reads a batch of cases with one query per table (issue
+15): these tests hold it to `case_document`, case by case, on notebooks with
+private, deleted, amended and attached entries, cases with nothing in them,
+encrypted fields it cannot open, in any batch size, and count its queries.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_roundtrip import CASES, record
+
+from issuenote.errors import IssuenoteError
+from issuenote.store import Store
+
+DATA = Path(__file__).resolve().parent / "data"
+BATCHES = (1, 2, 3, 50)
+
+
+def opened(home: Path) -> Store:
+    store = Store.open(home, create=False)
+    assert store is not None
+    return store
+
+
+def assert_same_documents(home: Path) -> None:
+    """Every batch size, local zone and UTC: the bulk documents equal the one-by-one ones."""
+    store = opened(home)
+    try:
+        ids = store.case_ids()
+        for tz in (None, UTC):
+            expected = [store.case_document(case_id, tz=tz) for case_id in ids]
+            for batch in BATCHES:
+                got = list(store.case_documents(ids, tz=tz, batch=batch))
+                assert got == expected, (batch, tz)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def varied(cli: Callable[..., Any], tmp_path: Path, notebook_home: Path) -> Path:
+    """Cases with every kind of row, and two with nothing but their title."""
+    cli("new", "Withdrawal stuck", "--platform", "OKX", "--account", "alice.chen@gmail.com")
+    cli("edit", "1", "--tag", "urgent", "--tag", "kyc")
+    cli("note", "1", "first note")
+    cli("reply", "1", "Wait 24h", "--agent", "Kevin", "--agent-id", "CS-1", "--ticket", "TK-1")
+    cli("note", "1", "my bank card", "--private")
+    cli("reply", "1", "hidden reply", "--private", "--agent", "Mallory", "--ticket", "TK-9")
+    cli("step", "1", "Chase them", "--due", "2030-01-01 09:00")
+    cli("step", "1", "Undated step")
+    cli("note", "1", "to be deleted")
+    assert cli("rm", "1", "7", "--yes").exit_code == 0
+    assert cli("amend", "1", "1", "--text", "first note, corrected").exit_code == 0
+    assert cli("tx", "1", "0x" + "ab" * 32, "--asset", "USDT", "--amount", "5").exit_code == 0
+    assert cli("tx", "1", "W2026112314030012345", "--order").exit_code == 0
+    log = tmp_path / "chat.log"
+    log.write_text("[10:02] Kevin: please wait\n")
+    assert cli("attach", "1", str(log)).exit_code == 0
+    secret = tmp_path / "id-card.txt"
+    secret.write_text("my own document\n")
+    assert cli("attach", "1", str(secret), "--private").exit_code == 0
+    cli("new", "Empty case")
+    cli("new", "Third", "--platform", "Binance")
+    cli("contact", "3", "Asked by chat", "--channel", "chat")
+    cli("new", "Removed")
+    cli("new", "Last, empty too")
+    assert cli("rm", "4", "--yes").exit_code == 0  # a gap in the case ids
+    return notebook_home
+
+
+def test_bulk_documents_equal_one_by_one(varied: Path) -> None:
+    assert_same_documents(varied)
+    store = opened(varied)
+    try:
+        first, empty = list(store.case_documents([1, 2]))
+    finally:
+        store.close()
+    assert first["deleted_entries"] and first["attachments"] and first["transactions"]
+    assert any(entry["revisions"] for entry in first["entries"])
+    assert any(entry["private"] for entry in first["entries"])
+    assert empty["entries"] == [] and empty["deleted_entries"] == []
+
+
+def test_bulk_documents_without_the_key_say_what_is_unreadable(varied: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="issuenote-bulk-") as scratch:
+        home = Path(scratch) / "home"
+        shutil.copytree(varied, home)
+        (home / "key").unlink()
+        assert_same_documents(home)
+        store = opened(home)
+        try:
+            (first,) = store.case_documents([1])
+        finally:
+            store.close()
+        assert first["unreadable"]
+
+
+def test_the_fixture_notebook_reads_the_same(notebook_home: Path) -> None:
+    notebook_home.mkdir(mode=0o700, parents=True)
+    shutil.copyfile(DATA / "notebook_schema1.db", notebook_home / "notebook.db")
+    shutil.copyfile(DATA / "notebook_schema1.key", notebook_home / "key")
+    (notebook_home / "notebook.db").chmod(0o600)
+    (notebook_home / "key").chmod(0o600)
+    assert_same_documents(notebook_home)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(cases=CASES)
+def test_random_notebooks_read_the_same(cases: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory(prefix="issuenote-bulk-") as scratch:
+        home = Path(scratch) / "home"
+        record(home, cases)
+        assert_same_documents(home)
+
+
+def test_documents_come_in_the_order_asked_and_an_unknown_case_is_refused(varied: Path) -> None:
+    store = opened(varied)
+    try:
+        assert [doc["id"] for doc in store.case_documents([3, 1, 2], batch=2)] == [3, 1, 2]
+        assert list(store.case_documents([])) == []
+        with pytest.raises(IssuenoteError, match="unknown case 4"):
+            list(store.case_documents([1, 4]))
+    finally:
+        store.close()
+
+
+def test_a_batch_costs_the_same_few_queries_whatever_its_size(
+    cli: Callable[..., Any], notebook_home: Path
+) -> None:
+    """What made export --all fast: queries per batch, not per case or per entry."""
+    for number in range(12):
+        cli("new", f"Case {number}")
+        cli("note", str(number + 1), "a note")
+        cli("reply", str(number + 1), "an answer", "--agent", "Kevin", "--ticket", f"TK-{number}")
+    store = opened(notebook_home)
+    try:
+        ids = store.case_ids()
+        counts = []
+        for batch in (4, 12):
+            statements: list[str] = []
+            store.conn.set_trace_callback(statements.append)
+            list(store.case_documents(ids, batch=batch))
+            store.conn.set_trace_callback(None)
+            counts.append(len(statements))
+    finally:
+        store.close()
+    assert counts[0] == 3 * counts[1]  # three batches of 4, one of 12
+    assert counts[1] <= 8
