@@ -1,4 +1,4 @@
-"""The batch reader behind `export --all` gives the very documents `case_document` does.
+"""What makes `export --all` fast gives the same documents and the same screening.
 
 `Store.case_documents` reads a batch of cases with one query per table (issue
 15): these tests hold it to `case_document`, case by case, on notebooks with
@@ -8,6 +8,7 @@ encrypted fields it cannot open, in any batch size, and count its queries.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,6 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from test_roundtrip import CASES, record
 
 from issuenote.errors import IssuenoteError
+from issuenote.exporters import screen
+from issuenote.exporters.screen import ScanMemo, screen_document
+from issuenote.safety import guard
 from issuenote.store import Store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -159,3 +163,44 @@ def test_a_batch_costs_the_same_few_queries_whatever_its_size(
         store.close()
     assert counts[0] == 3 * counts[1]  # three batches of 4, one of 12
     assert counts[1] <= 8
+
+
+# -- the scan memo: every text screened, each distinct text scanned once ------------
+
+CORPUS = [
+    json.loads(line)["text"]
+    for line in (DATA / "secrets_corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def test_the_memo_answers_as_find_secrets_does() -> None:
+    memo = ScanMemo()
+    for _ in range(2):  # the first time scanned, the second remembered
+        for text in CORPUS:
+            findings = guard.find_secrets(text)
+            expected = (guard.redact(text, findings), len(findings)) if findings else (text, 0)
+            assert memo.clean(text) == expected
+
+
+def test_the_memo_stays_within_its_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen, "MEMO_CHARS", 500)
+    memo = ScanMemo()
+    for number in range(400):
+        memo.clean(f"TK-{number:06d}")
+        memo.clean(f"Waited {number} hours for the finance team to review the withdrawal.")
+    assert 0 < memo.short.chars <= 500 and 0 < memo.long.chars <= 500
+    assert sum(map(len, memo.short.results)) == memo.short.chars
+
+
+def test_a_secret_written_again_is_masked_every_time() -> None:
+    secret = "the agent asked for my password: hunter2hunter2, so I gave it"
+    doc: dict[str, Any] = {
+        "title": secret,
+        "tags": [],
+        "entries": [{"text": secret, "ticket": "TK-1"}, {"text": secret, "ticket": "TK-1"}],
+    }
+    screened, masked = screen_document(doc, in_place=True, memo=ScanMemo())
+    assert masked == 3
+    assert all("hunter2" not in entry["text"] for entry in screened["entries"])
+    assert "hunter2" not in screened["title"]

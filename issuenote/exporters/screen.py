@@ -15,35 +15,62 @@ CASE_TEXT = ("title", "description", "platform")
 ENTRY_TEXT = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
 
 
-# Short texts (agent names, ticket numbers, channels, handles) repeat across a
-# notebook: their scan result is kept, up to this many, for a whole export.
-MEMO_TEXT_CHARS = 80
-MEMO_SIZE = 20_000
+# find_secrets is a pure function of the text: an export remembers its answers,
+# so a text met again (an agent's name, a ticket on every entry of its case, a
+# sentence a user keeps writing) is scanned once. Two memos, so the stream of
+# one-off tickets and IDs does not push the repeated sentences out; each is
+# bounded in characters and starts afresh when full: memory stays flat.
+SHORT_TEXT_CHARS = 40
+MEMO_TEXT_CHARS = 2_000
+MEMO_CHARS = 2_000_000
+_CLEAN = (None, 0)  # remembered "no secret": the text itself is the answer
+
+
+class _Memo:
+    """Remembered scan results of texts, up to `MEMO_CHARS` characters of them."""
+
+    __slots__ = ("chars", "results")
+
+    def __init__(self) -> None:
+        self.results: dict[str, tuple[str | None, int]] = {}
+        self.chars = 0
+
+    def keep(self, value: str, result: tuple[str | None, int]) -> None:
+        if self.chars + len(value) > MEMO_CHARS:
+            self.results.clear()
+            self.chars = 0
+        self.results[value] = result
+        self.chars += len(value)
 
 
 class ScanMemo:
-    """find_secrets results for short texts seen before in one export run.
+    """find_secrets results for texts seen before in one export run.
 
     find_secrets is a pure function of the text, so a remembered answer is
     the answer: nothing is skipped, only not computed twice.
     """
 
     def __init__(self) -> None:
-        self.results: dict[str, tuple[str, int]] = {}
+        self.short = _Memo()
+        self.long = _Memo()
 
     def clean(self, value: str) -> tuple[str, int]:
         """`value` with its secrets masked, and how many there were."""
-        known = self.results.get(value)
+        memo = self.short if len(value) <= SHORT_TEXT_CHARS else self.long
+        known = memo.results.get(value)
         if known is not None:
-            return known
+            cleaned, found = known
+            return (value, 0) if cleaned is None else (cleaned, found)
         from issuenote.safety import guard
 
         findings = guard.find_secrets(value)
-        result = (guard.redact(value, findings), len(findings)) if findings else (value, 0)
+        if not findings:
+            if len(value) <= MEMO_TEXT_CHARS:
+                memo.keep(value, _CLEAN)
+            return value, 0
+        result = (guard.redact(value, findings), len(findings))
         if len(value) <= MEMO_TEXT_CHARS:
-            if len(self.results) >= MEMO_SIZE:
-                self.results.clear()
-            self.results[value] = result
+            memo.keep(value, result)
         return result
 
 
@@ -72,13 +99,18 @@ def screen_document(
         result[key] = clean(result.get(key))
     result["tags"] = [clean(tag) for tag in result.get("tags") or []]
     screened: set[int] = set()
+    scan = memo.clean
     for group in ("entries", "open_steps"):
         for entry in result.get(group) or []:
             if id(entry) in screened:
                 continue
             screened.add(id(entry))
-            for key in ENTRY_TEXT:
-                entry[key] = clean(entry.get(key))
+            for key in ENTRY_TEXT:  # clean() inlined: seven fields of every entry
+                value = entry.get(key)
+                if isinstance(value, str) and value:
+                    value, found = scan(value)
+                    masked += found
+                entry[key] = value
     for ticket in result.get("tickets") or []:
         ticket["ticket"] = clean(ticket.get("ticket"))
     for agent in result.get("agents") or []:
