@@ -12,17 +12,19 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_roundtrip import CASES, record
 
 from issuenote.errors import IssuenoteError
 from issuenote.exporters import screen
 from issuenote.exporters.screen import ScanMemo, screen_document
+from issuenote.parse import timeparse
 from issuenote.safety import guard
 from issuenote.store import Store
 
@@ -204,3 +206,27 @@ def test_a_secret_written_again_is_masked_every_time() -> None:
     assert masked == 3
     assert all("hunter2" not in entry["text"] for entry in screened["entries"])
     assert "hunter2" not in screened["title"]
+
+
+# -- stored times: the fast path of to_local_iso -------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1971, 1, 1), max_value=datetime(2090, 12, 31), timezones=st.just(UTC)
+    ),
+    minutes=st.sampled_from([None, 0, 345, -210, 840, -720]),
+)
+def test_a_stored_time_reads_as_the_parser_reads_it(moment: datetime, minutes: int | None) -> None:
+    stored = timeparse.to_storage(moment)
+    tz = None if minutes is None else timezone(timedelta(minutes=minutes))
+    expected = timeparse.from_storage(stored)
+    expected = expected.astimezone() if tz is None else expected.astimezone(tz)
+    assert timeparse.to_local_iso(stored, tz) == expected.isoformat(timespec="seconds")
+
+
+@pytest.mark.parametrize("stored", ["2026-02-30T00:00:00Z", "2026-11-20T24:00:00Z"])
+def test_a_bad_stored_time_is_still_refused(stored: str) -> None:
+    with pytest.raises(IssuenoteError, match="bad stored time"):
+        timeparse.to_local_iso(stored)
