@@ -27,9 +27,10 @@ from issuenote.exporters.screen import ScanMemo, screen_document
 from issuenote.parse import timeparse
 from issuenote.safety import guard
 from issuenote.store import Store
+from issuenote.store.queries import _batches
 
 DATA = Path(__file__).resolve().parent / "data"
-BATCHES = (1, 2, 3, 50)
+BATCHES = (1, 2, 5, 2_000)  # entries a batch: one case each, a few, all
 
 
 def opened(home: Path) -> Store:
@@ -46,7 +47,7 @@ def assert_same_documents(home: Path) -> None:
         for tz in (None, UTC):
             expected = [store.case_document(case_id, tz=tz) for case_id in ids]
             for batch in BATCHES:
-                got = list(store.case_documents(ids, tz=tz, batch=batch))
+                got = list(store.case_documents(ids, tz=tz, batch_entries=batch))
                 assert got == expected, (batch, tz)
     finally:
         store.close()
@@ -135,7 +136,7 @@ def test_random_notebooks_read_the_same(cases: list[dict[str, Any]]) -> None:
 def test_documents_come_in_the_order_asked_and_an_unknown_case_is_refused(varied: Path) -> None:
     store = opened(varied)
     try:
-        assert [doc["id"] for doc in store.case_documents([3, 1, 2], batch=2)] == [3, 1, 2]
+        assert [doc["id"] for doc in store.case_documents([3, 1, 2], batch_entries=2)] == [3, 1, 2]
         assert list(store.case_documents([])) == []
         with pytest.raises(IssuenoteError, match="unknown case 4"):
             list(store.case_documents([1, 4]))
@@ -155,16 +156,28 @@ def test_a_batch_costs_the_same_few_queries_whatever_its_size(
     try:
         ids = store.case_ids()
         counts = []
-        for batch in (4, 12):
+        for batch in (8, 24):  # two entries a case: 4 cases a batch, then all 12
             statements: list[str] = []
             store.conn.set_trace_callback(statements.append)
-            list(store.case_documents(ids, batch=batch))
+            list(store.case_documents(ids, batch_entries=batch))
             store.conn.set_trace_callback(None)
             counts.append(len(statements))
     finally:
         store.close()
-    assert counts[0] == 3 * counts[1]  # three batches of 4, one of 12
+    assert counts[0] - 1 == 3 * (counts[1] - 1)  # the counts, then 3 batches or 1
     assert counts[1] <= 8
+
+
+def test_batches_hold_about_so_many_entries_and_keep_the_order() -> None:
+    counts = {1: 3, 2: 0, 3: 5, 4: 1, 5: 9, 6: 2}
+    assert list(_batches([1, 2, 3, 4, 5, 6], counts, 5)) == [[1, 2], [3], [4], [5], [6]]
+    assert list(_batches([6, 1, 2], counts, 100)) == [[6, 1, 2]]
+    assert list(_batches([], counts, 5)) == []
+    assert list(_batches(list(range(1, 1_201)), {}, 5)) == [
+        list(range(1, 501)),
+        list(range(501, 1_001)),
+        list(range(1_001, 1_201)),
+    ]
 
 
 # -- the scan memo: every text screened, each distinct text scanned once ------------
@@ -187,11 +200,13 @@ def test_the_memo_answers_as_find_secrets_does() -> None:
 
 def test_the_memo_stays_within_its_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(screen, "MEMO_CHARS", 500)
+    monkeypatch.setattr(screen, "SHORT_MEMO_SIZE", 30)
     memo = ScanMemo()
     for number in range(400):
         memo.clean(f"TK-{number:06d}")
         memo.clean(f"Waited {number} hours for the finance team to review the withdrawal.")
-    assert 0 < memo.short.chars <= 500 and 0 < memo.long.chars <= 500
+    assert 0 < len(memo.short.results) <= 30 and 0 < memo.short.chars <= 500
+    assert 0 < memo.long.chars <= 500
     assert sum(map(len, memo.short.results)) == memo.short.chars
 
 

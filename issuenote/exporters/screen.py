@@ -16,27 +16,29 @@ ENTRY_TEXT = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalat
 
 
 # find_secrets is a pure function of the text: an export remembers its answers,
-# so a text met again (an agent's name, a ticket on every entry of its case, a
-# sentence a user keeps writing) is scanned once. Two memos, so the stream of
-# one-off tickets and IDs does not push the repeated sentences out; each is
-# bounded in characters and starts afresh when full: memory stays flat.
+# so a text met again (an agent's name or ID, a ticket on every entry of its
+# case, a sentence a user keeps writing) is scanned once. Two memos, so the
+# stream of one-off tickets and IDs does not push the repeated sentences out;
+# each is bounded and starts afresh when full: a few MB, whatever the notebook.
 SHORT_TEXT_CHARS = 40
+SHORT_MEMO_SIZE = 20_000
 MEMO_TEXT_CHARS = 2_000
-MEMO_CHARS = 2_000_000
+MEMO_CHARS = 1_000_000
 _CLEAN = (None, 0)  # remembered "no secret": the text itself is the answer
 
 
 class _Memo:
-    """Remembered scan results of texts, up to `MEMO_CHARS` characters of them."""
+    """Remembered scan results, up to `size` texts or `chars` characters of them."""
 
-    __slots__ = ("chars", "results")
+    __slots__ = ("chars", "results", "size")
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
         self.results: dict[str, tuple[str | None, int]] = {}
+        self.size = size
         self.chars = 0
 
     def keep(self, value: str, result: tuple[str | None, int]) -> None:
-        if self.chars + len(value) > MEMO_CHARS:
+        if self.chars + len(value) > MEMO_CHARS or len(self.results) >= self.size:
             self.results.clear()
             self.chars = 0
         self.results[value] = result
@@ -51,8 +53,8 @@ class ScanMemo:
     """
 
     def __init__(self) -> None:
-        self.short = _Memo()
-        self.long = _Memo()
+        self.short = _Memo(SHORT_MEMO_SIZE)
+        self.long = _Memo(MEMO_CHARS)
 
     def clean(self, value: str) -> tuple[str, int]:
         """`value` with its secrets masked, and how many there were."""

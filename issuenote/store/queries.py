@@ -62,9 +62,10 @@ def new_uuid() -> str:
 SEALED_ENTRY_COLUMNS = PRIVATE_ENTRY_COLUMNS
 ENTRY_TIME_COLUMNS = ("at", "due", "done_at")
 
-# Cases per batch of `case_documents`: ~100 entries a case at the scale goal
-# keeps a batch's rows to a few MB, and the queries per case to a few hundredths.
-CASE_BATCH = 50
+# Entries per batch of `case_documents`: a few MB of rows, a few queries per
+# 2,000 entries; and at most so many cases in one IN (...) list.
+BATCH_ENTRIES = 2_000
+BATCH_CASES = 500
 
 
 def _now() -> str:
@@ -1088,18 +1089,25 @@ class Store(EvidenceQueries):
         )
 
     def case_documents(
-        self, case_ids: Sequence[int], *, tz: tzinfo | None = None, batch: int = CASE_BATCH
+        self,
+        case_ids: Sequence[int],
+        *,
+        tz: tzinfo | None = None,
+        batch_entries: int = BATCH_ENTRIES,
     ) -> Iterator[dict[str, Any]]:
-        """`case_document` of each case, in the order given, read `batch` cases at a time.
+        """`case_document` of each case, in the order given, read a batch of cases at a time.
 
         For `export --all`: one query per table for a whole batch instead of
         eight per case, and rows as plain tuples (a sqlite3.Row made into a
         dict costs more than the query). The documents are built by the same
-        `_assemble_case` as `case_document`, so they are the same documents;
-        memory holds one batch of rows, whatever the size of the notebook.
+        `_assemble_case` as `case_document`, so they are the same documents.
+        A batch holds about `batch_entries` entries (one long case alone may
+        hold more): memory stays flat whatever the size of the notebook.
         """
-        for start in range(0, len(case_ids), batch):
-            chunk = [int(case_id) for case_id in case_ids[start : start + batch]]
+        counts = dict(
+            self.conn.execute("SELECT case_id, count(*) FROM entries GROUP BY case_id").fetchall()
+        )
+        for chunk in _batches(case_ids, counts, batch_entries):
             rows = _CaseBatch(self.conn, chunk)
             for case_id in chunk:
                 case = rows.cases.get(case_id)
@@ -1183,6 +1191,23 @@ class Store(EvidenceQueries):
             # Fields that could not be decrypted (missing or wrong key); the rest still reads.
             "unreadable": errors,
         }
+
+
+def _batches(
+    case_ids: Sequence[int], counts: dict[int, int], batch_entries: int
+) -> Iterator[list[int]]:
+    """`case_ids` in order, cut into runs of about `batch_entries` entries (counts per case)."""
+    chunk: list[int] = []
+    held = 0
+    for case_id in case_ids:
+        size = counts.get(case_id, 0)
+        if chunk and (held + size > batch_entries or len(chunk) >= BATCH_CASES):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(int(case_id))
+        held += size
+    if chunk:
+        yield chunk
 
 
 class _CaseBatch:
