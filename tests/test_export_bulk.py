@@ -28,6 +28,7 @@ from issuenote.parse import timeparse
 from issuenote.safety import guard
 from issuenote.store import Store
 from issuenote.store.queries import _batches
+from tests.query_plans import query_plans
 
 DATA = Path(__file__).resolve().parent / "data"
 BATCHES = (1, 2, 5, 2_000)  # entries a batch: one case each, a few, all
@@ -245,3 +246,21 @@ def test_a_stored_time_reads_as_the_parser_reads_it(moment: datetime, minutes: i
 def test_a_bad_stored_time_is_still_refused(stored: str) -> None:
     with pytest.raises(IssuenoteError, match="bad stored time"):
         timeparse.to_local_iso(stored)
+
+
+def test_every_batch_query_reads_off_an_index(varied: Path) -> None:
+    """No batch query scans a table: a scan per batch grows with the notebook squared."""
+    store = opened(varied)
+    try:
+        ids = store.case_ids()
+        plans = query_plans(store, lambda: list(store.case_documents(ids)))
+    finally:
+        store.close()
+    assert len(plans) >= 7
+    for sql, details in plans.items():
+        for detail in details:
+            if detail.startswith("SCAN "):
+                assert "COVERING INDEX" in detail or detail.startswith("SCAN (subquery"), (
+                    sql,
+                    detail,
+                )
