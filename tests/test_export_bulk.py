@@ -208,6 +208,13 @@ def test_the_memo_stays_within_its_characters(monkeypatch: pytest.MonkeyPatch) -
         memo.clean(f"Waited {number} hours for the finance team to review the withdrawal.")
     assert 0 < len(memo.short.results) <= 30 and 0 < memo.short.chars <= 500
     assert 0 < memo.long.chars <= 500
+    again = "Waited 399 hours for the finance team to review the withdrawal."
+    assert again in memo.long.results
+    assert memo.clean(again) == (again, 0)  # met again: moved to the repeated sentences
+    assert again in memo.repeated.results and again not in memo.long.results
+    assert memo.clean(again) == (again, 0)
+    assert not memo.repeated.results.keys() & memo.long.results.keys()
+    assert sum(map(len, memo.long.results)) == memo.long.chars
     assert sum(map(len, memo.short.results)) == memo.short.chars
 
 

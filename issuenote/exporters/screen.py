@@ -17,9 +17,11 @@ ENTRY_TEXT = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalat
 
 # find_secrets is a pure function of the text: an export remembers its answers,
 # so a text met again (an agent's name or ID, a ticket on every entry of its
-# case, a sentence a user keeps writing) is scanned once. Two memos, so the
-# stream of one-off tickets and IDs does not push the repeated sentences out;
-# each is bounded and starts afresh when full: a few MB, whatever the notebook.
+# case, a sentence a user keeps writing) is scanned once. Short texts (tickets,
+# IDs, names) and sentences are kept apart, so the stream of one-off tickets
+# does not push the sentences out; a sentence met twice moves to a memo of its
+# own, which one-off sentences cannot push out either. Each memo is bounded and
+# starts afresh when full: a few MB, whatever the size of the notebook.
 SHORT_TEXT_CHARS = 40
 SHORT_MEMO_SIZE = 20_000
 MEMO_TEXT_CHARS = 2_000
@@ -28,7 +30,7 @@ _CLEAN = (None, 0)  # remembered "no secret": the text itself is the answer
 
 
 class _Memo:
-    """Remembered scan results, up to `size` texts or `chars` characters of them."""
+    """Remembered scan results, up to `size` texts or `MEMO_CHARS` characters of them."""
 
     __slots__ = ("chars", "results", "size")
 
@@ -44,6 +46,13 @@ class _Memo:
         self.results[value] = result
         self.chars += len(value)
 
+    def take(self, value: str) -> tuple[str | None, int] | None:
+        """The remembered result, forgotten here (it moves to another memo)."""
+        result = self.results.pop(value, None)
+        if result is not None:
+            self.chars -= len(value)
+        return result
+
 
 class ScanMemo:
     """find_secrets results for texts seen before in one export run.
@@ -54,26 +63,31 @@ class ScanMemo:
 
     def __init__(self) -> None:
         self.short = _Memo(SHORT_MEMO_SIZE)
-        self.long = _Memo(MEMO_CHARS)
+        self.long = _Memo(MEMO_CHARS)  # sentences seen once
+        self.repeated = _Memo(MEMO_CHARS)  # sentences seen more than once
 
     def clean(self, value: str) -> tuple[str, int]:
         """`value` with its secrets masked, and how many there were."""
-        memo = self.short if len(value) <= SHORT_TEXT_CHARS else self.long
-        known = memo.results.get(value)
+        if len(value) <= SHORT_TEXT_CHARS:
+            memo = self.short
+            known = memo.results.get(value)
+        else:
+            memo = self.long
+            known = self.repeated.results.get(value)
+            if known is None:
+                known = memo.take(value)
+                if known is not None:
+                    self.repeated.keep(value, known)
         if known is not None:
             cleaned, found = known
             return (value, 0) if cleaned is None else (cleaned, found)
         from issuenote.safety import guard
 
         findings = guard.find_secrets(value)
-        if not findings:
-            if len(value) <= MEMO_TEXT_CHARS:
-                memo.keep(value, _CLEAN)
-            return value, 0
-        result = (guard.redact(value, findings), len(findings))
+        result = (guard.redact(value, findings), len(findings)) if findings else _CLEAN
         if len(value) <= MEMO_TEXT_CHARS:
             memo.keep(value, result)
-        return result
+        return (value, 0) if result is _CLEAN else result  # type: ignore[return-value]
 
 
 def screen_document(
