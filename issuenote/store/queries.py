@@ -1154,7 +1154,9 @@ class Store(EvidenceQueries):
         if attachments is None:
             attachments = self.attachment_documents(case["id"], tz=tz)
         for entry in entries + deleted:
-            entry["attachments"] = [a for a in attachments if a["entry_id"] == entry["id"]]
+            entry["attachments"] = (
+                [a for a in attachments if a["entry_id"] == entry["id"]] if attachments else []
+            )
         transactions = [transaction_document(row, when) for row in transaction_rows]
         stored_due = {row["id"]: row["due"] for row in rows}
         open_steps = [e for e in entries if e["kind"] == "step" and e["done_at"] is None]
