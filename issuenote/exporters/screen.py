@@ -84,10 +84,14 @@ class ScanMemo:
         from issuenote.safety import guard
 
         findings = guard.find_secrets(value)
-        result = (guard.redact(value, findings), len(findings)) if findings else _CLEAN
+        if not findings:
+            if len(value) <= MEMO_TEXT_CHARS:
+                memo.keep(value, _CLEAN)
+            return value, 0
+        result = (guard.redact(value, findings), len(findings))
         if len(value) <= MEMO_TEXT_CHARS:
             memo.keep(value, result)
-        return (value, 0) if result is _CLEAN else result  # type: ignore[return-value]
+        return result
 
 
 def screen_document(
