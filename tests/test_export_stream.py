@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +171,15 @@ def test_a_failure_mid_export_leaves_no_file(
     from issuenote.errors import IssuenoteError
     from issuenote.store import queries
 
-    real = queries.Store.case_document
+    real = queries.Store.case_documents
 
-    def failing(self: Store, case_id: int, **options: Any) -> dict[str, Any]:
-        if case_id == 2:
-            raise IssuenoteError("disk on fire")
-        return real(self, case_id, **options)
+    def failing(self: Store, case_ids: list[int], **options: Any) -> Iterator[dict[str, Any]]:
+        for document in real(self, case_ids, **options):
+            if document["id"] == 2:
+                raise IssuenoteError("disk on fire")
+            yield document
 
-    monkeypatch.setattr(queries.Store, "case_document", failing)
+    monkeypatch.setattr(queries.Store, "case_documents", failing)
     target = tmp_path / "out.json"
     result = cli("export", "--all", "--format", "json", "-o", str(target))
     assert result.exit_code == 1

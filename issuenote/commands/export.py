@@ -188,8 +188,8 @@ def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Ite
     memo = ScanMemo()
 
     def cases() -> Iterator[dict[str, Any]]:
-        for case_id in store.case_ids():
-            doc, _ = screen_document(store.case_document(case_id), in_place=True, memo=memo)
+        for document in store.case_documents(store.case_ids()):  # read in batches
+            doc, _ = screen_document(document, in_place=True, memo=memo)
             yield case_json(
                 doc, tz=None, redact=redact, include_private=include_private, checked=False
             )

@@ -118,8 +118,9 @@ def _sort_key(record: dict[str, Any], time_key: str) -> tuple[Any, ...]:
 def _entry(record: dict[str, Any], tz: tzinfo | None, platform: str | None) -> dict[str, Any]:
     # An entry's attachments are listed once, case-wide, under "attachments" (entry_id).
     out = _ordered(record, ENTRY_KEYS, leave_out="attachments")
-    for key in ENTRY_TIME_KEYS:
-        out[key] = _moved(out[key], tz)
+    if tz is not None:  # export --all keeps the document's times as they are
+        for key in ENTRY_TIME_KEYS:
+            out[key] = _moved(out[key], tz)
     out["flags"] = list(out["flags"] or [])
     out["warnings"] = _coded_warnings(record, platform)
     out["private"] = bool(out["private"])

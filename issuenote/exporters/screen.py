@@ -15,35 +15,82 @@ CASE_TEXT = ("title", "description", "platform")
 ENTRY_TEXT = ("text", "suggests", "via", "agent", "agent_id", "ticket", "escalated_to")
 
 
-# Short texts (agent names, ticket numbers, channels, handles) repeat across a
-# notebook: their scan result is kept, up to this many, for a whole export.
-MEMO_TEXT_CHARS = 80
-MEMO_SIZE = 20_000
+# find_secrets is a pure function of the text: an export remembers its answers,
+# so a text met again (an agent's name or ID, a ticket on every entry of its
+# case, a sentence a user keeps writing) is scanned once. Short texts (tickets,
+# IDs, names) and sentences are kept apart, so the stream of one-off tickets
+# does not push the sentences out; a sentence met twice moves to a memo of its
+# own, which one-off sentences cannot push out either. Each memo is bounded and
+# starts afresh when full: a few MB, whatever the size of the notebook.
+SHORT_TEXT_CHARS = 40
+SHORT_MEMO_SIZE = 20_000
+MEMO_TEXT_CHARS = 2_000
+MEMO_CHARS = 1_000_000
+_CLEAN = (None, 0)  # remembered "no secret": the text itself is the answer
+
+
+class _Memo:
+    """Remembered scan results, up to `size` texts or `MEMO_CHARS` characters of them."""
+
+    __slots__ = ("chars", "results", "size")
+
+    def __init__(self, size: int) -> None:
+        self.results: dict[str, tuple[str | None, int]] = {}
+        self.size = size
+        self.chars = 0
+
+    def keep(self, value: str, result: tuple[str | None, int]) -> None:
+        if self.chars + len(value) > MEMO_CHARS or len(self.results) >= self.size:
+            self.results.clear()
+            self.chars = 0
+        self.results[value] = result
+        self.chars += len(value)
+
+    def take(self, value: str) -> tuple[str | None, int] | None:
+        """The remembered result, forgotten here (it moves to another memo)."""
+        result = self.results.pop(value, None)
+        if result is not None:
+            self.chars -= len(value)
+        return result
 
 
 class ScanMemo:
-    """find_secrets results for short texts seen before in one export run.
+    """find_secrets results for texts seen before in one export run.
 
     find_secrets is a pure function of the text, so a remembered answer is
     the answer: nothing is skipped, only not computed twice.
     """
 
     def __init__(self) -> None:
-        self.results: dict[str, tuple[str, int]] = {}
+        self.short = _Memo(SHORT_MEMO_SIZE)
+        self.long = _Memo(MEMO_CHARS)  # sentences seen once
+        self.repeated = _Memo(MEMO_CHARS)  # sentences seen more than once
 
     def clean(self, value: str) -> tuple[str, int]:
         """`value` with its secrets masked, and how many there were."""
-        known = self.results.get(value)
+        if len(value) <= SHORT_TEXT_CHARS:
+            memo = self.short
+            known = memo.results.get(value)
+        else:
+            memo = self.long
+            known = self.repeated.results.get(value)
+            if known is None:
+                known = memo.take(value)
+                if known is not None:
+                    self.repeated.keep(value, known)
         if known is not None:
-            return known
+            cleaned, found = known
+            return (value, 0) if cleaned is None else (cleaned, found)
         from issuenote.safety import guard
 
         findings = guard.find_secrets(value)
-        result = (guard.redact(value, findings), len(findings)) if findings else (value, 0)
+        if not findings:
+            if len(value) <= MEMO_TEXT_CHARS:
+                memo.keep(value, _CLEAN)
+            return value, 0
+        result = (guard.redact(value, findings), len(findings))
         if len(value) <= MEMO_TEXT_CHARS:
-            if len(self.results) >= MEMO_SIZE:
-                self.results.clear()
-            self.results[value] = result
+            memo.keep(value, result)
         return result
 
 
@@ -72,13 +119,18 @@ def screen_document(
         result[key] = clean(result.get(key))
     result["tags"] = [clean(tag) for tag in result.get("tags") or []]
     screened: set[int] = set()
+    scan = memo.clean
     for group in ("entries", "open_steps"):
         for entry in result.get(group) or []:
             if id(entry) in screened:
                 continue
             screened.add(id(entry))
-            for key in ENTRY_TEXT:
-                entry[key] = clean(entry.get(key))
+            for key in ENTRY_TEXT:  # clean() inlined: seven fields of every entry
+                value = entry.get(key)
+                if isinstance(value, str) and value:
+                    value, found = scan(value)
+                    masked += found
+                entry[key] = value
     for ticket in result.get("tickets") or []:
         ticket["ticket"] = clean(ticket.get("ticket"))
     for agent in result.get("agents") or []:
