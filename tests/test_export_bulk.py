@@ -271,3 +271,21 @@ def test_every_batch_query_reads_off_an_index(varied: Path) -> None:
                     sql,
                     detail,
                 )
+
+
+def test_one_case_document_reads_off_indexes_too(varied: Path) -> None:
+    """`show` and `export CASE` read one case: no table of the notebook is scanned for it."""
+    store = opened(varied)
+    try:
+        case_id = store.case_ids()[0]
+        plans = query_plans(store, lambda: store.case_document(case_id))
+    finally:
+        store.close()
+    assert any("FROM transactions" in sql for sql in plans)
+    for sql, details in plans.items():
+        for detail in details:
+            if detail.startswith("SCAN "):
+                assert "COVERING INDEX" in detail or detail.startswith("SCAN (subquery"), (
+                    sql,
+                    detail,
+                )
