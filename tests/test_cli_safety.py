@@ -157,3 +157,63 @@ def test_sensitive_export_file_is_private_to_its_owner(cli, case, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     if os.name == "posix":
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_secret_an_older_release_let_in_never_leaves_in_an_export(
+    cli, case, notebook_home: Path, tmp_path: Path
+) -> None:
+    """The guard refuses secrets as they are written, but a notebook may hold some from an
+    older release (the seed-phrase detector knew only English once). Every export screens
+    every text it carries: the request, entries, earlier versions, deleted entries, captions."""
+    import json
+    import sqlite3
+
+    seed = "abandon " * 11 + "about"
+    shot = tmp_path / "shot.txt"
+    shot.write_text("withdrawal page\n")
+    steps = [
+        ("edit", case, "--request", "Please release my withdrawal"),
+        ("note", case, "a first version"),
+        ("amend", case, "1", "--text", "the corrected version"),
+        ("note", case, "recorded by mistake"),
+        ("rm", case, "2", "--yes"),
+        ("attach", case, str(shot), "--caption", "the withdrawal page"),
+    ]
+    for step in steps:
+        done = cli(*step)
+        assert done.exit_code == 0, (step, done.stderr)
+    db = sqlite3.connect(notebook_home / "notebook.db")
+    with db:  # what an older release could have stored
+        db.execute("UPDATE cases SET request = ?", (f"my words {seed}",))
+        db.execute(
+            "UPDATE entries SET text = ? WHERE text IN (?, ?)",
+            (f"old {seed}", "recorded by mistake", "the withdrawal page"),
+        )
+        (fields,) = db.execute("SELECT fields FROM entry_revisions").fetchone()
+        db.execute(
+            "UPDATE entry_revisions SET fields = ?",
+            (json.dumps({**json.loads(fields), "text": f"first {seed}"}),),
+        )
+    db.close()
+
+    for args in (
+        ("export", "--all", "--format", "json", "--no-redact", "--include-private"),
+        ("export", case, "--format", "json", "--include-private"),
+        ("export", case),
+        ("export", case, "--format", "markdown"),
+        ("show", case, "--json"),
+    ):
+        done = cli(*args)
+        assert done.exit_code == 0, (args, done.stderr)
+        if args[0] == "show":  # the user's own screen: shown as stored, never sent
+            assert seed in done.stdout
+            continue
+        assert "abandon abandon" not in done.stdout, args
+    whole = json.loads(cli("export", "--all", "--format", "json").stdout)["cases"][0]
+    for text in (
+        whole["request"],
+        whole["entries"][0]["revisions"][0]["text"],
+        whole["deleted_entries"][0]["text"],
+        whole["attachments"][0]["caption"],
+    ):
+        assert "[redacted: seed phrase]" in text

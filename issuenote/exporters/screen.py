@@ -99,9 +99,12 @@ def screen_document(
 ) -> tuple[dict[str, Any], int]:
     """`doc` (a copy unless `in_place`) with every secret masked, and how many were masked.
 
-    An entry listed twice (in entries and in open_steps, the same record) is
-    scanned once. `in_place` is for a document nobody else holds (export --all
-    builds one per case): it spares a deep copy of every case.
+    Every text the document carries is screened: the case's, its entries'
+    (open steps and deleted entries too) and their earlier versions', and the
+    attachments' captions (`export --all` writes them all). An entry listed
+    twice (in entries and in open_steps, the same record) is scanned once.
+    `in_place` is for a document nobody else holds (export --all builds one
+    per case): it spares a deep copy of every case.
     """
     memo = memo or ScanMemo()
     masked = 0
@@ -117,23 +120,29 @@ def screen_document(
     result = doc if in_place else copy.deepcopy(doc)
     for key in CASE_TEXT:
         result[key] = clean(result.get(key))
+    if "request" in result:  # what the user asks support to do: their words too
+        result["request"] = clean(result["request"])
     result["tags"] = [clean(tag) for tag in result.get("tags") or []]
     screened: set[int] = set()
     scan = memo.clean
-    for group in ("entries", "open_steps"):
+    for group in ("entries", "open_steps", "deleted_entries"):
         for entry in result.get(group) or []:
             if id(entry) in screened:
                 continue
             screened.add(id(entry))
-            for key in ENTRY_TEXT:  # clean() inlined: seven fields of every entry
-                value = entry.get(key)
-                if isinstance(value, str) and value:
-                    value, found = scan(value)
-                    masked += found
-                entry[key] = value
+            for version in (entry, *(entry.get("revisions") or ())):
+                for key in ENTRY_TEXT:  # clean() inlined: seven fields of every entry
+                    value = version.get(key)
+                    if isinstance(value, str) and value:
+                        value, found = scan(value)
+                        masked += found
+                    version[key] = value
     for ticket in result.get("tickets") or []:
         ticket["ticket"] = clean(ticket.get("ticket"))
     for agent in result.get("agents") or []:
         agent["name"] = clean(agent.get("name"))
         agent["agent_id"] = clean(agent.get("agent_id"))
+    for attachment in result.get("attachments") or []:  # a caption is its entry's text again
+        if "caption" in attachment:
+            attachment["caption"] = clean(attachment["caption"])
     return result, masked
