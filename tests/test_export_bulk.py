@@ -289,3 +289,128 @@ def test_one_case_document_reads_off_indexes_too(varied: Path) -> None:
                     sql,
                     detail,
                 )
+
+
+# export --all's helper process: it scans, this process screens with its answers.
+SEED = "abandon " * 11 + "about"
+
+
+def _plant_secrets(home: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(home / "notebook.db")
+    with db:  # as an older release could have stored them
+        db.execute(
+            "UPDATE entries SET text = ? WHERE text LIKE 'tried again 3%'", (f"seed {SEED}",)
+        )
+        db.execute(
+            "UPDATE cases SET description = ? WHERE id = 6", ("my card 4111 1111 1111 1111",)
+        )
+    db.close()
+
+
+def _screened_both_ways(home: Path, **options: Any) -> tuple[list[Any], list[Any]]:
+    store = opened(home)
+    try:
+        ids = store.case_ids()
+        alone = [
+            screen_document(doc, in_place=True, memo=ScanMemo())[0]
+            for doc in store.case_documents(ids)
+        ]
+        helped = list(screen.screened_documents(store.case_documents(ids), ScanMemo(), **options))
+    finally:
+        store.close()
+    return alone, helped
+
+
+@pytest.fixture
+def batches_of_a_few_texts(
+    cli: Callable[..., Any], notebook_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    for number in range(1, 9):
+        cli("new", f"Case {number}", "--platform", "OKX")
+        cli("reply", str(number), f"Wait {number}h", "--agent", "Kevin", "--ticket", f"TK-{number}")
+        cli("note", str(number), f"tried again {number} times, 답변 없음, 还是没到账")
+    _plant_secrets(notebook_home)
+    monkeypatch.setattr(screen, "BATCH_TEXTS", 4)
+    return notebook_home
+
+
+def test_the_helper_screens_as_this_process_does(batches_of_a_few_texts: Path) -> None:
+    alone, helped = _screened_both_ways(batches_of_a_few_texts)
+    assert helped == alone
+    text = json.dumps(helped, ensure_ascii=False)
+    assert "abandon abandon" not in text and "4111 1111 1111 1111" not in text
+    assert "[redacted: seed phrase]" in text
+
+
+def test_the_helper_is_really_used(
+    batches_of_a_few_texts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the helper's answers, this process scans none of the batches it handed over."""
+    scanned: list[str] = []
+    real = guard.find_secrets
+
+    def counting(text: str, **options: Any) -> Any:
+        scanned.append(text)
+        return real(text, **options)
+
+    monkeypatch.setattr(guard, "find_secrets", counting)
+    store = opened(batches_of_a_few_texts)
+    try:
+        docs = list(screen.screened_documents(store.case_documents(store.case_ids()), ScanMemo()))
+    finally:
+        store.close()
+    assert len(docs) == 8
+    everything = {
+        holder[key]
+        for doc in docs
+        for holder, key in screen.text_slots(doc)
+        if isinstance(holder[key], str) and holder[key]
+    }
+    assert len(scanned) < len(everything) / 2, scanned  # the helper scanned the rest
+
+
+def _dies(connection: Any) -> None:
+    import os
+
+    os._exit(3)
+
+
+def _stalls(connection: Any) -> None:
+    import time
+
+    time.sleep(30)
+
+
+def _answers_nonsense(connection: Any) -> None:
+    while True:
+        try:
+            connection.recv()
+        except EOFError:
+            return
+        connection.send("not a list")
+
+
+@pytest.mark.parametrize("serve", [_dies, _stalls, _answers_nonsense])
+def test_a_helper_that_fails_leaves_the_scan_here(
+    batches_of_a_few_texts: Path, monkeypatch: pytest.MonkeyPatch, serve: Callable[..., None]
+) -> None:
+    monkeypatch.setattr(screen, "_serve", serve)
+    monkeypatch.setattr(screen, "PATIENCE", 0.5)
+    alone, helped = _screened_both_ways(batches_of_a_few_texts)
+    assert helped == alone
+    assert "abandon abandon" not in json.dumps(helped)
+
+
+def test_no_fork_no_helper(batches_of_a_few_texts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    def refused(method: str) -> Any:
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", refused)
+    alone, helped = _screened_both_ways(batches_of_a_few_texts)
+    assert helped == alone
+    alone, helped = _screened_both_ways(batches_of_a_few_texts, helper=False)
+    assert helped == alone

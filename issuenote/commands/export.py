@@ -164,7 +164,7 @@ def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Ite
     flat whatever the size of the notebook.
     """
     from issuenote.exporters.jsonfmt import case_json, notebook_chunks
-    from issuenote.exporters.screen import ScanMemo, screen_document
+    from issuenote.exporters.screen import ScanMemo, screened_documents
     from issuenote.parse import timeparse
     from issuenote.store.schema import SCHEMA_VERSION
 
@@ -188,8 +188,8 @@ def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Ite
     memo = ScanMemo()
 
     def cases() -> Iterator[dict[str, Any]]:
-        for document in store.case_documents(store.case_ids()):  # read in batches
-            doc, _ = screen_document(document, in_place=True, memo=memo)
+        documents = store.case_documents(store.case_ids())  # read in batches
+        for doc in screened_documents(documents, memo):  # scanned beside, in a helper
             yield case_json(
                 doc, tz=None, redact=redact, include_private=include_private, checked=False
             )
