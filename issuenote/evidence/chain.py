@@ -47,11 +47,18 @@ def _is_empty(value: Any) -> bool:
     return isinstance(value, int) and value == 0
 
 
+# json.dumps with these options builds a new encoder on every call; an import hashes
+# every entry it adds, so the one encoder is kept (same options, same text).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _canonical(fields: Mapping[str, Any]) -> bytes:
-    kept = {name: value for name, value in fields.items() if name not in _LOCAL_COLUMNS}
-    kept = {name: value for name, value in kept.items() if not _is_empty(value)}
-    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.encode("utf-8", "surrogatepass")
+    kept = {
+        name: value
+        for name, value in fields.items()
+        if name not in _LOCAL_COLUMNS and not _is_empty(value)
+    }
+    return _ENCODE(kept).encode("utf-8", "surrogatepass")
 
 
 def _sha256(*parts: bytes) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import uuid as uuids
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -388,8 +389,10 @@ class _Merger:
                 fields[column] = self.seal(fields[column], "entries", column, entry.uuid)
         record: dict[str, Any] = {"uuid": entry.uuid, "case_id": case_id, **fields}
         record["deleted_at"] = entry.deleted_at
-        record["flags"] = json.dumps(sorted(set(fields["flags"])))
-        record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
+        # Most entries have neither: "[]" is what json.dumps writes for an empty list.
+        flags, warnings = fields["flags"], fields["warnings"]
+        record["flags"] = json.dumps(sorted(set(flags))) if flags else "[]"
+        record["warnings"] = json.dumps(list(warnings), ensure_ascii=False) if warnings else "[]"
         if private:
             record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
         record["private"] = 1 if private else 0
@@ -445,10 +448,11 @@ class _Merger:
                 for revision in entry.revisions
             ]
         columns = list(records[0])
+        row_of = itemgetter(*columns)
         bulk.begin(self.conn, case_id)
         self.conn.executemany(
             f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(record[column] for column in columns) for record in records],
+            [row_of(record) for record in records],
         )
         if revisions:
             self.conn.executemany(
@@ -497,10 +501,9 @@ class _Merger:
         """
         from issuenote.evidence.chain import entry_digest, genesis, link_hash
 
-        stored = {
-            row["uuid"]: dict(row)
-            for row in self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
-        }
+        cursor = self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
+        columns = [description[0] for description in cursor.description]
+        stored = {row["uuid"]: dict(zip(columns, row, strict=True)) for row in cursor}
         history: dict[str, list[dict[str, Any]]] = {}
         for entry_uuid, number, change, made_at, fields in revisions:
             history.setdefault(entry_uuid, []).append(
