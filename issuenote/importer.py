@@ -116,6 +116,10 @@ _TIME_WITH_OFFSET = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII
 )
 _FLAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}", re.ASCII)
+# A UUID already in the form uuid_text gives back: no need to parse it to know.
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 Path_ = tuple[str | int, ...]
@@ -221,7 +225,7 @@ def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> Ex
 def check_export_file(path: str, *, source: str, now: datetime | None = None) -> ExportFile:
     """Check an export file of any size; its cases are read back from a private spool.
 
-    A notebook export is parsed case by case (ijson, a streaming parser), and
+    A notebook export is parsed case by case (_CaseReader), and
     each case is checked as `parse_export` checks it and set aside in an
     unnamed temporary file: memory stays flat, and nothing is written to the
     notebook until the whole file has passed. Iterating `cases` of the result
@@ -332,39 +336,146 @@ def _notebook_header(stream: Any, start: int) -> dict[str, Any] | None:
     return None
 
 
-def _noting_duplicates(duplicates: list[str]) -> type[dict[str, Any]]:
-    """A dict type for ijson that notes a key written twice (json.loads would keep the last).
+def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict, refusing a key written twice (json.loads keeps the last).
 
-    It notes rather than raises: ijson's C backend does not expect its
-    mapping type to raise.
+    One call per object, and the dict built in C: comparing sizes finds a
+    repeated key without a Python step per key.
+    """
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+# Bytes read at a time; a case longer than what is buffered doubles the next read.
+_READ_BYTES = 1 << 20
+# An error this close to the end of what is buffered may only mean the case goes on.
+_NEAR_END = 16
+
+
+class _CaseReader:
+    """Reads "cases" one element at a time with json's C scanner, from a window of the file.
+
+    The window holds the case being read and what follows it in the buffer;
+    a case that runs past the window is read again with more of the file,
+    so memory follows the largest case, not the file. The same decoder
+    options as parse_export (repeated keys and NaN refused), so a file reads
+    the same whichever way it is read.
     """
 
-    class NotingDict(dict[str, Any]):
-        def __setitem__(self, key: str, value: Any) -> None:
-            if key in self:
-                duplicates.append(key)
-            super().__setitem__(key, value)
+    def __init__(self, stream: Any) -> None:
+        import codecs
 
-    return NotingDict
+        self.stream = stream
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.at = 0
+        self.eof = False
+        self.count = 0  # cases read so far
+        self.decoder = json.JSONDecoder(object_pairs_hook=_pairs_once, parse_constant=_no_constants)
+
+    def more(self, at_least: int = _READ_BYTES) -> bool:
+        """Add at least `at_least` bytes of the file to the window; False at the end."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(at_least)
+        if not chunk:
+            self.text = self.text[self.at :] + self.utf8.decode(b"", final=True)
+            self.at = 0
+            self.eof = True
+            return False
+        self.text = self.text[self.at :] + self.utf8.decode(chunk)
+        self.at = 0
+        return True
+
+    def skip_space(self) -> str:
+        """The next character that is not JSON whitespace ("" at the end of the file)."""
+        while True:
+            match = _SPACE.match(self.text, self.at)
+            self.at = match.end() if match else self.at
+            if self.at < len(self.text):
+                return self.text[self.at]
+            if not self.more():
+                return ""
+
+    def expect(self, chars: str) -> str:
+        found = self.skip_space()
+        if not found or found not in chars:
+            what = " or ".join(repr(c) for c in chars)
+            raise json.JSONDecodeError(f"Expecting {what}", self.text, self.at)
+        self.at += 1
+        return found
+
+    def value(self) -> Any:
+        """The JSON value that starts at the next non-space character."""
+        self.skip_space()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.at)
+            except (json.JSONDecodeError, ValueError, RecursionError) as error:
+                position = getattr(error, "pos", None)
+                maybe_cut = isinstance(error, json.JSONDecodeError) and (
+                    position is None
+                    or position >= len(self.text) - _NEAR_END
+                    or error.msg.startswith("Unterminated string")
+                )
+                if maybe_cut and self.more(max(_READ_BYTES, len(self.text))):
+                    continue
+                raise
+            self.at = end
+            return value
+
+    def cases(self) -> Iterator[Any]:
+        """Each element of the top-level "cases" array; the rest of the file must be "}"."""
+        self.expect("{")
+        while True:
+            key = self.value()
+            self.expect(":")
+            if key == "cases":
+                break
+            self.value()  # a header field, checked by _notebook_header
+            self.expect(",")
+        self.expect("[")
+        if self.skip_space() == "]":
+            self.at += 1
+        else:
+            while True:
+                yield self.value()
+                self.count += 1
+                if self.expect(",]") == "]":
+                    break
+        self.expect("}")
+        if self.skip_space():
+            raise json.JSONDecodeError("Extra data", self.text, self.at)
+
+
+_SPACE = re.compile(r"[ \t\n\r]+")
 
 
 def _stream_cases(stream: Any, source: str, path: str, size: int) -> Iterator[Any]:
-    """Each element of "cases", parsed as it is reached; a syntax error refuses the file."""
-    import ijson
+    """Each element of "cases", parsed as it is reached; a syntax error refuses the file.
 
-    duplicates: list[str] = []
-    mapping = _noting_duplicates(duplicates)
+    Anything after the cases but the closing brace (a field written after
+    them, or twice) is refused too: the header was read before the cases.
+    """
+    reader = _CaseReader(stream)
     try:
-        for case in ijson.items(stream, "cases.item", use_float=True, map_type=mapping):
-            if duplicates:
-                raise _DuplicateKey(duplicates[0])
-            yield case
-    except (ijson.JSONError, ValueError, RecursionError) as error:
+        yield from reader.cases()
+    except (ValueError, RecursionError) as error:
         if size <= LINE_LOOKUP_BYTES:  # read it whole, for the exact line and reason
             with open(path, "rb") as whole:
                 parse_export(whole.read(), source=source)
         if isinstance(error, _DuplicateKey):
             reason = f"the key {error.key!r} appears twice in one object"
+        elif isinstance(error, UnicodeDecodeError):
+            reason = "not UTF-8 text"
+        elif isinstance(error, json.JSONDecodeError):
+            reason = f"not valid JSON: {error.msg} (after case {reader.count})"
         else:
             reason = f"not valid JSON: {str(error).strip().splitlines()[0]}"
         raise IssuenoteError(f"cannot import {source}: {reason}; nothing was imported") from None
@@ -653,6 +764,9 @@ class _Checker:
         self.now = now
         self.seen_uuids = _SeenUuids()
         self.accepted: dict[tuple[str, str, bool], str | None] = {}
+        # choose() is pure too, and a notebook has a handful of kinds and channels.
+        self.chosen: dict[tuple[str, str], str] = {}
+        self.latest: datetime | None = None  # now + FUTURE_SLACK, once
 
     @property
     def text(self) -> str | None:
@@ -965,13 +1079,16 @@ class _Checker:
         number = record.get("number")
         if number is not None and (not _is_int(number) or not 1 <= number < 2**63):
             self.fail((*path, "number"), "must be a whole number from 1")
+        deleted_at = record.get("deleted_at")
         return ImportedEntry(
             uuid=entry_uuid,
             id=self.local_id(path, record),
             fields=fields,
             where=path_text(path),
             number=number,
-            deleted_at=self.time((*path, "deleted_at"), record.get("deleted_at"), past=True),
+            deleted_at=None
+            if deleted_at is None
+            else self.time((*path, "deleted_at"), deleted_at, past=True),
             revisions=tuple(revisions),
         )
 
@@ -993,31 +1110,54 @@ class _Checker:
         )
 
     def entry_fields(self, path: Path_, record: dict[str, Any]) -> dict[str, Any]:
-        """The checked ENTRY_FIELDS of an entry or of one of its revisions."""
+        """The checked ENTRY_FIELDS of an entry or of one of its revisions.
+
+        Most optional fields of most entries are null, which every check
+        below accepts as it is: those skip the call (and the path it names).
+        """
+        get = record.get
         kind = self.choice(path, record, "kind", "kind")
-        private = record.get("private", False)
-        if not isinstance(private, bool):
+        private = get("private", False)
+        if private is not True and private is not False:
             self.fail((*path, "private"), "must be true or false")
         for name in ("text", "suggests"):
-            self.not_encrypted(path, record, name)
+            if get(name) is not None:
+                self.not_encrypted(path, record, name)
         text_required = kind in _TEXT_REQUIRED
+        short, time = self.short_text, self.time
         fields: dict[str, Any] = {
             "kind": kind,
             "text": self.long_text(path, record, "text", f"{kind} text", required=text_required),
-            "at": self.time((*path, "at"), record.get("at"), past=True),
-            "channel": self.choice(path, record, "channel", "channel"),
-            "via": self.short_text(path, record, "via", "via address"),
-            "agent": self.short_text(path, record, "agent", "agent name"),
-            "agent_id": self.short_text(path, record, "agent_id", "agent ID"),
-            "ticket": self.short_text(path, record, "ticket", "ticket number"),
-            "suggests": self.long_text(path, record, "suggests", "suggestion"),
-            "escalated_to": self.short_text(path, record, "escalated_to", "escalation target"),
-            "new_status": self.choice(path, record, "new_status", "status"),
-            "due": self.time((*path, "due"), record.get("due"), past=False),
-            "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
-            "promised_by": self.time((*path, "promised_by"), record.get("promised_by"), past=False),
-            "flags": self.flags(path, record),
-            "warnings": self.warnings(path, record),
+            "at": time((*path, "at"), get("at"), past=True),
+            "channel": None
+            if get("channel") is None
+            else self.choice(path, record, "channel", "channel"),
+            "via": None if get("via") is None else short(path, record, "via", "via address"),
+            "agent": None if get("agent") is None else short(path, record, "agent", "agent name"),
+            "agent_id": None
+            if get("agent_id") is None
+            else short(path, record, "agent_id", "agent ID"),
+            "ticket": None
+            if get("ticket") is None
+            else short(path, record, "ticket", "ticket number"),
+            "suggests": None
+            if get("suggests") is None
+            else self.long_text(path, record, "suggests", "suggestion"),
+            "escalated_to": None
+            if get("escalated_to") is None
+            else short(path, record, "escalated_to", "escalation target"),
+            "new_status": None
+            if get("new_status") is None
+            else self.choice(path, record, "new_status", "status"),
+            "due": None if get("due") is None else time((*path, "due"), get("due"), past=False),
+            "done_at": None
+            if get("done_at") is None
+            else time((*path, "done_at"), get("done_at"), past=True),
+            "promised_by": None
+            if get("promised_by") is None
+            else time((*path, "promised_by"), get("promised_by"), past=False),
+            "flags": self.flags(path, record) if get("flags") else [],
+            "warnings": self.warnings(path, record) if get("warnings") else [],
             "private": private,
         }
         if kind == "status" and fields["new_status"] is None:
@@ -1082,7 +1222,8 @@ class _Checker:
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, "must be an object")
-        self.known_keys(path, value, keys)
+        if not keys.issuperset(value):  # then name the first unknown key
+            self.known_keys(path, value, keys)
         for name in required:
             if value.get(name) is None:
                 self.fail(path, f"the {name} is missing")
@@ -1117,9 +1258,18 @@ class _Checker:
         value = self.text_value(path, record, name)
         if value is None:
             return None
-        return self.checked((*path, name), choose, what, value)
+        key = (what, value)
+        known = self.chosen.get(key)
+        if known is None:
+            known = self.checked((*path, name), choose, what, value)
+            if len(self.chosen) >= MEMO_SIZE:
+                self.chosen.clear()
+            self.chosen[key] = known
+        return known
 
     def uuid_text(self, path: Path_, value: Any) -> str:
+        if value.__class__ is str and _CANONICAL_UUID.fullmatch(value):
+            return value  # what str(uuid.UUID(value)) gives for it
         if not isinstance(value, str):
             self.fail(path, "must be a UUID text")
         try:
@@ -1169,22 +1319,28 @@ class _Checker:
         """Storage form (UTC) of an exported time; exports always state the offset."""
         if value is None:
             return None
-        if not isinstance(value, str):
-            self.fail(path, "must be an ISO 8601 time text or null")
-        if not _TIME_WITH_OFFSET.fullmatch(value):
-            self.fail(
-                path,
-                f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
-                "like 2026-11-20T14:03:00+08:00",
-            )
-        instant = timeparse.parse_exported(value) or self.checked(
-            path, timeparse.parse_time, value, now=self.now
-        )
+        # The form exports write (it also passes the pattern below): read at once.
+        instant = timeparse.parse_exported(value) if value.__class__ is str else None
+        exported = instant is not None
+        if instant is None:
+            if not isinstance(value, str):
+                self.fail(path, "must be an ISO 8601 time text or null")
+            if not _TIME_WITH_OFFSET.fullmatch(value):
+                self.fail(
+                    path,
+                    f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
+                    "like 2026-11-20T14:03:00+08:00",
+                )
+            instant = self.checked(path, timeparse.parse_time, value, now=self.now)
         if past:
-            from issuenote.actions import FUTURE_SLACK
+            if self.latest is None:
+                from issuenote.actions import FUTURE_SLACK
 
-            if instant > self.now + FUTURE_SLACK:
+                self.latest = self.now + FUTURE_SLACK
+            if instant > self.latest:
                 self.fail(path, f"the time {value} is in the future")
+        if exported and value[19:] in ("+00:00", "Z"):
+            return value[:19] + "Z"  # already UTC to the second: to_storage's very text
         return timeparse.to_storage(instant)
 
     def flags(self, path: Path_, record: dict[str, Any]) -> list[str]:
