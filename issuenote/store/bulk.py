@@ -71,16 +71,26 @@ def settle(conn: sqlite3.Connection, case_id: int, case_uuid: str) -> None:
 
 
 def flush(conn: sqlite3.Connection, case_ids: Sequence[int]) -> None:
-    """Index the settled cases' entries (in rowid order) and count them in stats_*."""
+    """Index the settled cases' entries (in rowid order) and count them in stats_*.
+
+    The order is sorted here from (key, id) pairs: an ORDER BY would have
+    SQLite's sorter hold every row's text at once (in memory, during an import).
+    """
     if not case_ids:
         return
     listed = ", ".join(str(int(case_id)) for case_id in case_ids)
+    keys = sorted(
+        (key, entry_id)
+        for key, entry_id in conn.execute(
+            f"SELECT {entry_key('entries')}, id FROM entries WHERE case_id IN ({listed})"
+        )
+    )
     columns = ", ".join(ENTRY_SEARCH_COLUMNS)
     values = ", ".join(_indexed("entries", column) for column in ENTRY_SEARCH_COLUMNS)
-    conn.execute(
+    conn.executemany(
         f"INSERT INTO entry_search (rowid, {columns}) "
-        f"SELECT {entry_key('entries')} AS key, {values} FROM entries "
-        f"WHERE case_id IN ({listed}) ORDER BY key"
+        f"SELECT {entry_key('entries')}, {values} FROM entries WHERE id = ?",
+        [(entry_id,) for _, entry_id in keys],
     )
     for statement in _recompute_stats(listed):
         conn.execute(statement)
