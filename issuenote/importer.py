@@ -21,17 +21,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, TRANSACTION_FIELDS
 from issuenote.parse import timeparse
+
+if TYPE_CHECKING:
+    from issuenote.safety.screening import Screens
 
 NOTEBOOK_FORMAT = "issuenote-notebook"
 # Only a file read whole (one case, or an odd layout) is held in memory, so only it has a cap;
 # a notebook export is read case by case at any size.
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 # A refusal names the line when the file is at most this big (finding it reads the file whole).
+# From this size the secret scan runs in a helper process beside the parse (both cores).
+HELPER_BYTES = 8 * 1024 * 1024
 LINE_LOOKUP_BYTES = 64 * 1024 * 1024
 MAX_WARNING_CHARS = 2000
 # Short one-line values checked once per import run, up to this many of them.
@@ -222,7 +227,9 @@ def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> Ex
     return _Checker(text, source, now or timeparse.utc_now()).export(document)
 
 
-def check_export_file(path: str, *, source: str, now: datetime | None = None) -> ExportFile:
+def check_export_file(
+    path: str, *, source: str, now: datetime | None = None, helper: bool | None = None
+) -> ExportFile:
     """Check an export file of any size; its cases are read back from a private spool.
 
     A notebook export is parsed case by case (_CaseReader), and
@@ -231,7 +238,9 @@ def check_export_file(path: str, *, source: str, now: datetime | None = None) ->
     notebook until the whole file has passed. Iterating `cases` of the result
     reads the checked cases back, in file order, for the merge. A file of
     another shape (one case, or a notebook whose top-level fields follow its
-    cases) is read whole by `parse_export`.
+    cases) is read whole by `parse_export`. The secret scan of a file of
+    HELPER_BYTES or more (or whenever `helper` says so) runs in a second
+    process beside the parse (issuenote.safety.screening).
     """
     import os
 
@@ -248,6 +257,10 @@ def check_export_file(path: str, *, source: str, now: datetime | None = None) ->
         checker = _Checker(None, source, now, path=path if size <= LINE_LOOKUP_BYTES else None)
         checked_header = checker.header({**header, "cases": []})
         spool = _CaseSpool()
+        if helper if helper is not None else size >= HELPER_BYTES:
+            from issuenote.safety.screening import Screens
+
+            checker.screens = Screens(helper=True)
         try:
             unreadable = 0
             stream.seek(start)
@@ -255,8 +268,13 @@ def check_export_file(path: str, *, source: str, now: datetime | None = None) ->
                 case = checker.case(("cases", index), value)
                 unreadable += len(case.unreadable)
                 spool.add(case)
+            refusal = checker.finish_screens()
+            if refusal is not None:
+                checker.fail(*refusal)
             checker.unique_uuids(spool)
         except BaseException:
+            if checker.screens is not None:
+                checker.screens.close()
             spool.close()
             raise
     return ExportFile(**checked_header, cases=spool, unreadable_count=unreadable)
@@ -767,6 +785,10 @@ class _Checker:
         # choose() is pure too, and a notebook has a handful of kinds and channels.
         self.chosen: dict[tuple[str, str], str] = {}
         self.latest: datetime | None = None  # now + FUTURE_SLACK, once
+        # The secret scan, when a helper process runs it (check_export_file): texts are
+        # numbered in file order, so the earliest problem of either kind is the one told.
+        self.screens: Screens | None = None
+        self.number = 0
 
     @property
     def text(self) -> str | None:
@@ -775,6 +797,9 @@ class _Checker:
         return self._text
 
     def fail(self, path: Path_, reason: str) -> NoReturn:
+        refusal = self.finish_screens()
+        if refusal is not None:  # a text before this point holds a secret: that comes first
+            path, reason = refusal
         text = self.text
         line = None if text is None else line_of(text, path)
         where = f"line {line} ({path_text(path)})" if line else path_text(path)
@@ -789,23 +814,53 @@ class _Checker:
         except IssuenoteError as error:
             self.fail(path, str(error))
 
+    def screened(self, path: Path_, value: str | None, what: str) -> str | None:
+        """`value` once the secret scan passes it (clean_text and clean_field end so).
+
+        With a helper process the scan is only queued here; `finish_screens`
+        (before the file is accepted, or at the first other problem) waits for it.
+        """
+        if value is None:
+            return None
+        if self.screens is None:
+            from issuenote.actions import screen
+
+            return self.checked(path, screen, value, what, redact=False)  # type: ignore[no-any-return]
+        self.number += 1
+        self.screens.add(self.number, value, what, path)
+        return value
+
+    def finish_screens(self) -> tuple[Path_, str] | None:
+        """Wait for the helper's scan of every text so far: the earliest refusal, if any."""
+        screens, self.screens = self.screens, None
+        if screens is None:
+            return None
+        try:
+            refusal = screens.first_refusal()
+        finally:
+            screens.close()
+        return None if refusal is None else (tuple(refusal[2]), refusal[1])
+
     def short_text(
         self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
     ) -> str | None:
         """A one-line field, checked as the recording commands check it (clean_field)."""
-        from issuenote.actions import clean_field
+        from issuenote.actions import unscreened_field
 
         value = self.text_value(path, record, name)
         if value is None and not required:  # most fields of most entries: clean_field's answer
             return None
+        where = (*path, name)
         if value is None or len(value) > MEMO_CHARS:
-            return self.checked((*path, name), clean_field, value, what, required=required)
+            field = self.checked(where, unscreened_field, value, what, required=required)
+            return self.screened(where, field, what)
         # Agents, tickets, handles repeat across a notebook; clean_field is a pure
         # function of its arguments, so an accepted value's result is kept.
         key = (value, what, required)
         known = self.accepted.get(key, _UNSEEN)
         if known is _UNSEEN:
-            known = self.checked((*path, name), clean_field, value, what, required=required)
+            field = self.checked(where, unscreened_field, value, what, required=required)
+            known = self.screened(where, field, what)
             if len(self.accepted) >= MEMO_SIZE:
                 self.accepted.clear()
             self.accepted[key] = known
@@ -815,12 +870,14 @@ class _Checker:
         self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
     ) -> str | None:
         """Free text, checked as the recording commands check it (clean_text)."""
-        from issuenote.actions import clean_text
+        from issuenote.actions import unscreened_text
 
         value = self.text_value(path, record, name)
         if value is None and not required:  # clean_text's answer, without the call
             return None
-        return self.checked((*path, name), clean_text, value, what, required=required)
+        where = (*path, name)
+        text = self.checked(where, unscreened_text, value, what, required=required)
+        return self.screened(where, text, what)
 
     # -- the document ---------------------------------------------------------
 
