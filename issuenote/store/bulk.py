@@ -18,6 +18,7 @@ table by table):
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -82,13 +83,17 @@ def flush(conn: sqlite3.Connection, case_ids: Sequence[int]) -> None:
     """
     if not case_ids:
         return
-    listed = ", ".join(str(int(case_id)) for case_id in case_ids)
+    # The same SQL text for every batch (the ids are bound): sqlite3 keeps its
+    # compiled statements, and a new text per batch would keep a new one each time.
+    listed = "SELECT value FROM json_each(:cases)"
+    cases = {"cases": json.dumps([int(case_id) for case_id in case_ids])}
     columns = ", ".join(ENTRY_SEARCH_COLUMNS)
     values = ", ".join(_indexed("entries", column) for column in ENTRY_SEARCH_COLUMNS)
     conn.execute(
         f"INSERT INTO entry_search (rowid, {columns}) "
         f"SELECT {entry_key('entries')} AS key, {values} FROM entries "
-        f"WHERE case_id IN ({listed}) ORDER BY key"
+        f"WHERE case_id IN ({listed}) ORDER BY key",
+        cases,
     )
     for statement in _recompute_stats(listed):
-        conn.execute(statement)
+        conn.execute(statement, cases)
