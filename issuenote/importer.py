@@ -397,11 +397,11 @@ class _CaseReader:
         self.count = 0  # cases read so far
         self.decoder = json.JSONDecoder(object_pairs_hook=_pairs_once, parse_constant=_no_constants)
 
-    def more(self, at_least: int = _READ_BYTES) -> bool:
-        """Add at least `at_least` bytes of the file to the window; False at the end."""
+    def more(self, at_least: int | None = None) -> bool:
+        """Add `at_least` (or _READ_BYTES) bytes of the file to the window; False at the end."""
         if self.eof:
             return False
-        chunk = self.stream.read(at_least)
+        chunk = self.stream.read(at_least or _READ_BYTES)
         if not chunk:
             self.text = self.text[self.at :] + self.utf8.decode(b"", final=True)
             self.at = 0
@@ -442,7 +442,9 @@ class _CaseReader:
                     or position >= len(self.text) - _NEAR_END
                     or error.msg.startswith("Unterminated string")
                 )
-                if maybe_cut and self.more(max(_READ_BYTES, len(self.text))):
+                # As much again as the case read so far: a long case doubles its
+                # room, while the window of the usual case stays _READ_BYTES.
+                if maybe_cut and self.more(max(_READ_BYTES, len(self.text) - self.at)):
                     continue
                 raise
             self.at = end
