@@ -17,14 +17,14 @@ from issuenote import importer
 from issuenote.errors import IssuenoteError
 
 
-def _document(cases: int, entries: int | None = None) -> bytes:
+def _document(cases: int, entries: int | None = None, letter: str = "é") -> bytes:
     """Cases of growing size, or of `entries` entries each."""
     body = [
         {
             "uuid": f"case-{index}",
             "title": "提现未到账 출금 지연 — withdrawal late",
             "entries": [
-                {"n": n, "text": "é" * (n * 7), "ok": n % 2 == 0}
+                {"n": n, "text": letter * (n * 7), "ok": n % 2 == 0}
                 for n in range(index if entries is None else entries)
             ],
         }
@@ -46,7 +46,7 @@ def test_the_reader_gives_what_json_loads_gives(
 
 def test_the_window_follows_the_case_not_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "_READ_BYTES", 4096)
-    data = _document(400, entries=20)
+    data = _document(400, entries=20, letter="e")  # a byte a character: the window's worst
     reader = importer._CaseReader(io.BytesIO(data))
     widest = 0
     for case in reader.cases():
