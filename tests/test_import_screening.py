@@ -112,18 +112,22 @@ def test_a_malformed_field_before_a_secret_is_told_first(tmp_path: Path) -> None
     assert "cases[2].entries[3].at" in told
 
 
-@pytest.mark.parametrize("when", ["at once", "midway"])
+@pytest.mark.parametrize("when", ["at once", "midway", "stuck"])
 def test_a_helper_that_dies_leaves_the_scan_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
     path = _notebook(tmp_path, {(27, 30): f"seed: {SEED}"})
     answers = 0 if when == "at once" else 3
-    # A stand-in that answers a few frames with "nothing found", then exits.
+    # A stand-in that answers a few frames with "nothing found", then exits (or,
+    # stuck, reads on without answering until its input ends).
     script = (
         "import sys; from issuenote.safety import screening as s\n"
         f"for _ in range({answers}):\n"
         "    s._read(sys.stdin.buffer); s._write(sys.stdout.buffer, (False, None))\n"
     )
+    if when == "stuck":
+        script += "while s._read(sys.stdin.buffer) is not None:\n    pass\n"
+        monkeypatch.setattr(screening, "PATIENCE", 0.2)
 
     def start() -> subprocess.Popen[bytes]:
         return subprocess.Popen(

@@ -30,6 +30,8 @@ from typing import IO, Any
 FRAME_CHARS = 32_000
 IN_FLIGHT = 4
 PIPE_BYTES = 1 << 20
+# Seconds without an answer after which the helper counts as stuck (a frame takes ms).
+PATIENCE = 60.0
 
 # (number, text, what, path): what the importer asks; (number, message, path): a refusal.
 Item = tuple[int, str, str, tuple[str | int, ...]]
@@ -129,13 +131,13 @@ class Screens:
         if self.chars >= FRAME_CHARS:
             self._send()
 
-    def _answered(self) -> bool:
-        """Whether the helper's next answer can be read without waiting."""
+    def _answered(self, wait: float = 0.0) -> bool:
+        """Whether the helper's next answer can be read (waiting up to `wait` seconds)."""
         import select
 
         assert self.process is not None and self.process.stdout is not None
         try:
-            return bool(select.select([self.process.stdout], [], [], 0)[0])
+            return bool(select.select([self.process.stdout], [], [], wait)[0])
         except (OSError, ValueError):
             return True  # the read will tell what happened
 
@@ -158,6 +160,9 @@ class Screens:
     def _receive(self) -> None:
         """The answer to the oldest frame sent; the helper lost, the rest is scanned here."""
         assert self.process is not None and self.process.stdout is not None
+        if not self._answered(PATIENCE):  # stuck: stopped, and its frames scanned here
+            self._lost()
+            return
         try:
             answer = _read(self.process.stdout)
         except (OSError, ValueError, EOFError, TypeError):
