@@ -32,6 +32,12 @@ def clean_text(
     value: str | None, what: str, *, required: bool = True, redact: bool = False
 ) -> str | None:
     """Long free text (notes, replies): kept as written, but never NUL, unbounded or secret."""
+    text = unscreened_text(value, what, required=required)
+    return None if text is None else screen(text, what, redact=redact)
+
+
+def unscreened_text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """clean_text but for the secret scan, which the caller runs (import scans in bulk)."""
     if value is None or not value.strip():
         if required:
             raise IssuenoteError(f"the {what} is empty; give some text (or - to read stdin)")
@@ -45,13 +51,19 @@ def clean_text(
             "(attach long logs as files instead)"
         )
     _refuse_surrogates(value, what)
-    return screen(value.strip(), what, redact=redact)
+    return value.strip()
 
 
 def clean_field(
     value: str | None, what: str, *, required: bool = False, redact: bool = False
 ) -> str | None:
     """Short one-line values (agent, ticket, platform): no line breaks, control bytes, secrets."""
+    field = unscreened_field(value, what, required=required)
+    return None if field is None else screen(field, what, redact=redact)
+
+
+def unscreened_field(value: str | None, what: str, *, required: bool = False) -> str | None:
+    """clean_field but for the secret scan, which the caller runs (import scans in bulk)."""
     if value is None or not value.strip():
         if required:
             raise IssuenoteError(f"the {what} is empty")
@@ -64,7 +76,7 @@ def clean_field(
             f"the {what} is {len(value)} characters; the limit is {MAX_FIELD_CHARS}"
         )
     _refuse_surrogates(value, what)
-    return screen(value, what, redact=redact)
+    return value
 
 
 def screen(value: str, what: str, *, redact: bool) -> str:

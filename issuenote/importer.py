@@ -21,17 +21,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import CASE_FIELDS, ENTRY_FIELDS, TRANSACTION_FIELDS
 from issuenote.parse import timeparse
+
+if TYPE_CHECKING:
+    from issuenote.safety.screening import Screens
 
 NOTEBOOK_FORMAT = "issuenote-notebook"
 # Only a file read whole (one case, or an odd layout) is held in memory, so only it has a cap;
 # a notebook export is read case by case at any size.
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 # A refusal names the line when the file is at most this big (finding it reads the file whole).
+# From this size the secret scan runs in a helper process beside the parse (both cores).
+HELPER_BYTES = 8 * 1024 * 1024
 LINE_LOOKUP_BYTES = 64 * 1024 * 1024
 MAX_WARNING_CHARS = 2000
 # Short one-line values checked once per import run, up to this many of them.
@@ -116,6 +121,10 @@ _TIME_WITH_OFFSET = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII
 )
 _FLAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}", re.ASCII)
+# A UUID already in the form uuid_text gives back: no need to parse it to know.
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 Path_ = tuple[str | int, ...]
@@ -218,16 +227,20 @@ def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> Ex
     return _Checker(text, source, now or timeparse.utc_now()).export(document)
 
 
-def check_export_file(path: str, *, source: str, now: datetime | None = None) -> ExportFile:
+def check_export_file(
+    path: str, *, source: str, now: datetime | None = None, helper: bool | None = None
+) -> ExportFile:
     """Check an export file of any size; its cases are read back from a private spool.
 
-    A notebook export is parsed case by case (ijson, a streaming parser), and
+    A notebook export is parsed case by case (_CaseReader), and
     each case is checked as `parse_export` checks it and set aside in an
     unnamed temporary file: memory stays flat, and nothing is written to the
     notebook until the whole file has passed. Iterating `cases` of the result
     reads the checked cases back, in file order, for the merge. A file of
     another shape (one case, or a notebook whose top-level fields follow its
-    cases) is read whole by `parse_export`.
+    cases) is read whole by `parse_export`. The secret scan of a file of
+    HELPER_BYTES or more (or whenever `helper` says so) runs in a second
+    process beside the parse (issuenote.safety.screening).
     """
     import os
 
@@ -244,6 +257,10 @@ def check_export_file(path: str, *, source: str, now: datetime | None = None) ->
         checker = _Checker(None, source, now, path=path if size <= LINE_LOOKUP_BYTES else None)
         checked_header = checker.header({**header, "cases": []})
         spool = _CaseSpool()
+        if helper if helper is not None else size >= HELPER_BYTES:
+            from issuenote.safety.screening import Screens
+
+            checker.screens = Screens(helper=True)
         try:
             unreadable = 0
             stream.seek(start)
@@ -251,8 +268,13 @@ def check_export_file(path: str, *, source: str, now: datetime | None = None) ->
                 case = checker.case(("cases", index), value)
                 unreadable += len(case.unreadable)
                 spool.add(case)
+            refusal = checker.finish_screens()
+            if refusal is not None:
+                checker.fail(*refusal)
             checker.unique_uuids(spool)
         except BaseException:
+            if checker.screens is not None:
+                checker.screens.close()
             spool.close()
             raise
     return ExportFile(**checked_header, cases=spool, unreadable_count=unreadable)
@@ -332,39 +354,150 @@ def _notebook_header(stream: Any, start: int) -> dict[str, Any] | None:
     return None
 
 
-def _noting_duplicates(duplicates: list[str]) -> type[dict[str, Any]]:
-    """A dict type for ijson that notes a key written twice (json.loads would keep the last).
+def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict, refusing a key written twice (json.loads keeps the last).
 
-    It notes rather than raises: ijson's C backend does not expect its
-    mapping type to raise.
+    One call per object, and the dict built in C: comparing sizes finds a
+    repeated key without a Python step per key.
+    """
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+# Bytes read at a time; a case longer than what is buffered doubles the next read.
+# Small, because each read makes a new window string: 1 MB windows took the peak of a
+# 10,000-case check from 47 to 53 MB (the allocator keeps what they leave behind).
+_READ_BYTES = 1 << 18
+# An error this close to the end of what is buffered may only mean the case goes on.
+_NEAR_END = 16
+
+
+class _CaseReader:
+    """Reads "cases" one element at a time with json's C scanner, from a window of the file.
+
+    The window holds the case being read and what follows it in the buffer;
+    a case that runs past the window is read again with more of the file,
+    so memory follows the largest case, not the file. The same decoder
+    options as parse_export (repeated keys and NaN refused), so a file reads
+    the same whichever way it is read.
     """
 
-    class NotingDict(dict[str, Any]):
-        def __setitem__(self, key: str, value: Any) -> None:
-            if key in self:
-                duplicates.append(key)
-            super().__setitem__(key, value)
+    def __init__(self, stream: Any) -> None:
+        import codecs
 
-    return NotingDict
+        self.stream = stream
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.at = 0
+        self.eof = False
+        self.count = 0  # cases read so far
+        self.decoder = json.JSONDecoder(object_pairs_hook=_pairs_once, parse_constant=_no_constants)
+
+    def more(self, at_least: int | None = None) -> bool:
+        """Add `at_least` (or _READ_BYTES) bytes of the file to the window; False at the end."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(at_least or _READ_BYTES)
+        if not chunk:
+            self.text = self.text[self.at :] + self.utf8.decode(b"", final=True)
+            self.at = 0
+            self.eof = True
+            return False
+        self.text = self.text[self.at :] + self.utf8.decode(chunk)
+        self.at = 0
+        return True
+
+    def skip_space(self) -> str:
+        """The next character that is not JSON whitespace ("" at the end of the file)."""
+        while True:
+            match = _SPACE.match(self.text, self.at)
+            self.at = match.end() if match else self.at
+            if self.at < len(self.text):
+                return self.text[self.at]
+            if not self.more():
+                return ""
+
+    def expect(self, chars: str) -> str:
+        found = self.skip_space()
+        if not found or found not in chars:
+            what = " or ".join(repr(c) for c in chars)
+            raise json.JSONDecodeError(f"Expecting {what}", self.text, self.at)
+        self.at += 1
+        return found
+
+    def value(self) -> Any:
+        """The JSON value that starts at the next non-space character."""
+        self.skip_space()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.at)
+            except (json.JSONDecodeError, ValueError, RecursionError) as error:
+                position = getattr(error, "pos", None)
+                maybe_cut = isinstance(error, json.JSONDecodeError) and (
+                    position is None
+                    or position >= len(self.text) - _NEAR_END
+                    or error.msg.startswith("Unterminated string")
+                )
+                # As much again as the case read so far: a long case doubles its
+                # room, while the window of the usual case stays _READ_BYTES.
+                if maybe_cut and self.more(max(_READ_BYTES, len(self.text) - self.at)):
+                    continue
+                raise
+            self.at = end
+            return value
+
+    def cases(self) -> Iterator[Any]:
+        """Each element of the top-level "cases" array; the rest of the file must be "}"."""
+        self.expect("{")
+        while True:
+            key = self.value()
+            self.expect(":")
+            if key == "cases":
+                break
+            self.value()  # a header field, checked by _notebook_header
+            self.expect(",")
+        self.expect("[")
+        if self.skip_space() == "]":
+            self.at += 1
+        else:
+            while True:
+                yield self.value()
+                self.count += 1
+                if self.expect(",]") == "]":
+                    break
+        self.expect("}")
+        if self.skip_space():
+            raise json.JSONDecodeError("Extra data", self.text, self.at)
+
+
+_SPACE = re.compile(r"[ \t\n\r]+")
 
 
 def _stream_cases(stream: Any, source: str, path: str, size: int) -> Iterator[Any]:
-    """Each element of "cases", parsed as it is reached; a syntax error refuses the file."""
-    import ijson
+    """Each element of "cases", parsed as it is reached; a syntax error refuses the file.
 
-    duplicates: list[str] = []
-    mapping = _noting_duplicates(duplicates)
+    Anything after the cases but the closing brace (a field written after
+    them, or twice) is refused too: the header was read before the cases.
+    """
+    reader = _CaseReader(stream)
     try:
-        for case in ijson.items(stream, "cases.item", use_float=True, map_type=mapping):
-            if duplicates:
-                raise _DuplicateKey(duplicates[0])
-            yield case
-    except (ijson.JSONError, ValueError, RecursionError) as error:
+        yield from reader.cases()
+    except (ValueError, RecursionError) as error:
         if size <= LINE_LOOKUP_BYTES:  # read it whole, for the exact line and reason
             with open(path, "rb") as whole:
                 parse_export(whole.read(), source=source)
         if isinstance(error, _DuplicateKey):
             reason = f"the key {error.key!r} appears twice in one object"
+        elif isinstance(error, UnicodeDecodeError):
+            reason = "not UTF-8 text"
+        elif isinstance(error, json.JSONDecodeError):
+            reason = f"not valid JSON: {error.msg} (after case {reader.count})"
         else:
             reason = f"not valid JSON: {str(error).strip().splitlines()[0]}"
         raise IssuenoteError(f"cannot import {source}: {reason}; nothing was imported") from None
@@ -653,6 +786,13 @@ class _Checker:
         self.now = now
         self.seen_uuids = _SeenUuids()
         self.accepted: dict[tuple[str, str, bool], str | None] = {}
+        # choose() is pure too, and a notebook has a handful of kinds and channels.
+        self.chosen: dict[tuple[str, str], str] = {}
+        self.latest: datetime | None = None  # now + FUTURE_SLACK, once
+        # The secret scan, when a helper process runs it (check_export_file): texts are
+        # numbered in file order, so the earliest problem of either kind is the one told.
+        self.screens: Screens | None = None
+        self.number = 0
 
     @property
     def text(self) -> str | None:
@@ -661,6 +801,9 @@ class _Checker:
         return self._text
 
     def fail(self, path: Path_, reason: str) -> NoReturn:
+        refusal = self.finish_screens()
+        if refusal is not None:  # a text before this point holds a secret: that comes first
+            path, reason = refusal
         text = self.text
         line = None if text is None else line_of(text, path)
         where = f"line {line} ({path_text(path)})" if line else path_text(path)
@@ -675,23 +818,53 @@ class _Checker:
         except IssuenoteError as error:
             self.fail(path, str(error))
 
+    def screened(self, path: Path_, value: str | None, what: str) -> str | None:
+        """`value` once the secret scan passes it (clean_text and clean_field end so).
+
+        With a helper process the scan is only queued here; `finish_screens`
+        (before the file is accepted, or at the first other problem) waits for it.
+        """
+        if value is None:
+            return None
+        if self.screens is None:
+            from issuenote.actions import screen
+
+            return self.checked(path, screen, value, what, redact=False)  # type: ignore[no-any-return]
+        self.number += 1
+        self.screens.add(self.number, value, what, path)
+        return value
+
+    def finish_screens(self) -> tuple[Path_, str] | None:
+        """Wait for the helper's scan of every text so far: the earliest refusal, if any."""
+        screens, self.screens = self.screens, None
+        if screens is None:
+            return None
+        try:
+            refusal = screens.first_refusal()
+        finally:
+            screens.close()
+        return None if refusal is None else (tuple(refusal[2]), refusal[1])
+
     def short_text(
         self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
     ) -> str | None:
         """A one-line field, checked as the recording commands check it (clean_field)."""
-        from issuenote.actions import clean_field
+        from issuenote.actions import unscreened_field
 
         value = self.text_value(path, record, name)
         if value is None and not required:  # most fields of most entries: clean_field's answer
             return None
+        where = (*path, name)
         if value is None or len(value) > MEMO_CHARS:
-            return self.checked((*path, name), clean_field, value, what, required=required)
+            field = self.checked(where, unscreened_field, value, what, required=required)
+            return self.screened(where, field, what)
         # Agents, tickets, handles repeat across a notebook; clean_field is a pure
         # function of its arguments, so an accepted value's result is kept.
         key = (value, what, required)
         known = self.accepted.get(key, _UNSEEN)
         if known is _UNSEEN:
-            known = self.checked((*path, name), clean_field, value, what, required=required)
+            field = self.checked(where, unscreened_field, value, what, required=required)
+            known = self.screened(where, field, what)
             if len(self.accepted) >= MEMO_SIZE:
                 self.accepted.clear()
             self.accepted[key] = known
@@ -701,12 +874,14 @@ class _Checker:
         self, path: Path_, record: dict[str, Any], name: str, what: str, *, required: bool = False
     ) -> str | None:
         """Free text, checked as the recording commands check it (clean_text)."""
-        from issuenote.actions import clean_text
+        from issuenote.actions import unscreened_text
 
         value = self.text_value(path, record, name)
         if value is None and not required:  # clean_text's answer, without the call
             return None
-        return self.checked((*path, name), clean_text, value, what, required=required)
+        where = (*path, name)
+        text = self.checked(where, unscreened_text, value, what, required=required)
+        return self.screened(where, text, what)
 
     # -- the document ---------------------------------------------------------
 
@@ -965,13 +1140,16 @@ class _Checker:
         number = record.get("number")
         if number is not None and (not _is_int(number) or not 1 <= number < 2**63):
             self.fail((*path, "number"), "must be a whole number from 1")
+        deleted_at = record.get("deleted_at")
         return ImportedEntry(
             uuid=entry_uuid,
             id=self.local_id(path, record),
             fields=fields,
             where=path_text(path),
             number=number,
-            deleted_at=self.time((*path, "deleted_at"), record.get("deleted_at"), past=True),
+            deleted_at=None
+            if deleted_at is None
+            else self.time((*path, "deleted_at"), deleted_at, past=True),
             revisions=tuple(revisions),
         )
 
@@ -993,31 +1171,54 @@ class _Checker:
         )
 
     def entry_fields(self, path: Path_, record: dict[str, Any]) -> dict[str, Any]:
-        """The checked ENTRY_FIELDS of an entry or of one of its revisions."""
+        """The checked ENTRY_FIELDS of an entry or of one of its revisions.
+
+        Most optional fields of most entries are null, which every check
+        below accepts as it is: those skip the call (and the path it names).
+        """
+        get = record.get
         kind = self.choice(path, record, "kind", "kind")
-        private = record.get("private", False)
-        if not isinstance(private, bool):
+        private = get("private", False)
+        if private is not True and private is not False:
             self.fail((*path, "private"), "must be true or false")
         for name in ("text", "suggests"):
-            self.not_encrypted(path, record, name)
+            if get(name) is not None:
+                self.not_encrypted(path, record, name)
         text_required = kind in _TEXT_REQUIRED
+        short, time = self.short_text, self.time
         fields: dict[str, Any] = {
             "kind": kind,
             "text": self.long_text(path, record, "text", f"{kind} text", required=text_required),
-            "at": self.time((*path, "at"), record.get("at"), past=True),
-            "channel": self.choice(path, record, "channel", "channel"),
-            "via": self.short_text(path, record, "via", "via address"),
-            "agent": self.short_text(path, record, "agent", "agent name"),
-            "agent_id": self.short_text(path, record, "agent_id", "agent ID"),
-            "ticket": self.short_text(path, record, "ticket", "ticket number"),
-            "suggests": self.long_text(path, record, "suggests", "suggestion"),
-            "escalated_to": self.short_text(path, record, "escalated_to", "escalation target"),
-            "new_status": self.choice(path, record, "new_status", "status"),
-            "due": self.time((*path, "due"), record.get("due"), past=False),
-            "done_at": self.time((*path, "done_at"), record.get("done_at"), past=True),
-            "promised_by": self.time((*path, "promised_by"), record.get("promised_by"), past=False),
-            "flags": self.flags(path, record),
-            "warnings": self.warnings(path, record),
+            "at": time((*path, "at"), get("at"), past=True),
+            "channel": None
+            if get("channel") is None
+            else self.choice(path, record, "channel", "channel"),
+            "via": None if get("via") is None else short(path, record, "via", "via address"),
+            "agent": None if get("agent") is None else short(path, record, "agent", "agent name"),
+            "agent_id": None
+            if get("agent_id") is None
+            else short(path, record, "agent_id", "agent ID"),
+            "ticket": None
+            if get("ticket") is None
+            else short(path, record, "ticket", "ticket number"),
+            "suggests": None
+            if get("suggests") is None
+            else self.long_text(path, record, "suggests", "suggestion"),
+            "escalated_to": None
+            if get("escalated_to") is None
+            else short(path, record, "escalated_to", "escalation target"),
+            "new_status": None
+            if get("new_status") is None
+            else self.choice(path, record, "new_status", "status"),
+            "due": None if get("due") is None else time((*path, "due"), get("due"), past=False),
+            "done_at": None
+            if get("done_at") is None
+            else time((*path, "done_at"), get("done_at"), past=True),
+            "promised_by": None
+            if get("promised_by") is None
+            else time((*path, "promised_by"), get("promised_by"), past=False),
+            "flags": self.flags(path, record) if get("flags") else [],
+            "warnings": self.warnings(path, record) if get("warnings") else [],
             "private": private,
         }
         if kind == "status" and fields["new_status"] is None:
@@ -1082,7 +1283,8 @@ class _Checker:
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, "must be an object")
-        self.known_keys(path, value, keys)
+        if not keys.issuperset(value):  # then name the first unknown key
+            self.known_keys(path, value, keys)
         for name in required:
             if value.get(name) is None:
                 self.fail(path, f"the {name} is missing")
@@ -1117,9 +1319,18 @@ class _Checker:
         value = self.text_value(path, record, name)
         if value is None:
             return None
-        return self.checked((*path, name), choose, what, value)
+        key = (what, value)
+        known = self.chosen.get(key)
+        if known is None:
+            known = self.checked((*path, name), choose, what, value)
+            if len(self.chosen) >= MEMO_SIZE:
+                self.chosen.clear()
+            self.chosen[key] = known
+        return known
 
     def uuid_text(self, path: Path_, value: Any) -> str:
+        if value.__class__ is str and _CANONICAL_UUID.fullmatch(value):
+            return value  # what str(uuid.UUID(value)) gives for it
         if not isinstance(value, str):
             self.fail(path, "must be a UUID text")
         try:
@@ -1169,22 +1380,28 @@ class _Checker:
         """Storage form (UTC) of an exported time; exports always state the offset."""
         if value is None:
             return None
-        if not isinstance(value, str):
-            self.fail(path, "must be an ISO 8601 time text or null")
-        if not _TIME_WITH_OFFSET.fullmatch(value):
-            self.fail(
-                path,
-                f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
-                "like 2026-11-20T14:03:00+08:00",
-            )
-        instant = timeparse.parse_exported(value) or self.checked(
-            path, timeparse.parse_time, value, now=self.now
-        )
+        # The form exports write (it also passes the pattern below): read at once.
+        instant = timeparse.parse_exported(value) if value.__class__ is str else None
+        exported = instant is not None
+        if instant is None:
+            if not isinstance(value, str):
+                self.fail(path, "must be an ISO 8601 time text or null")
+            if not _TIME_WITH_OFFSET.fullmatch(value):
+                self.fail(
+                    path,
+                    f"bad time {_shown(value)}: use ISO 8601 with a UTC offset, "
+                    "like 2026-11-20T14:03:00+08:00",
+                )
+            instant = self.checked(path, timeparse.parse_time, value, now=self.now)
         if past:
-            from issuenote.actions import FUTURE_SLACK
+            if self.latest is None:
+                from issuenote.actions import FUTURE_SLACK
 
-            if instant > self.now + FUTURE_SLACK:
+                self.latest = self.now + FUTURE_SLACK
+            if instant > self.latest:
                 self.fail(path, f"the time {value} is in the future")
+        if exported and value[19:] in ("+00:00", "Z"):
+            return value[:19] + "Z"  # already UTC to the second: to_storage's very text
         return timeparse.to_storage(instant)
 
     def flags(self, path: Path_, record: dict[str, Any]) -> list[str]:

@@ -33,12 +33,14 @@ from __future__ import annotations
 import json
 import uuid as uuids
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
 from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
+from issuenote.store import bulk
 from issuenote.store.connection import statement_journals_in_memory
 from issuenote.store.queries import Store, new_uuid
 
@@ -265,6 +267,9 @@ class _Merger:
         self.dry_run = dry_run
         self.now = timeparse.to_storage(timeparse.utc_now())
         self.report = MergeReport(dry_run=dry_run)
+        # Cases written in bulk and settled, whose index and stats rows wait for `flush`.
+        self.unflushed: list[int] = []
+        self.unflushed_entries = 0
 
     # -- helpers ----------------------------------------------------------------
 
@@ -331,6 +336,13 @@ class _Merger:
                 self.add_case(case)
             else:
                 self.merge_case(row, case)
+        self.flush()
+
+    def flush(self) -> None:
+        """Index and count the cases written in bulk since the last flush (store.bulk)."""
+        bulk.flush(self.conn, self.unflushed)
+        self.unflushed = []
+        self.unflushed_entries = 0
 
     # -- new records --------------------------------------------------------------
 
@@ -377,8 +389,10 @@ class _Merger:
                 fields[column] = self.seal(fields[column], "entries", column, entry.uuid)
         record: dict[str, Any] = {"uuid": entry.uuid, "case_id": case_id, **fields}
         record["deleted_at"] = entry.deleted_at
-        record["flags"] = json.dumps(sorted(set(fields["flags"])))
-        record["warnings"] = json.dumps(list(fields["warnings"]), ensure_ascii=False)
+        # Most entries have neither: "[]" is what json.dumps writes for an empty list.
+        flags, warnings = fields["flags"], fields["warnings"]
+        record["flags"] = json.dumps(sorted(set(flags))) if flags else "[]"
+        record["warnings"] = json.dumps(list(warnings), ensure_ascii=False) if warnings else "[]"
         if private:
             record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
         record["private"] = 1 if private else 0
@@ -392,12 +406,13 @@ class _Merger:
         add_entry costs about ten statements an entry (free id, free number,
         then the chain link reads the row back with its attachments and
         revisions). Here the same rows, revisions and links are written in
-        the same order with executemany, so the triggers fire row by row as
-        before and the notebook ends up the same. Only the common case takes
-        this path: every entry keeps the id and number it has in the file,
-        nothing here uses those ids or UUIDs, and no undo journal is open
-        (its rows would come in another order); anything else goes entry by
-        entry, which settles each clash as it meets it.
+        the same order with executemany; the triggers that derive rows from
+        entries stand aside for the case meanwhile, and store.bulk sets those
+        rows per case and per batch, as the triggers would have (m012). Only
+        the common case takes this path: every entry keeps the id and number
+        it has in the file, nothing here uses those ids or UUIDs, and no undo
+        journal is open (its rows would come in another order); anything else
+        goes entry by entry, which settles each clash as it meets it.
         """
         if not entries or self.journal_open():
             return False
@@ -433,9 +448,11 @@ class _Merger:
                 for revision in entry.revisions
             ]
         columns = list(records[0])
+        row_of = itemgetter(*columns)
+        bulk.begin(self.conn, case_id)
         self.conn.executemany(
             f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(record[column] for column in columns) for record in records],
+            [row_of(record) for record in records],
         )
         if revisions:
             self.conn.executemany(
@@ -443,7 +460,12 @@ class _Merger:
                 "VALUES (?, ?, ?, ?, ?)",
                 revisions,
             )
-        self.chain_new_entries(case_id, entries, revisions)
+        case_uuid = self.chain_new_entries(case_id, entries, revisions)
+        bulk.settle(self.conn, case_id, case_uuid)
+        self.unflushed.append(case_id)
+        self.unflushed_entries += len(entries)
+        if self.unflushed_entries >= bulk.FLUSH_ENTRIES:
+            self.flush()
         self.report.entries_added += len(entries)
         return True
 
@@ -469,20 +491,19 @@ class _Merger:
         case_id: int,
         entries: tuple[ImportedEntry, ...],
         revisions: list[tuple[str, int, str, str, str]],
-    ) -> None:
+    ) -> str:
         """The links add_entry would append, computed here and written in one statement.
 
         Each entry gets its "add" link (the row as stored, no revisions yet)
         and, when it came with revisions, an "import" link covering them, as
         chain_entry computes them; the rows are read back once so that the
-        hashes cover exactly what was stored.
+        hashes cover exactly what was stored. Returns the case's UUID.
         """
         from issuenote.evidence.chain import entry_digest, genesis, link_hash
 
-        stored = {
-            row["uuid"]: dict(row)
-            for row in self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
-        }
+        cursor = self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
+        columns = [description[0] for description in cursor.description]
+        stored = {row["uuid"]: dict(zip(columns, row, strict=True)) for row in cursor}
         history: dict[str, list[dict[str, Any]]] = {}
         for entry_uuid, number, change, made_at, fields in revisions:
             history.setdefault(entry_uuid, []).append(
@@ -507,6 +528,7 @@ class _Merger:
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             links,
         )
+        return case_uuid
 
     def add_entry(self, case_id: int, entry: ImportedEntry) -> int:
         record = self.entry_record(case_id, entry)

@@ -8,6 +8,7 @@ a released migration: add the next one, and raise SCHEMA_VERSION with it.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlite_utils import Database
@@ -1127,6 +1128,65 @@ def m011_stats_aggregates(db: Database) -> None:
         END
         """
     )
+
+
+# -- m012: a new case's entries written in bulk, their derived rows set by the case ---------
+#
+# Import writes a new case's entries with one executemany (store.merge). Row by row,
+# the triggers below cost most of an import (the trigram index alone ~100 µs an
+# entry, the stats and activity ones a few statements each). While the case is in
+# `bulk_cases`, they stand aside for its entries; store.bulk then sets what they
+# would have set, for the whole case at once, in the same transaction, and takes
+# the case out again. Every other write goes through them as before.
+BULK_CASES = "bulk_cases"
+# Each trigger, and the column of its row that names the case.
+BULK_ASIDE = {
+    "entries_search_insert": "NEW.case_id",
+    "entries_attachment_search_insert": "NEW.case_id",
+    "entries_activity_insert": "NEW.case_id",
+    "entries_waiting_insert": "NEW.case_id",
+    "entries_stats_append": "NEW.case_id",
+    "entries_stats_insert": "NEW.case_id",
+    "entries_sync_insert": "NEW.case_id",
+    "cases_sync_update": "NEW.id",
+}
+_TRIGGER_HEAD = re.compile(
+    r"^(\s*CREATE\s+TRIGGER\s+\w+\s+AFTER\s.*?\sON\s+\w+)\s+(?:WHEN\s+(.*?)\s+)?(BEGIN\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def not_in_bulk(case_id: str) -> str:
+    """The condition under which a trigger of BULK_ASIDE runs for the case `case_id` (SQL)."""
+    return f"NOT EXISTS (SELECT 1 FROM {BULK_CASES} WHERE case_id = {case_id})"
+
+
+def _stand_aside(db: Database, name: str, case_id: str) -> None:
+    """Recreate trigger `name` with not_in_bulk(case_id) added to its WHEN, body unchanged."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name])
+    sql = row.fetchone()[0]
+    match = _TRIGGER_HEAD.match(sql)
+    if match is None:
+        raise RuntimeError(f"trigger {name} is not laid out as m012 expects")
+    head, when, body = match.groups()
+    # First: SQLite stops at it, before the trigger's own (costlier) condition.
+    condition = not_in_bulk(case_id) if when is None else f"{not_in_bulk(case_id)} AND ({when})"
+    db.execute(f"DROP TRIGGER {name}")
+    db.execute(f"{head} WHEN {condition} {body}")
+
+
+@migrations(name="m012_bulk_import")
+def m012_bulk_import(db: Database) -> None:
+    """Let import set a new case's derived rows once per case instead of once per entry.
+
+    The triggers that keep the full-text index, activity_at, asked_at, the
+    stats tables and the sync revision per entry stand aside for a case
+    listed in bulk_cases; the import lists a case only while it writes that
+    case's entries, and sets those rows itself before it takes the case out.
+    """
+    db.execute(f"CREATE TABLE {BULK_CASES} (case_id INTEGER PRIMARY KEY)")
+    for name, case_id in BULK_ASIDE.items():
+        _stand_aside(db, name, case_id)
 
 
 def apply(db: Database) -> None:

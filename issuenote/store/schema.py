@@ -1,6 +1,6 @@
 """The schema version this build writes, importable without sqlite-utils."""
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # The low bits of an entry's full-text index key hold its id (migration m003,
 # `entry_key`): the key sorts by time, then id, up to a billion entries.
