@@ -371,22 +371,41 @@ def test_the_helper_is_really_used(
     assert len(scanned) < len(everything) / 2, scanned  # the helper scanned the rest
 
 
-def _dies(connection: Any) -> None:
+def test_the_helper_ends_when_told(
+    batches_of_a_few_texts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It leaves as soon as the export is done: never waited for, never killed."""
+    ended: list[Any] = []
+    close = screen._Scanner.close
+
+    def closing(scanner: Any) -> None:
+        process = scanner.process
+        close(scanner)
+        ended.append(process.exitcode if process is not None else "no helper")
+
+    monkeypatch.setattr(screen._Scanner, "close", closing)
+    _screened_both_ways(batches_of_a_few_texts)
+    assert ended == [0]
+
+
+def _dies(connection: Any, parents_end: Any) -> None:
     import os
 
     os._exit(3)
 
 
-def _stalls(connection: Any) -> None:
+def _stalls(connection: Any, parents_end: Any) -> None:
     import time
 
     time.sleep(30)
 
 
-def _answers_nonsense(connection: Any) -> None:
+def _answers_nonsense(connection: Any, parents_end: Any) -> None:
+    parents_end.close()
     while True:
         try:
-            connection.recv()
+            if connection.recv() is None:
+                return
         except EOFError:
             return
         connection.send("not a list")

@@ -7,6 +7,7 @@ masks what it finds, whatever the flags.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -245,7 +246,7 @@ class _Scanner:
 
             context = multiprocessing.get_context("fork")
             ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs,), daemon=True)
+            process = context.Process(target=_serve, args=(theirs, ours), daemon=True)
             process.start()
             theirs.close()
         except (ImportError, OSError, ValueError):  # no fork here: every text is scanned here
@@ -278,6 +279,8 @@ class _Scanner:
         connection, process = self.connection, self.process
         self.connection = self.process = None
         if connection is not None:
+            with contextlib.suppress(OSError, ValueError):
+                connection.send(None)  # done: the helper ends at once
             connection.close()
         if process is not None:
             process.join(timeout=5)
@@ -286,14 +289,17 @@ class _Scanner:
                 process.join()
 
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Any, parents_end: Any) -> None:
     """The helper: for each list of texts, each text's (masked, count), or None when clean."""
     from issuenote.safety import guard
 
+    parents_end.close()  # forked with us: kept open here, the pipe would never end
     while True:
         try:
             texts = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):  # the export ended, or was stopped
+            return
+        if texts is None:
             return
         answers: list[tuple[str, int] | None] = []
         for text in texts:
