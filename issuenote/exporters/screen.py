@@ -82,8 +82,7 @@ class ScanMemo:
         if self.given:
             known = self.given.get(value)
             if known is not None:
-                cleaned, found = known
-                return (value, 0) if cleaned is None else (cleaned, found)
+                return _applied(value, known)
         if len(value) <= SHORT_TEXT_CHARS:
             memo = self.short
             known = memo.results.get(value)
@@ -94,20 +93,29 @@ class ScanMemo:
                 known = memo.take(value)
                 if known is not None:
                     self.repeated.keep(value, known)
-        if known is not None:
-            cleaned, found = known
-            return (value, 0) if cleaned is None else (cleaned, found)
-        from issuenote.safety import guard
-
-        findings = guard.find_secrets(value)
-        if not findings:
+        if known is None:
+            known = scanned(value)
             if len(value) <= MEMO_TEXT_CHARS:
-                memo.keep(value, _CLEAN)
-            return value, 0
-        result = (guard.redact(value, findings), len(findings))
-        if len(value) <= MEMO_TEXT_CHARS:
-            memo.keep(value, result)
-        return result
+                memo.keep(value, known)
+        return _applied(value, known)
+
+
+def scanned(text: str) -> tuple[str | None, int]:
+    """find_secrets' answer as the memo keeps it: (masked text, count), or `_CLEAN`."""
+    from issuenote.safety import guard
+
+    findings = guard.find_secrets(text)
+    return (guard.redact(text, findings), len(findings)) if findings else _CLEAN
+
+
+def _applied(value: str, answer: tuple[str | None, int]) -> tuple[str, int]:
+    cleaned, found = answer
+    return (value, 0) if cleaned is None else (cleaned, found)
+
+
+def _text_at(holder: Any, key: Any) -> Any:
+    """The value of a slot of `text_slots` (a record may lack an optional field)."""
+    return holder.get(key) if isinstance(holder, dict) else holder[key]
 
 
 def text_slots(doc: dict[str, Any]) -> Iterator[tuple[Any, Any]]:
@@ -159,7 +167,7 @@ def screen_document(
     if "tags" in result:
         result["tags"] = list(result["tags"] or [])  # a list of our own to write into
     for holder, key in text_slots(result):
-        value = holder.get(key) if isinstance(holder, dict) else holder[key]
+        value = _text_at(holder, key)
         if isinstance(value, str) and value:
             value, found = scan(value)
             masked += found
@@ -194,17 +202,19 @@ def screened_documents(
     for doc in docs:
         batch.append(doc)
         for holder, key in text_slots(doc):
-            value = holder.get(key) if isinstance(holder, dict) else holder[key]
+            value = _text_at(holder, key)
             if isinstance(value, str) and value and not memo.knows(value):
                 new_texts[value] = None
         if len(new_texts) < BATCH_TEXTS:
             continue
         if scanner is None and helper:  # a notebook of one batch is scanned here
             scanner = _Scanner()
-        yield from _hand_over(waiting, (batch, list(new_texts)), memo, scanner)
-        waiting, batch, new_texts = (batch, list(new_texts)), [], {}
-    yield from _hand_over(waiting, (batch, list(new_texts)), memo, scanner)
-    yield from _hand_over((batch, list(new_texts)), None, memo, scanner)
+        ready = (batch, list(new_texts))
+        yield from _hand_over(waiting, ready, memo, scanner)
+        waiting, batch, new_texts = ready, [], {}
+    last = (batch, list(new_texts))
+    yield from _hand_over(waiting, last, memo, scanner)
+    yield from _hand_over(last, None, memo, scanner)
     if scanner is not None:
         scanner.close()
 
@@ -223,10 +233,7 @@ def _hand_over(
         return
     batch, texts = done
     if answers is not None and len(answers) == len(texts):
-        memo.given = {
-            text: _CLEAN if answer is None else answer
-            for text, answer in zip(texts, answers, strict=True)
-        }
+        memo.given = dict(zip(texts, answers, strict=True))
         for text, answer in memo.given.items():  # tickets, IDs, names: met again later
             if len(text) <= SHORT_TEXT_CHARS:
                 memo.short.keep(text, answer)
@@ -261,7 +268,7 @@ class _Scanner:
         except (OSError, ValueError):
             self.close()
 
-    def receive(self) -> list[tuple[str, int] | None] | None:
+    def receive(self) -> list[tuple[str | None, int]] | None:
         """The answers to the texts sent last; None when the helper is gone (scan here)."""
         if self.connection is None:
             return None
@@ -290,9 +297,7 @@ class _Scanner:
 
 
 def _serve(connection: Any, parents_end: Any) -> None:
-    """The helper: for each list of texts, each text's (masked, count), or None when clean."""
-    from issuenote.safety import guard
-
+    """The helper: for each list of texts, each text's answer (`scanned`)."""
     parents_end.close()  # forked with us: kept open here, the pipe would never end
     while True:
         try:
@@ -301,8 +306,4 @@ def _serve(connection: Any, parents_end: Any) -> None:
             return
         if texts is None:
             return
-        answers: list[tuple[str, int] | None] = []
-        for text in texts:
-            findings = guard.find_secrets(text)
-            answers.append((guard.redact(text, findings), len(findings)) if findings else None)
-        connection.send(answers)
+        connection.send([scanned(text) for text in texts])
