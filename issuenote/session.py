@@ -18,6 +18,13 @@ from issuenote.store import Store
 AFTER_EXIT: list[Callable[[], None]] = []
 
 
+def notebook_exists(home: Path) -> bool:
+    """Reading commands check first, so that reading never creates a notebook."""
+    from issuenote.paths import database_path
+
+    return database_path(home).exists()
+
+
 def no_notebook_message(home: Path) -> str:
     """Says where we looked, so a mistyped --home or ISSUENOTE_HOME shows at once."""
     return f"no notebook at {home} yet; record a case with `issuenote new TITLE`"

@@ -18,8 +18,9 @@ from issuenote.console import read_stdin
 from issuenote.console import say as say
 from issuenote.console import warn as warn
 from issuenote.errors import IssuenoteError
-from issuenote.paths import database_path, notebook_home
+from issuenote.paths import notebook_home
 from issuenote.session import no_notebook_message as no_notebook_message
+from issuenote.session import notebook_exists as session_notebook_exists
 from issuenote.session import open_notebook
 from issuenote.store import Store
 
@@ -30,8 +31,7 @@ def home_of(ctx: typer.Context) -> Path:
 
 
 def notebook_exists(ctx: typer.Context) -> bool:
-    """Reading commands check first, so that reading never creates a notebook."""
-    return database_path(home_of(ctx)).exists()
+    return session_notebook_exists(home_of(ctx))
 
 
 @contextmanager

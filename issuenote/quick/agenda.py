@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from issuenote.console import echo
-from issuenote.paths import database_path
-from issuenote.session import open_notebook
+from issuenote.session import notebook_exists, open_notebook
 
 HINT = "`issuenote --help` lists every command; `issuenote due` shows the week ahead."
 
@@ -22,7 +21,7 @@ HINT = "`issuenote --help` lists every command; `issuenote due` shows the week a
 def show_agenda(home: Path) -> None:
     """Print the agenda of the notebook at `home` (a welcome when there is none yet)."""
     report = None
-    if database_path(home).exists():  # reading never creates a notebook
+    if notebook_exists(home):
         from issuenote import actions
 
         with open_notebook(home, create=False) as store:

@@ -11,8 +11,7 @@ from typing import Any
 
 from issuenote.console import echo, emit_json
 from issuenote.errors import IssuenoteError
-from issuenote.paths import database_path
-from issuenote.session import open_notebook
+from issuenote.session import notebook_exists, open_notebook
 
 
 def search_notebook(
@@ -34,7 +33,7 @@ def search_notebook(
     from issuenote.parse.searchquery import parse_query
 
     hits: list[dict[str, Any]] = []
-    if database_path(home).exists():  # searching never creates a notebook
+    if notebook_exists(home):
         with open_notebook(home, create=False) as store:
             hits = actions.search(
                 store,

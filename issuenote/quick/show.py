@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from issuenote.console import emit_json
-from issuenote.errors import IssuenoteError
-from issuenote.paths import database_path
-from issuenote.session import no_notebook_message, open_notebook
+from issuenote.session import open_notebook
 
 
 def show_case(
@@ -27,9 +25,7 @@ def show_case(
     """Print case `case` of the notebook at `home` as `issuenote show` does."""
     from issuenote import actions
 
-    if not database_path(home).exists():  # reading never creates a notebook
-        raise IssuenoteError(no_notebook_message(home))
-    with open_notebook(home, create=False) as store:
+    with open_notebook(home, create=False) as store:  # refuses a notebook that is not there
         doc = store.case_document(store.resolve_case(case))
         follow_up = actions.case_follow_up(store, doc["id"])
     if as_json:
