@@ -111,46 +111,45 @@ def export(
       issuenote export last --lang zh --copy
       issuenote export 1 --format email --output case.eml
     """
+    if case is not None and not all_cases and not with_attachments:
+        # One case: export_case checks the format and language, as below.
+        export_case(
+            home_of(ctx),
+            case,
+            fmt=fmt,
+            lang=lang,
+            output=output,
+            force=force,
+            copy=copy,
+            max_chars=max_chars,
+            max_bytes=max_bytes,
+            to=to,
+            suspicious=not no_suspicious,
+            redact=not no_redact,
+            include_private=include_private,
+        )
+        return
     from issuenote.model import choose
 
     fmt = choose("export format", fmt)
     if lang is not None:
-        lang = choose("language", lang)
+        choose("language", lang)  # refused before the usage errors below, as for one case
     if all_cases == (case is not None):
         raise IssuenoteError("give a CASE to export, or --all for the whole notebook")
     if all_cases and fmt != "json":
         raise IssuenoteError("--all exports the whole notebook as JSON; add --format json")
-
     if with_attachments and (not all_cases or output is None):
         raise IssuenoteError("--with-attachments goes with --all --format json --output FILE.zip")
-    if all_cases:
-        with open_store(ctx, create=False) as store:
-            chunks = _whole_notebook(store, redact=not no_redact, include_private=include_private)
-            if not with_attachments:
-                if no_redact:
-                    warn(NO_REDACT_WARNING)
-                deliver_output(chunks, output=output, force=force, copy=copy, private=True)
-                return
-            notebook = b"".join(chunks).decode("utf-8")  # the ZIP takes the JSON whole
-        assert output is not None
-        _write_with_attachments(ctx, notebook, output, force=force)
-        return
-    assert case is not None
-    export_case(
-        home_of(ctx),
-        case,
-        fmt=fmt,
-        lang=lang,
-        output=output,
-        force=force,
-        copy=copy,
-        max_chars=max_chars,
-        max_bytes=max_bytes,
-        to=to,
-        suspicious=not no_suspicious,
-        redact=not no_redact,
-        include_private=include_private,
-    )
+    with open_store(ctx, create=False) as store:
+        chunks = _whole_notebook(store, redact=not no_redact, include_private=include_private)
+        if not with_attachments:
+            if no_redact:
+                warn(NO_REDACT_WARNING)
+            deliver_output(chunks, output=output, force=force, copy=copy, private=True)
+            return
+        notebook = b"".join(chunks).decode("utf-8")  # the ZIP takes the JSON whole
+    assert output is not None
+    _write_with_attachments(ctx, notebook, output, force=force)
 
 
 def _whole_notebook(store: Store, *, redact: bool, include_private: bool) -> Iterator[bytes]:
