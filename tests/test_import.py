@@ -331,6 +331,24 @@ def test_dry_run_writes_nothing(cli: Cli, running_example, tmp_path: Path, snaps
     assert snapshot() == before
 
 
+def test_a_dry_run_of_private_entries_into_a_notebook_writes_nothing(
+    cli: Cli, running_example, tmp_path: Path, snapshot
+) -> None:
+    """A dry run seals nothing: its private texts once went in as NULL, and SQLite refused."""
+    assert cli("note", "1", "Called my bank about the card", "--private").exit_code == 0
+    result = cli("export", "--all", "--format", "json", "--include-private", "--no-redact")
+    path = save(tmp_path / "all.json", json.loads(result.stdout))
+    other = tmp_path / "other"
+    assert cli("--home", str(other), "new", "Already here").exit_code == 0
+    before = snapshot()
+    result = cli("--home", str(other), "import", str(path), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["entries_added"] >= 1
+    assert snapshot() == before
+    shown = json.loads(cli("--home", str(other), "list", "--all", "--json").stdout)
+    assert [case["title"] for case in shown] == ["Already here"]
+
+
 def test_import_json_output(cli: Cli, running_example, tmp_path: Path) -> None:
     path = save(tmp_path / "all.json", complete_export(cli))
     result = imported(cli, path, "--json", home=tmp_path / "other")

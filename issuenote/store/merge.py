@@ -66,6 +66,8 @@ _CASE_COMPARED = (
 _ENTRY_COMPARED = tuple(f for f in ENTRY_FIELDS if f not in ("flags", "warnings", "private"))
 _TX_COMPARED = ("order_id", "chain", "network", "asset", "amount", "kind", "address", "memo", "at")
 # Warnings are a JSON list, sealed as text: compared and merged apart (see merge_entry).
+# What a private text stands in for in a dry run's rows (which are rolled back).
+_NOT_SEALED_IN_A_DRY_RUN = "(not sealed: dry run)"
 _SEALED_ENTRY_COLUMNS = tuple(c for c in PRIVATE_ENTRY_COLUMNS if c != "warnings")
 
 
@@ -304,9 +306,16 @@ class _Merger:
             self.store.chain_entry(row_id, "revise")
 
     def seal(self, value: str | None, table: str, column: str, record_uuid: str) -> str | None:
-        """Encrypt as the store does; a dry run stores nothing, so it makes no key either."""
-        if value is None or self.dry_run:
+        """Encrypt as the store does; a dry run stores nothing, so it makes no key either.
+
+        A dry run's rows are rolled back, but the texts of a private entry
+        must not reach even its uncommitted pages: they stand in as a
+        placeholder (some of these columns may not be NULL).
+        """
+        if value is None:
             return None
+        if self.dry_run:
+            return _NOT_SEALED_IN_A_DRY_RUN
         return self.store.vault.encrypt(value, table=table, column=column, record_uuid=record_uuid)
 
     def unseal(self, value: str | None, table: str, column: str, record_uuid: str) -> Any:
