@@ -211,6 +211,13 @@ class ExportFile:
     # Encrypted fields the exporting notebook could not read, over all cases.
     unreadable_count: int = 0
 
+    @property
+    def unreadable(self) -> int:
+        """unreadable_count; a file checked beside the merge knows it once the merge is done."""
+        if isinstance(self.cases, CheckedBeside):
+            return self.cases.unreadable_count
+        return self.unreadable_count
+
 
 # -- reading ------------------------------------------------------------------
 
@@ -228,7 +235,12 @@ def parse_export(data: bytes, *, source: str, now: datetime | None = None) -> Ex
 
 
 def check_export_file(
-    path: str, *, source: str, now: datetime | None = None, helper: bool | None = None
+    path: str,
+    *,
+    source: str,
+    now: datetime | None = None,
+    helper: bool | None = None,
+    beside: bool = False,
 ) -> ExportFile:
     """Check an export file of any size; its cases are read back from a private spool.
 
@@ -241,6 +253,12 @@ def check_export_file(
     cases) is read whole by `parse_export`. The secret scan of a file of
     HELPER_BYTES or more (or whenever `helper` says so) runs in a second
     process beside the parse (issuenote.safety.screening).
+
+    With `beside`, a file of HELPER_BYTES or more is checked by a forked
+    process while the caller merges (CheckedBeside): this returns once the
+    header has passed, and `cases` gives each case as soon as it has passed;
+    the caller writes inside one transaction and commits only when the
+    iteration ends, which is when the whole file has passed.
     """
     import os
 
@@ -256,28 +274,177 @@ def check_export_file(
             return parse_export(data, source=source, now=now)
         checker = _Checker(None, source, now, path=path if size <= LINE_LOOKUP_BYTES else None)
         checked_header = checker.header({**header, "cases": []})
+        use_helper = helper if helper is not None else size >= HELPER_BYTES
+        if beside and size >= HELPER_BYTES and hasattr(os, "fork"):
+            cases = CheckedBeside.start(checker, stream, path, start, size, helper=use_helper)
+            return ExportFile(**checked_header, cases=cases)
         spool = _CaseSpool()
-        if helper if helper is not None else size >= HELPER_BYTES:
-            from issuenote.safety.screening import Screens
-
-            checker.screens = Screens(helper=True)
         try:
-            unreadable = 0
-            stream.seek(start)
-            for index, value in enumerate(_stream_cases(stream, source, path, size)):
-                case = checker.case(("cases", index), value)
-                unreadable += len(case.unreadable)
-                spool.add(case)
-            refusal = checker.finish_screens()
-            if refusal is not None:
-                checker.fail(*refusal)
-            checker.unique_uuids(spool)
+            unreadable = _check_cases(checker, stream, path, start, size, spool, helper=use_helper)
         except BaseException:
-            if checker.screens is not None:
-                checker.screens.close()
             spool.close()
             raise
     return ExportFile(**checked_header, cases=spool, unreadable_count=unreadable)
+
+
+def _check_cases(
+    checker: _Checker,
+    stream: Any,
+    path: str,
+    start: int,
+    size: int,
+    spool: _CaseSpool,
+    *,
+    helper: bool,
+    sent: Callable[[bytes], object] | None = None,
+) -> int:
+    """Check every case of a notebook export into `spool` (and `sent`); the unreadable count.
+
+    The first problem raises IssuenoteError, the earliest in the file when
+    the secret scan runs in a helper process.
+    """
+    import pickle
+
+    if helper:
+        from issuenote.safety.screening import Screens
+
+        checker.screens = Screens(helper=True)
+    try:
+        unreadable = 0
+        stream.seek(start)
+        for index, value in enumerate(_stream_cases(stream, checker.source, path, size)):
+            case = checker.case(("cases", index), value)
+            unreadable += len(case.unreadable)
+            data = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
+            spool.add_pickled(data)
+            if sent is not None:
+                sent(data)
+        refusal = checker.finish_screens()
+        if refusal is not None:
+            checker.fail(*refusal)
+        checker.unique_uuids(spool)
+    except BaseException:
+        if checker.screens is not None:
+            checker.screens.close()
+        raise
+    return unreadable
+
+
+class CheckedBeside:
+    """The cases of an export as a forked process checks them, then the check's verdict.
+
+    The check of a big file takes about a third of an import and the
+    merge the rest, one core each, one after the other. Here the check runs
+    in a child process (with its own helper for the secret scan) and sends
+    each case down a pipe once it has passed; the merge writes it inside
+    its one transaction meanwhile. The last message is the verdict: when
+    the check refused the file, iterating raises its IssuenoteError before
+    the iteration ends, so the merge rolls back and nothing is imported,
+    exactly as when the check ran first. A merge that fails on its own
+    calls `settle` first: the check's refusal, if any, is the one told.
+    """
+
+    def __init__(self, pid: int, reader: Any) -> None:
+        self.pid = pid
+        self.reader = reader
+        self.verdict: tuple[str, Any] | None = None
+        self.unreadable_count = 0
+
+    @classmethod
+    def start(
+        cls, checker: _Checker, stream: Any, path: str, start: int, size: int, *, helper: bool
+    ) -> CheckedBeside:
+        import os
+
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check, send, and leave without the parent's clean-ups
+            os.close(read_end)
+            code = 1
+            try:
+                code = cls._check(checker, stream, path, start, size, write_end, helper=helper)
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(pid, os.fdopen(read_end, "rb", buffering=1 << 16))
+
+    @staticmethod
+    def _check(
+        checker: _Checker,
+        stream: Any,
+        path: str,
+        start: int,
+        size: int,
+        write_end: int,
+        *,
+        helper: bool,
+    ) -> int:
+        import pickle
+        import traceback
+
+        with open(write_end, "wb", buffering=1 << 16) as pipe:
+            spool = _CaseSpool()
+            try:
+                unreadable = _check_cases(
+                    checker, stream, path, start, size, spool, helper=helper, sent=pipe.write
+                )
+                verdict: tuple[str, Any] = ("passed", unreadable)
+            except IssuenoteError as error:
+                verdict = ("refused", str(error))
+            except BrokenPipeError:  # the merge stopped: nobody is reading
+                return 1
+            except BaseException:
+                verdict = ("crashed", traceback.format_exc())
+            finally:
+                spool.close()
+            try:
+                pickle.dump(verdict, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+            except BrokenPipeError:
+                return 1
+        return 0 if verdict[0] == "passed" else 1
+
+    def __iter__(self) -> Iterator[ImportedCase]:
+        import pickle
+
+        while self.verdict is None:
+            try:
+                item = pickle.load(self.reader)  # only ever what our own child wrote
+            except (EOFError, pickle.UnpicklingError, OSError):
+                item = ("crashed", "the check stopped before it was done")
+            if isinstance(item, ImportedCase):
+                yield item
+            else:
+                self.verdict = item
+        self._raise_refusal()
+
+    def settle(self) -> None:
+        """Wait for the verdict (the rest of the cases are read past) and raise a refusal."""
+        for _ in self:
+            pass
+
+    def _raise_refusal(self) -> None:
+        assert self.verdict is not None
+        outcome, detail = self.verdict
+        if outcome == "passed":
+            self.unreadable_count = int(detail)
+            return
+        if outcome == "refused":
+            raise IssuenoteError(str(detail))
+        raise RuntimeError(f"the check of the import file failed:\n{detail}")
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and reap it."""
+        import os
+        import signal
+
+        self.reader.close()
+        try:
+            if self.verdict is None and os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)  # after its verdict the child only exits
+        except ChildProcessError:
+            pass
 
 
 def _open_export(name: str) -> Any:
@@ -527,7 +694,10 @@ class _CaseSpool:
     def add(self, case: ImportedCase) -> None:
         import pickle
 
-        pickle.dump(case, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.add_pickled(pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def add_pickled(self, data: bytes) -> None:
+        self.file.write(data)
         self.count += 1
 
     def __iter__(self) -> Iterator[ImportedCase]:

@@ -35,6 +35,10 @@ _FTS_LAYOUT = ("_data", "_idx")
 
 @pytest.fixture
 def source_file(cli: Cli, tmp_path: Path) -> Path:
+    return make_source_file(cli, tmp_path)
+
+
+def make_source_file(cli: Cli, tmp_path: Path) -> Path:
     """A complete export of a notebook with revisions, a deleted entry and a private one."""
     home = tmp_path / "source"
     for args in demo_commands(timeparse.utc_now()):

@@ -189,10 +189,10 @@ def import_(
             source = file
             data, files = read_archive(Path(file), Path(scratch))
             export = parse_export(data, source=source)
-        else:  # read case by case, at any size
+        else:  # read case by case, at any size; a big file is checked beside the merge
             source = file
-            export = check_export_file(file, source=source)
-        report = _merge(ctx, export, dry_run=dry_run, files=files)
+            export = check_export_file(file, source=source, beside=True)
+        report = _merge_checked(ctx, export, dry_run=dry_run, files=files)
     if as_json:
         emit_json({"source": source, "notebook": export.notebook_id, **report.as_dict()})
     else:
@@ -200,6 +200,43 @@ def import_(
             say(line)
     for message in _import_warnings(export, report):
         warn(message)
+
+
+def _merge_checked(
+    ctx: typer.Context, export: ExportFile, *, dry_run: bool, files: dict[str, Path]
+) -> MergeReport:
+    """_merge, and when the file is still being checked beside it, the check's word first.
+
+    A merge that fails before the check is done waits for the check: a
+    refusal of the file is what the user would have seen had the check run
+    first, so it is the one told. A refused import into a home with no
+    notebook leaves none (the merge had created it).
+    """
+    from issuenote.errors import IssuenoteError
+    from issuenote.importer import CheckedBeside
+    from issuenote.safety.keys import key_file_path
+    from issuenote.session import notebook_exists
+
+    home = home_of(ctx)
+    new_home, new_notebook = not home.exists(), not notebook_exists(home)
+    new_key = [] if key_file_path(home).exists() else [key_file_path(home)]
+    cases = export.cases
+    try:
+        try:
+            return _merge(ctx, export, dry_run=dry_run, files=files)
+        except IssuenoteError:
+            if isinstance(cases, CheckedBeside):
+                cases.settle()
+            raise
+        finally:
+            if isinstance(cases, CheckedBeside):
+                cases.close()
+    except BaseException:
+        if new_notebook and notebook_exists(home):  # refused: leave no empty notebook behind
+            from issuenote.store.connection import discard_if_empty
+
+            discard_if_empty(home, with_home=new_home, with_files=new_key)
+        raise
 
 
 def _merge(
@@ -274,7 +311,7 @@ def _import_warnings(export: ExportFile, report: MergeReport) -> list[str]:
             "private entries were left out of this export (export with --include-private "
             "to carry them)"
         )
-    unreadable = export.unreadable_count
+    unreadable = export.unreadable
     if unreadable:
         messages.append(
             f"{_plural(unreadable, 'encrypted field')} could not be read where the file was "

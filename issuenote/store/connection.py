@@ -6,10 +6,11 @@ sqlite-utils is imported only when a migration is due.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,6 +72,36 @@ def open_connection(home: Path, *, create: bool) -> sqlite3.Connection | None:
     if version < SCHEMA_VERSION:
         _migrate(conn, path)
     return conn
+
+
+def discard_if_empty(home: Path, *, with_home: bool, with_files: Sequence[Path] = ()) -> bool:
+    """Remove a notebook that holds no case, as a failed import leaves one it created.
+
+    A refused import writes nothing; into a home with no notebook yet, it
+    must not leave an empty one behind either, nor the files it made with
+    it (`with_files`: the key file of its encrypted fields). Checked under
+    the write lock: a notebook someone else recorded into meanwhile stays.
+    """
+    path = database_path(home)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM cases)").fetchone()[0]:
+            return False
+        ends = ("-wal", "-shm")
+        for name in (path, *(path.with_name(path.name + end) for end in ends), *with_files):
+            name.unlink(missing_ok=True)
+    except (sqlite3.Error, OSError):
+        return False
+    finally:
+        conn.close()
+    if with_home:
+        with contextlib.suppress(OSError):  # only when nothing else is in it
+            home.rmdir()
+    return True
 
 
 def _refuse_newer(conn: sqlite3.Connection, path: Path, version: int) -> None:
