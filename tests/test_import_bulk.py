@@ -167,6 +167,23 @@ def _tables(home: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def _index_terms(home: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every term of each full-text index, with its row, column and place (fts5vocab)."""
+    conn = sqlite3.connect(home / "notebook.db")
+    try:
+        out = {}
+        for name in ("entry_search", "case_search", "transaction_search", "attachment_search"):
+            conn.execute(
+                f"CREATE VIRTUAL TABLE temp.{name}_terms USING fts5vocab(main, {name}, instance)"
+            )
+            out[name] = conn.execute(
+                f"SELECT * FROM temp.{name}_terms ORDER BY 1, 2, 3, 4"
+            ).fetchall()
+        return out
+    finally:
+        conn.close()
+
+
 def test_the_fast_path_leaves_the_same_notebook_as_entry_by_entry(
     source_file: Path,
     tmp_path: Path,
@@ -181,6 +198,10 @@ def test_the_fast_path_leaves_the_same_notebook_as_entry_by_entry(
     assert sorted(one) == sorted(other)
     for name in one:
         assert one[name] == other[name], name
+    # The indexes hold the same terms in the same places, not just the same rows.
+    terms = _index_terms(tmp_path / "slow")
+    assert terms == _index_terms(tmp_path / "fast")
+    assert len(terms["entry_search"]) > 1000
     # and what the comparison covers is really there
     amended = {row[1] for row in one["entry_revisions"]}  # amended and deleted: 2 entries
     assert len(amended) == 2
@@ -228,6 +249,7 @@ def test_a_notebook_of_random_writes_imports_the_same_both_ways(
     assert sorted(one) == sorted(other)
     for name in one:
         assert one[name] == other[name], name
+    assert _index_terms(tmp_path / "slow") == _index_terms(tmp_path / "fast")
     assert one["stats_waits"]  # the comparison covers answered requests
     store = Store.open(tmp_path / "fast", create=False)
     assert store is not None
