@@ -157,27 +157,37 @@ def test_a_truncated_file_is_refused_as_before(
 
 
 @pytest.mark.parametrize("clean", [True, False], ids=["clean file", "file with a secret"])
+@pytest.mark.parametrize(
+    "error",
+    [IssuenoteError("the merge gave up"), sqlite3.IntegrityError("UNIQUE constraint failed")],
+    ids=["a refusal", "a constraint"],
+)
 def test_a_merge_that_fails_first_waits_for_the_check(
     cli: Cli,
     source_file: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     clean: bool,
+    error: Exception,
     no_child_left: Any,
 ) -> None:
     """Had the check run first, its refusal would be what the user saw: it still is."""
     path = source_file if clean else _notebook_file(tmp_path, source_file, _last_text_holds_a_seed)
 
     def fail(self: _Merger, case: Any) -> None:
-        raise IssuenoteError("the merge gave up")
+        raise error
 
     monkeypatch.setattr(_Merger, "add_case", fail)
-    told = _import(cli, path, tmp_path / "fresh", beside=True)
-    assert told.exit_code == 1
-    if clean:
-        assert told.stderr.strip() == "issuenote: the merge gave up"
+    if clean and not isinstance(error, IssuenoteError):
+        with pytest.raises(type(error)):
+            _import(cli, path, tmp_path / "fresh", beside=True)
     else:
-        assert "seed phrase" in told.stderr and "nothing was imported" in told.stderr
+        told = _import(cli, path, tmp_path / "fresh", beside=True)
+        assert told.exit_code == 1
+        if clean:
+            assert told.stderr.strip() == "issuenote: the merge gave up"
+        else:
+            assert "seed phrase" in told.stderr and "nothing was imported" in told.stderr
     assert not (tmp_path / "fresh").exists()
 
 

@@ -207,12 +207,12 @@ def _merge_checked(
 ) -> MergeReport:
     """_merge, and when the file is still being checked beside it, the check's word first.
 
-    A merge that fails before the check is done waits for the check: a
-    refusal of the file is what the user would have seen had the check run
-    first, so it is the one told. A refused import into a home with no
+    A merge that fails before the check is done (a refusal, or SQLite
+    meeting a UUID twice before the check could say so) waits for the
+    check: a refusal of the file is what the user would have seen had the
+    check run first, so it is the one told. A refused import into a home with no
     notebook leaves none (the merge had created it).
     """
-    from issuenote.errors import IssuenoteError
     from issuenote.importer import CheckedBeside
     from issuenote.safety.keys import key_file_path
     from issuenote.session import notebook_exists
@@ -224,7 +224,7 @@ def _merge_checked(
     try:
         try:
             return _merge(ctx, export, dry_run=dry_run, files=files)
-        except IssuenoteError:
+        except Exception:  # had the check run first, a file it refuses would not be merged
             if isinstance(cases, CheckedBeside):
                 cases.settle()
             raise
