@@ -216,6 +216,24 @@ def test_a_check_that_breaks_writes_nothing(
     assert not (tmp_path / "fresh").exists()
 
 
+def test_stdin_is_checked_beside_the_merge_too(
+    cli: Cli, source_file: Path, tmp_path: Path, no_child_left: Any
+) -> None:
+    text = source_file.read_text(encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "HELPER_BYTES", 0)
+        started = _spy_on_start(patch)
+        told = cli("--home", str(tmp_path / "piped"), "import", "-", input=text)
+        refused = cli(
+            "--home", str(tmp_path / "refused"), "import", "-",
+            input=text.replace("Called my bank about the card", f"seed: {SEED}"),
+        )  # fmt: skip
+    assert started == [True, True]
+    assert told.exit_code == 0 and told.stdout.startswith("Imported <stdin>: 2 new cases")
+    assert refused.exit_code == 1 and "seed phrase" in refused.stderr
+    assert not (tmp_path / "refused").exists()
+
+
 def test_a_dry_run_beside_the_check_writes_nothing(
     cli: Cli, source_file: Path, tmp_path: Path, no_child_left: Any
 ) -> None:

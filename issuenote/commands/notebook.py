@@ -184,7 +184,7 @@ def import_(
             spooled = Path(scratch) / "stdin.json"
             with spooled.open("wb") as spool:
                 shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
-            export = check_export_file(str(spooled), source=source)
+            export = check_export_file(str(spooled), source=source, beside=True)
         elif is_archive(Path(file)):  # export --all --with-attachments
             source = file
             data, files = read_archive(Path(file), Path(scratch))
