@@ -150,6 +150,10 @@ class ImportedEntry:
     number: int | None = None
     deleted_at: str | None = None
     revisions: tuple[ImportedRevision, ...] = ()
+    # The chain's content hashes of the entry as an import stores it (stored_entry,
+    # created at ExportFile.imported_at): its "add" link, then its "import" link when
+    # it has revisions. Empty for an entry with anything private (sealed in the merge).
+    digests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,9 @@ class ExportFile:
     single_case: bool = False
     # Encrypted fields the exporting notebook could not read, over all cases.
     unreadable_count: int = 0
+    # The time the check began, in storage form: the merge stores it as the new rows'
+    # created_at, which ImportedEntry.digests cover.
+    imported_at: str | None = None
 
     @property
     def unreadable(self) -> int:
@@ -217,6 +224,58 @@ class ExportFile:
         if isinstance(self.cases, CheckedBeside):
             return self.cases.unreadable_count
         return self.unreadable_count
+
+
+def stored_entry(
+    entry_uuid: str, fields: dict[str, Any], deleted_at: str | None, created_at: str
+) -> dict[str, Any]:
+    """An imported entry's row as the merge writes it, before sealing; id, case and number aside."""
+    record: dict[str, Any] = {"uuid": entry_uuid, **fields}
+    record["deleted_at"] = deleted_at
+    # Most entries have neither: "[]" is what json.dumps writes for an empty list.
+    flags, warnings = fields["flags"], fields["warnings"]
+    record["flags"] = json.dumps(sorted(set(flags))) if flags else "[]"
+    record["warnings"] = json.dumps(list(warnings), ensure_ascii=False) if warnings else "[]"
+    record["private"] = 1 if fields["private"] else 0
+    record["created_at"] = created_at
+    return record
+
+
+def stored_revision_fields(fields: dict[str, Any]) -> str:
+    """A revision's fields as entry_revisions keeps them (private texts already sealed)."""
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+
+def _entry_digests(
+    entry_uuid: str,
+    fields: dict[str, Any],
+    deleted_at: str | None,
+    revisions: list[ImportedRevision],
+    created_at: str,
+) -> tuple[str, ...]:
+    """The content hashes the merge's chain links will carry for this entry (see digests).
+
+    Worked out here, during the check, so that a big import's merge (which
+    waits for nothing else) need not read each entry back to hash it.
+    """
+    if fields["private"] or any(revision.fields["private"] for revision in revisions):
+        return ()
+    from issuenote.evidence.chain import entry_digest
+
+    row = stored_entry(entry_uuid, fields, deleted_at, created_at)
+    digests = [entry_digest(row)]
+    if revisions:
+        history = [
+            {
+                "revision": revision.revision,
+                "change": revision.change,
+                "made_at": revision.made_at,
+                "fields": stored_revision_fields(revision.fields),
+            }
+            for revision in revisions
+        ]
+        digests.append(entry_digest(row, (), history))
+    return tuple(digests)
 
 
 # -- reading ------------------------------------------------------------------
@@ -954,6 +1013,7 @@ class _Checker:
         self._path = path  # the file, read whole only to name a refusal's line
         self.source = source
         self.now = now
+        self.imported_at = timeparse.to_storage(now)
         self.seen_uuids = _SeenUuids()
         self.accepted: dict[tuple[str, str, bool], str | None] = {}
         # choose() is pure too, and a notebook has a handful of kinds and channels.
@@ -1101,6 +1161,7 @@ class _Checker:
             "notebook_id": notebook_id,
             "exported_at": exported_at,
             "includes_private": includes_private,
+            "imported_at": self.imported_at,
         }
 
     def single_case(self, document: dict[str, Any]) -> ExportFile:
@@ -1118,6 +1179,7 @@ class _Checker:
             cases=(case,),
             single_case=True,
             unreadable_count=len(case.unreadable),
+            imported_at=self.imported_at,
         )
 
     def schema_version(
@@ -1311,16 +1373,17 @@ class _Checker:
         if number is not None and (not _is_int(number) or not 1 <= number < 2**63):
             self.fail((*path, "number"), "must be a whole number from 1")
         deleted_at = record.get("deleted_at")
+        if deleted_at is not None:
+            deleted_at = self.time((*path, "deleted_at"), deleted_at, past=True)
         return ImportedEntry(
             uuid=entry_uuid,
             id=self.local_id(path, record),
             fields=fields,
             where=path_text(path),
             number=number,
-            deleted_at=None
-            if deleted_at is None
-            else self.time((*path, "deleted_at"), deleted_at, past=True),
+            deleted_at=deleted_at,
             revisions=tuple(revisions),
+            digests=_entry_digests(entry_uuid, fields, deleted_at, revisions, self.imported_at),
         )
 
     def revision(self, path: Path_, value: Any) -> ImportedRevision:

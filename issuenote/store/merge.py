@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from issuenote.errors import IssuenoteError
+from issuenote.importer import stored_entry, stored_revision_fields
 from issuenote.model import ENTRY_FIELDS, PRIVATE_ENTRY_COLUMNS
 from issuenote.parse import timeparse
 from issuenote.store import bulk
@@ -267,7 +268,8 @@ class _Merger:
         self.files = files or {}
         self.created_blobs: list[str] = []
         self.dry_run = dry_run
-        self.now = timeparse.to_storage(timeparse.utc_now())
+        # The check's clock when there was one: the entry hashes it made assume it.
+        self.now = export.imported_at or timeparse.to_storage(timeparse.utc_now())
         self.report = MergeReport(dry_run=dry_run)
         # Cases written in bulk and settled, whose index and stats rows wait for `flush`.
         self.unflushed: list[int] = []
@@ -391,21 +393,12 @@ class _Merger:
 
     def entry_record(self, case_id: int, entry: ImportedEntry) -> dict[str, Any]:
         """The columns of a new entry, private texts sealed; id and number are the caller's."""
-        fields = dict(entry.fields)
-        private = bool(fields["private"])
-        if private:
+        record = stored_entry(entry.uuid, entry.fields, entry.deleted_at, self.now)
+        record["case_id"] = case_id
+        if record["private"]:
             for column in _SEALED_ENTRY_COLUMNS:
-                fields[column] = self.seal(fields[column], "entries", column, entry.uuid)
-        record: dict[str, Any] = {"uuid": entry.uuid, "case_id": case_id, **fields}
-        record["deleted_at"] = entry.deleted_at
-        # Most entries have neither: "[]" is what json.dumps writes for an empty list.
-        flags, warnings = fields["flags"], fields["warnings"]
-        record["flags"] = json.dumps(sorted(set(flags))) if flags else "[]"
-        record["warnings"] = json.dumps(list(warnings), ensure_ascii=False) if warnings else "[]"
-        if private:
+                record[column] = self.seal(record[column], "entries", column, entry.uuid)
             record["warnings"] = self.seal(record["warnings"], "entries", "warnings", entry.uuid)
-        record["private"] = 1 if private else 0
-        record["created_at"] = self.now
         return record
 
     def add_entries_at_once(self, case_id: int, entries: tuple[ImportedEntry, ...]) -> bool:
@@ -505,14 +498,20 @@ class _Merger:
 
         Each entry gets its "add" link (the row as stored, no revisions yet)
         and, when it came with revisions, an "import" link covering them, as
-        chain_entry computes them; the rows are read back once so that the
-        hashes cover exactly what was stored. Returns the case's UUID.
+        chain_entry computes them. The check hashed each entry as it is
+        stored here (ImportedEntry.digests, made with the same stored_entry
+        and created_at); the rows of the others (private ones, sealed here)
+        are read back once so that their hashes cover exactly what was
+        stored. Returns the case's UUID.
         """
         from issuenote.evidence.chain import entry_digest, genesis, link_hash
 
-        cursor = self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
-        columns = [description[0] for description in cursor.description]
-        stored = {row["uuid"]: dict(zip(columns, row, strict=True)) for row in cursor}
+        checked = self.now == self.export.imported_at
+        stored: dict[str, dict[str, Any]] = {}
+        if not checked or not all(entry.digests for entry in entries):
+            cursor = self.conn.execute("SELECT * FROM entries WHERE case_id = ?", (case_id,))
+            columns = [description[0] for description in cursor.description]
+            stored = {row["uuid"]: dict(zip(columns, row, strict=True)) for row in cursor}
         history: dict[str, list[dict[str, Any]]] = {}
         for entry_uuid, number, change, made_at, fields in revisions:
             history.setdefault(entry_uuid, []).append(
@@ -523,11 +522,14 @@ class _Merger:
         created_at = timeparse.to_storage(timeparse.utc_now())
         links = []
         for entry in entries:
-            row = stored[entry.uuid]
-            events = [("add", entry_digest(row))]
-            if entry.uuid in history:
-                events.append(("import", entry_digest(row, (), history[entry.uuid])))
-            for event, content in events:
+            if checked and entry.digests:
+                contents = entry.digests
+            else:
+                row = stored[entry.uuid]
+                contents = (entry_digest(row),)
+                if entry.uuid in history:
+                    contents += (entry_digest(row, (), history[entry.uuid]),)
+            for event, content in zip(("add", "import"), contents, strict=False):
                 seq = len(links) + 1
                 link = link_hash(case_uuid, seq, event, entry.uuid, content, previous)
                 links.append((case_id, seq, event, entry.uuid, content, previous, link, created_at))
@@ -569,7 +571,7 @@ class _Merger:
         if stored["private"]:
             for column in _SEALED_ENTRY_COLUMNS:
                 stored[column] = self.seal(stored[column], "entries", column, entry_uuid)
-        return json.dumps(stored, ensure_ascii=False, sort_keys=True)
+        return stored_revision_fields(stored)
 
     def add_revision(self, entry_uuid: str, revision: ImportedRevision) -> None:
         self.insert(
