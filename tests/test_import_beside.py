@@ -121,8 +121,12 @@ def test_the_merge_beside_the_check_leaves_the_same_notebook(
         lambda document: document["cases"][-1]["entries"].append(
             dict(document["cases"][0]["entries"][0])  # a UUID used twice, told at the end
         ),
+        # The same, where nothing else is wrong: SQLite meets it first, in the merge.
+        lambda document: document["cases"][-1]["entries"][-1].update(
+            uuid=document["cases"][0]["entries"][0]["uuid"]
+        ),
     ],
-    ids=["secret in the last case", "bad time in the first case", "uuid twice"],
+    ids=["secret in the last case", "bad time in the first case", "uuid twice", "uuid again"],
 )
 def test_a_refused_file_writes_nothing_and_is_told_as_before(
     cli: Cli, source_file: Path, tmp_path: Path, edit: Any, no_child_left: Any

@@ -271,6 +271,9 @@ class _Merger:
         # The check's clock when there was one: the entry hashes it made assume it.
         self.now = export.imported_at or timeparse.to_storage(timeparse.utc_now())
         self.report = MergeReport(dry_run=dry_run)
+        # Whether the notebook had entries (or their revisions or attachments) when
+        # the run began: set by `run`.
+        self.had_entries = True
         # Cases written in bulk and settled, whose index and stats rows wait for `flush`.
         self.unflushed: list[int] = []
         self.unflushed_entries = 0
@@ -341,6 +344,10 @@ class _Merger:
     # -- the file ---------------------------------------------------------------
 
     def run(self) -> None:
+        self.had_entries = any(
+            self.one(f"SELECT 1 AS found FROM {table} LIMIT 1")
+            for table in ("entries", "entry_revisions", "attachments")
+        )
         for case in self.export.cases:
             row = self.one("SELECT * FROM cases WHERE uuid = ?", case.uuid)
             if row is None:
@@ -425,11 +432,16 @@ class _Merger:
         if len(set(numbers)) < len(numbers):
             return False
         uuids = [entry.uuid for entry in entries]
+        # In a notebook with no entry when the import began, every row is the file's,
+        # whose UUIDs all differ (the check refuses one used twice; when it runs
+        # beside the merge, SQLite's UNIQUE stops the merge first and the check's
+        # refusal is told): no probe of the UUIDs, whose index pages are all over.
+        others = self.had_entries
         if (
             self.any_row("entries", "id", ids)
-            or self.any_row("entries", "uuid", uuids)
-            or self.any_row("entry_revisions", "entry_uuid", uuids)
-            or self.any_row("attachments", "entry_id", ids)
+            or (others and self.any_row("entries", "uuid", uuids))
+            or (others and self.any_row("entry_revisions", "entry_uuid", uuids))
+            or (others and self.any_row("attachments", "entry_id", ids))
             or self.any_row("entries", "case_id", [case_id])
             or self.any_row("chain", "case_id", [case_id])
         ):
