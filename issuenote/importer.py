@@ -4,8 +4,10 @@
 whole notebook) or what `export CASE --format json` writes (one case). The
 file is parsed and every field is checked here, with the rules the recording
 commands apply (statuses, kinds, channels, times with offsets, exact amounts,
-txids, no secrets), before anything is written: a bad file is refused as a
-whole, with the line and the reason, and the notebook is not touched.
+txids, no secrets), before anything is committed: a bad file is refused as a
+whole, with the line and the reason, and the notebook is not touched. (A big
+file is checked beside the merge, CheckedBeside: the merge's one transaction
+commits only after the check's verdict.)
 
 Values come out in storage form (UTC times, canonical amounts), so merging is
 a plain comparison. Pure: sqlite and the CLI are not imported; the validators
