@@ -23,7 +23,7 @@ import pytest
 from issuenote.demo import demo_commands
 from issuenote.importer import check_export_file
 from issuenote.parse import timeparse
-from issuenote.store import Store
+from issuenote.store import Store, bulk
 from issuenote.store.merge import _Merger, merge_export
 from tests.test_stats_aggregates import _random_write, assert_matches_reference
 
@@ -309,3 +309,43 @@ def test_the_import_puts_the_temporary_storage_back(source_file: Path, tmp_path:
             assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == before
     finally:
         store.close()
+
+
+def test_the_index_merge_settings_are_put_back(
+    cli: Cli, source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import holds FTS5's merges and merges at the end; the notebook's settings stay."""
+    held: list[dict[str, Any]] = []
+    hold = bulk.hold_merges
+
+    def spy(conn: sqlite3.Connection) -> dict[str, str | None]:
+        held.append(dict(conn.execute("SELECT k, v FROM entry_search_config").fetchall()))
+        return hold(conn)
+
+    monkeypatch.setattr(bulk, "hold_merges", spy)
+
+    def settings(home: Path) -> dict[str, Any]:
+        conn = sqlite3.connect(home / "notebook.db")
+        try:
+            return dict(conn.execute("SELECT k, v FROM entry_search_config").fetchall())
+        finally:
+            conn.close()
+
+    fresh = tmp_path / "fresh"
+    assert cli("--home", str(fresh), "import", str(source_file)).exit_code == 0
+    assert held, "the import wrote in bulk"
+    assert settings(fresh) == held[0]  # no setting of its own left behind
+    found = cli("--home", str(fresh), "search", "TRC20 takes minutes", "--json")
+    assert found.exit_code == 0 and json.loads(found.stdout), found.stdout
+
+    tuned = tmp_path / "tuned"
+    assert cli("--home", str(tuned), "new", "Already here").exit_code == 0
+    conn = sqlite3.connect(tuned / "notebook.db")
+    conn.execute("INSERT INTO entry_search (entry_search, rank) VALUES ('automerge', 8)")
+    conn.commit()
+    conn.close()
+    before = settings(tuned)
+    assert before["automerge"] == 8
+    assert cli("--home", str(tuned), "import", str(source_file)).exit_code == 0
+    assert settings(tuned) == before
+    assert len(held) == 2  # that import too wrote in bulk

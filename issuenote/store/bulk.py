@@ -13,7 +13,9 @@ table by table):
   (m006), then takes the case out of the list;
 - `flush` (per batch of settled cases): their entries' full-text index rows,
   written in rowid order so that FTS5 keeps one sorted run instead of
-  flushing at every case, and their stats_* rows (m011).
+  flushing at every case, and their stats_* rows (m011);
+- `hold_merges` and `merge_held` (around the whole import): FTS5 merges the
+  index's segments once at the end instead of as they are written.
 """
 
 from __future__ import annotations
@@ -97,3 +99,56 @@ def flush(conn: sqlite3.Connection, case_ids: Sequence[int]) -> None:
     )
     for statement in _recompute_stats(listed):
         conn.execute(statement, cases)
+
+
+# FTS5's merge settings for entry_search while an import writes in bulk, and
+# SQLite's defaults (a setting never made is not stored).
+_HELD_MERGES = {"automerge": 0, "crisismerge": 64, "usermerge": 16}
+_DEFAULT_MERGES = {"automerge": 4, "crisismerge": 16, "usermerge": 4}
+# Pages of index a 'merge' command writes at most; and how many such commands
+# a bulk import may spend per entry it wrote, so that a small import never
+# finishes a big merge the notebook had under way.
+MERGE_PAGES = 2_000
+MERGE_ENTRIES_PER_ROUND = 500
+# FTS5 keeps the index's structure (its segments) in this row of entry_search_data.
+_STRUCTURE = "SELECT block FROM entry_search_data WHERE id = 10"
+
+
+def hold_merges(conn: sqlite3.Connection) -> dict[str, str | None]:
+    """Stop FTS5 merging entry_search's small segments as they are written; the old settings.
+
+    Every flush writes a small segment, and by default FTS5 merges four of
+    a level into one as soon as they are there: a million entries went
+    through about five merges each, most of the index's time (39 s of
+    entry_search at L). Held, segments pile up (64 at most per level) and
+    `merge_held` merges them sixteen at a time once the import is written:
+    30 s, and an index in fewer, larger segments. Inside the import's
+    transaction: a refusal or a crash puts the settings back with the rest.
+    """
+    before: dict[str, str | None] = dict.fromkeys(_HELD_MERGES)
+    marks = ", ".join("?" * len(_HELD_MERGES))
+    for key, value in conn.execute(
+        f"SELECT k, v FROM entry_search_config WHERE k IN ({marks})", tuple(_HELD_MERGES)
+    ):
+        before[key] = value
+    for key, value in _HELD_MERGES.items():
+        conn.execute("INSERT INTO entry_search (entry_search, rank) VALUES (?, ?)", (key, value))
+    return before
+
+
+def merge_held(conn: sqlite3.Connection, before: dict[str, str | None], entries: int) -> None:
+    """Merge the segments the import left (within a budget of `entries`), then put back `before`."""
+    for _ in range(1 + entries // MERGE_ENTRIES_PER_ROUND):
+        structure = conn.execute(_STRUCTURE).fetchone()
+        conn.execute(
+            "INSERT INTO entry_search (entry_search, rank) VALUES ('merge', ?)", (MERGE_PAGES,)
+        )
+        if conn.execute(_STRUCTURE).fetchone() == structure:  # nothing left to merge
+            break
+    for key, value in before.items():
+        setting = _DEFAULT_MERGES[key] if value is None else value
+        conn.execute("INSERT INTO entry_search (entry_search, rank) VALUES (?, ?)", (key, setting))
+    never_set = [key for key, value in before.items() if value is None]
+    if never_set:  # as before the import: no row, SQLite's default
+        marks = ", ".join("?" * len(never_set))
+        conn.execute(f"DELETE FROM entry_search_config WHERE k IN ({marks})", never_set)

@@ -271,6 +271,9 @@ class _Merger:
         # The check's clock when there was one: the entry hashes it made assume it.
         self.now = export.imported_at or timeparse.to_storage(timeparse.utc_now())
         self.report = MergeReport(dry_run=dry_run)
+        # entry_search's merge settings from before the first case written in bulk
+        # (store.bulk.hold_merges), put back at the end of `run`.
+        self.held_merges: dict[str, str | None] | None = None
         # Whether the notebook had entries (or their revisions or attachments) when
         # the run began: set by `run`.
         self.had_entries = True
@@ -355,6 +358,8 @@ class _Merger:
             else:
                 self.merge_case(row, case)
         self.flush()
+        if self.held_merges is not None:
+            bulk.merge_held(self.conn, self.held_merges, self.report.entries_added)
 
     def flush(self) -> None:
         """Index and count the cases written in bulk since the last flush (store.bulk)."""
@@ -463,6 +468,8 @@ class _Merger:
             ]
         columns = list(records[0])
         row_of = itemgetter(*columns)
+        if self.held_merges is None:  # the first case written in bulk
+            self.held_merges = bulk.hold_merges(self.conn)
         bulk.begin(self.conn, case_id)
         self.conn.executemany(
             f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
