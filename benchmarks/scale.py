@@ -489,8 +489,10 @@ def _import_floor(source: Path, target: Path) -> float:
     indexes and the trigram full-text index, written from the imported
     notebook with INSERT ... SELECT (no Python per row, no check, no secret
     scan, no trigger, no chain, stats or sync rows), a thousand entries per
-    statement as import writes them, in one transaction, synchronous=FULL.
+    statement as import writes them, the index's merges held to the end as
+    import holds them, in one transaction, synchronous=FULL.
     """
+    from issuenote.store import bulk
     from issuenote.store.migrations import ENTRY_SEARCH_COLUMNS, _indexed, entry_key
 
     for leftover in (target, target.with_name(target.name + "-wal")):
@@ -513,6 +515,7 @@ def _import_floor(source: Path, target: Path) -> float:
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO main.cases SELECT * FROM source.cases")
+        held = bulk.hold_merges(conn)  # as import does: the index merged once, at the end
         for start in range(low or 0, (high or 0) + 1, 1000):
             bounds = (start, start + 1000)
             conn.execute(
@@ -525,6 +528,7 @@ def _import_floor(source: Path, target: Path) -> float:
                 "WHERE id >= ? AND id < ? ORDER BY key",
                 bounds,
             )
+        bulk.merge_held(conn, held, (high or 0) - (low or 0) + 1)
         conn.execute("COMMIT")
         return time.perf_counter() - started
     finally:
