@@ -70,14 +70,17 @@ def _children() -> set[int]:
     """This process's live children (Linux), to show that none is left running."""
     found: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
+        try:
+            found |= {int(pid) for pid in (task / "children").read_text().split()}
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
     return found
 
 
 @pytest.fixture
 def no_child_left() -> Any:
-    if not Path(f"/proc/{os.getpid()}/task").is_dir():
-        pytest.skip("needs /proc to list child processes")
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        pytest.skip("needs /proc/PID/task/TID/children to list child processes")
     before = _children()
     yield
     assert _children() <= before
