@@ -752,12 +752,8 @@ class _CaseSpool:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self.count = 0
 
-    def add(self, case: ImportedCase) -> None:
-        import pickle
-
-        self.add_pickled(pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL))
-
     def add_pickled(self, data: bytes) -> None:
+        """One case, pickled by the caller (who may send the same bytes elsewhere)."""
         self.file.write(data)
         self.count += 1
 
