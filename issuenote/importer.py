@@ -154,7 +154,8 @@ class ImportedEntry:
     revisions: tuple[ImportedRevision, ...] = ()
     # The chain's content hashes of the entry as an import stores it (stored_entry,
     # created at ExportFile.imported_at): its "add" link, then its "import" link when
-    # it has revisions. Empty for an entry with anything private (sealed in the merge).
+    # it has revisions. Worked out only by a check beside the merge (CheckedBeside);
+    # empty otherwise, and for an entry with anything private (sealed in the merge).
     digests: tuple[str, ...] = ()
 
 
@@ -443,6 +444,7 @@ class CheckedBeside:
         import pickle
         import traceback
 
+        checker.hashes_entries = True
         with open(write_end, "wb", buffering=1 << 16) as pipe:
             spool = _CaseSpool()
             try:
@@ -1012,6 +1014,10 @@ class _Checker:
         self.source = source
         self.now = now
         self.imported_at = timeparse.to_storage(now)
+        # Whether to work out ImportedEntry.digests: only the check beside a merge
+        # does (CheckedBeside), taking that work off the merge; elsewhere the merge
+        # hashes what it stored, and a sync or an update of cases here never hashes twice.
+        self.hashes_entries = False
         self.seen_uuids = _SeenUuids()
         self.accepted: dict[tuple[str, str, bool], str | None] = {}
         # choose() is pure too, and a notebook has a handful of kinds and channels.
@@ -1381,7 +1387,9 @@ class _Checker:
             number=number,
             deleted_at=deleted_at,
             revisions=tuple(revisions),
-            digests=_entry_digests(entry_uuid, fields, deleted_at, revisions, self.imported_at),
+            digests=_entry_digests(entry_uuid, fields, deleted_at, revisions, self.imported_at)
+            if self.hashes_entries
+            else (),
         )
 
     def revision(self, path: Path_, value: Any) -> ImportedRevision:
