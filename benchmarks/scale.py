@@ -493,7 +493,6 @@ def _import_floor(source: Path, target: Path) -> float:
     import holds them, in one transaction, synchronous=FULL.
     """
     from issuenote.store import bulk
-    from issuenote.store.migrations import ENTRY_SEARCH_COLUMNS, _indexed, entry_key
 
     for leftover in (target, target.with_name(target.name + "-wal")):
         leftover.unlink(missing_ok=True)
@@ -509,26 +508,28 @@ def _import_floor(source: Path, target: Path) -> float:
         ).fetchall()
         for (sql,) in schema:
             conn.execute(sql)
-        columns = ", ".join(ENTRY_SEARCH_COLUMNS)
-        values = ", ".join(_indexed("entries", column) for column in ENTRY_SEARCH_COLUMNS)
-        low, high = conn.execute("SELECT min(id), max(id) FROM source.entries").fetchone()
+        # Batches of cases of about FLUSH_ENTRIES entries, as import flushes them.
+        batches: list[list[int]] = [[]]
+        written = 0
+        for case_id, count in conn.execute(
+            "SELECT case_id, count(*) FROM source.entries GROUP BY case_id ORDER BY case_id"
+        ):
+            batches[-1].append(case_id)
+            written += count
+            if written >= bulk.FLUSH_ENTRIES * len(batches):
+                batches.append([])
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO main.cases SELECT * FROM source.cases")
         held = bulk.hold_merges(conn)  # as import does: the index merged once, at the end
-        for start in range(low or 0, (high or 0) + 1, 1000):
-            bounds = (start, start + 1000)
+        for batch in batches:
             conn.execute(
-                "INSERT INTO main.entries SELECT * FROM source.entries WHERE id >= ? AND id < ?",
-                bounds,
+                "INSERT INTO main.entries SELECT * FROM source.entries "
+                "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (json.dumps(batch),),
             )
-            conn.execute(
-                f"INSERT INTO main.entry_search (rowid, {columns}) "
-                f"SELECT {entry_key('entries')} AS key, {values} FROM main.entries "
-                "WHERE id >= ? AND id < ? ORDER BY key",
-                bounds,
-            )
-        bulk.merge_held(conn, held, (high or 0) - (low or 0) + 1)
+            bulk.index_entries(conn, batch)  # import's own statement
+        bulk.merge_held(conn, held, written)
         conn.execute("COMMIT")
         return time.perf_counter() - started
     finally:

@@ -11,9 +11,9 @@ table by table):
 - `settle` (per case, while it is listed): activity_at and last_entry_id
   (m007), asked_at and answered_at (m010), and the case's sync revision
   (m006), then takes the case out of the list;
-- `flush` (per batch of settled cases): their entries' full-text index rows,
-  written in rowid order so that FTS5 keeps one sorted run instead of
-  flushing at every case, and their stats_* rows (m011);
+- `flush` (per batch of settled cases): their entries' full-text index rows
+  (`index_entries`), written in rowid order so that FTS5 keeps one sorted
+  run instead of flushing at every case, and their stats_* rows (m011);
 - `hold_merges` and `merge_held` (around the whole import): FTS5 merges the
   index's segments once at the end instead of as they are written.
 """
@@ -76,29 +76,45 @@ def settle(conn: sqlite3.Connection, case_id: int, case_uuid: str) -> None:
 
 
 def flush(conn: sqlite3.Connection, case_ids: Sequence[int]) -> None:
-    """Index the settled cases' entries (in rowid order) and count them in stats_*.
+    """Index the settled cases' entries (index_entries) and count them in stats_*."""
+    if not case_ids:
+        return
+    cases = _listed(case_ids)
+    _index(conn, cases)
+    for statement in _recompute_stats(_LISTED):
+        conn.execute(statement, cases)
+
+
+def index_entries(conn: sqlite3.Connection, case_ids: Sequence[int]) -> None:
+    """Write the cases' entries into entry_search, in key order, in one statement.
 
     One statement for the batch: FTS5 writes its pending terms out at every
     statement (each one opens a savepoint), so a statement per entry costs
     as much as the trigger did. SQLite sorts the batch's rows for it, in
     memory during an import: FLUSH_ENTRIES keeps that small.
     """
-    if not case_ids:
-        return
-    # The same SQL text for every batch (the ids are bound): sqlite3 keeps its
-    # compiled statements, and a new text per batch would keep a new one each time.
-    listed = "SELECT value FROM json_each(:cases)"
-    cases = {"cases": json.dumps([int(case_id) for case_id in case_ids])}
+    if case_ids:
+        _index(conn, _listed(case_ids))
+
+
+# The same SQL text for every batch (the ids are bound): sqlite3 keeps its
+# compiled statements, and a new text per batch would keep a new one each time.
+_LISTED = "SELECT value FROM json_each(:cases)"
+
+
+def _listed(case_ids: Sequence[int]) -> dict[str, str]:
+    return {"cases": json.dumps([int(case_id) for case_id in case_ids])}
+
+
+def _index(conn: sqlite3.Connection, cases: dict[str, str]) -> None:
     columns = ", ".join(ENTRY_SEARCH_COLUMNS)
     values = ", ".join(_indexed("entries", column) for column in ENTRY_SEARCH_COLUMNS)
     conn.execute(
         f"INSERT INTO entry_search (rowid, {columns}) "
         f"SELECT {entry_key('entries')} AS key, {values} FROM entries "
-        f"WHERE case_id IN ({listed}) ORDER BY key",
+        f"WHERE case_id IN ({_LISTED}) ORDER BY key",
         cases,
     )
-    for statement in _recompute_stats(listed):
-        conn.execute(statement, cases)
 
 
 # FTS5's merge settings for entry_search while an import writes in bulk, and
