@@ -1039,15 +1039,8 @@ class Store(EvidenceQueries):
         return {"case_id": row["case_id"], **transaction_document(dict(row), _local(tz))}
 
     def transaction_rows(self, case_id: int) -> list[dict[str, Any]]:
-        # In two halves, as the batch reader does: each searches one of the
-        # (case_id, ...) partial indexes, where `case_id = ?` alone scans every
-        # transaction of the notebook (10,000 at L) for each case shown.
         rows = self.conn.execute(
-            "SELECT * FROM ("
-            "SELECT * FROM transactions WHERE case_id = ? AND txid IS NOT NULL "
-            "UNION ALL SELECT * FROM transactions "
-            "WHERE case_id = ? AND order_id IS NOT NULL AND +txid IS NULL"
-            ") ORDER BY coalesce(at, created_at), id",
+            f"{_transactions_of('case_id = ?')} ORDER BY coalesce(at, created_at), id",
             (case_id, case_id),
         )
         return [dict(row) for row in rows]
@@ -1202,6 +1195,21 @@ class Store(EvidenceQueries):
         }
 
 
+def _transactions_of(cases: str) -> str:
+    """SQL for the transactions whose case_id meets `cases` (its marks bound twice).
+
+    In two halves, each a search of one of the (case_id, ...) partial indexes:
+    a plain condition on case_id scans every transaction of the notebook
+    (10,000 at L) for each case read. Together they are every row (CHECK: a
+    txid or an order ID).
+    """
+    return (
+        f"SELECT * FROM (SELECT * FROM transactions WHERE {cases} AND txid IS NOT NULL "
+        f"UNION ALL SELECT * FROM transactions "
+        f"WHERE {cases} AND order_id IS NOT NULL AND +txid IS NULL)"
+    )
+
+
 def _batches(
     case_ids: Sequence[int], counts: dict[int, int], batch_entries: int
 ) -> Iterator[list[int]]:
@@ -1268,15 +1276,10 @@ class _CaseBatch:
                     "fields": fields,
                 }
             )
-        # transaction_rows' order. In two halves, so each is a search of one of the
-        # (case_id, ...) indexes; a plain `case_id IN` scans the whole table for
-        # every batch. Together they are every row (CHECK: a txid or an order ID).
+        # transaction_rows' order
         self.transactions = grouped(
-            "SELECT * FROM ("
-            f"SELECT * FROM transactions WHERE case_id IN ({marks}) AND txid IS NOT NULL "
-            "UNION ALL SELECT * FROM transactions "
-            f"WHERE case_id IN ({marks}) AND order_id IS NOT NULL AND +txid IS NULL"
-            ") ORDER BY case_id, coalesce(at, created_at), id",
+            f"{_transactions_of(f'case_id IN ({marks})')} "
+            "ORDER BY case_id, coalesce(at, created_at), id",
             twice=True,
         )
         cursor.execute(
