@@ -349,3 +349,233 @@ def test_the_index_merge_settings_are_put_back(
     assert cli("--home", str(tuned), "import", str(source_file)).exit_code == 0
     assert settings(tuned) == before
     assert len(held) == 2  # that import too wrote in bulk
+
+
+# -- into a new notebook: indexes and full-text rows built once, at the end --------
+
+
+@pytest.fixture
+def deferred_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big import defers the indexes after DEFER_AFTER_ENTRIES; here, from the first case."""
+    monkeypatch.setattr(bulk, "DEFER_AFTER_ENTRIES", 0)
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return sorted(tuple(row) for row in rows)
+
+
+_SETTINGS = ("temp_store", "secure_delete")
+
+
+def test_into_a_new_notebook_the_indexes_are_built_at_the_end(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deferred_at_once: None
+) -> None:
+    """The time, ticket and due-date indexes wait for the end; the schema comes back the same."""
+    dropped: list[str] = []
+    defer = bulk.defer_indexes
+
+    def spy(conn: sqlite3.Connection) -> list[str]:
+        statements = defer(conn)
+        dropped.extend(statements)
+        return statements
+
+    monkeypatch.setattr(bulk, "defer_indexes", spy)
+    store = Store.open(tmp_path / "home", create=True)
+    assert store is not None
+    try:
+        schema = _schema(store.conn)
+        settings = [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS]
+        merge_export(store, check_export_file(str(source_file), source="file"))
+        assert _schema(store.conn) == schema
+        assert [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == (
+            settings
+        )
+        count = store.conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        by_time = store.conn.execute(
+            "SELECT count(*) FROM entries INDEXED BY entries_at WHERE at > ''"
+        ).fetchone()[0]
+        assert count == by_time > 10
+    finally:
+        store.close()
+    names = {sql.split()[2] for sql in dropped}
+    assert {"entries_at", "entries_ticket", "entries_open_steps"} <= names
+    assert not any("case_id" in sql.split("(")[1].split(",")[0] for sql in dropped)  # kept
+    assert not any("UNIQUE" in sql for sql in dropped)
+
+
+def test_into_a_notebook_with_entries_nothing_is_dropped(
+    cli: Cli,
+    source_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deferred_at_once: None,
+) -> None:
+    home = tmp_path / "home"
+    assert cli("--home", str(home), "new", "Here first", "--platform", "OKX").exit_code == 0
+    assert cli("--home", str(home), "note", "1", "a note already here").exit_code == 0
+    deferred: list[str] = []
+    monkeypatch.setattr(bulk, "defer_indexes", lambda conn: deferred.append("called") or [])
+    assert cli("--home", str(home), "import", str(source_file)).exit_code == 0
+    assert deferred == []
+    found = cli("--home", str(home), "search", "TRC20 takes minutes", "--json")
+    assert found.exit_code == 0 and json.loads(found.stdout), found.stdout
+
+
+@pytest.mark.parametrize("entries_a_range", [1, 2, 7])
+def test_the_index_written_range_by_range_holds_the_same_terms(
+    source_file: Path,
+    tmp_path: Path,
+    repeatable: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    entries_a_range: int,
+    deferred_at_once: None,
+) -> None:
+    """Small ranges: minutes hold more entries than a range; no entry lost, none doubled."""
+    monkeypatch.setattr(bulk, "INDEX_SLICE", entries_a_range)
+    ranges: list[str | None] = []
+    minute_before = bulk._minute_before
+
+    def spy(at: str, lower: str) -> str | None:
+        ranges.append(minute_before(at, lower))
+        return ranges[-1]
+
+    monkeypatch.setattr(bulk, "_minute_before", spy)
+    _import(source_file, tmp_path / "slow", monkeypatch, bulk=False, restart=repeatable)
+    assert _import(source_file, tmp_path / "fast", monkeypatch, restart=repeatable) == [True, True]
+    assert _index_terms(tmp_path / "slow") == _index_terms(tmp_path / "fast")
+    assert ranges  # the entries took more than one range
+    if entries_a_range == 1:  # four notes were typed within seconds: a minute with two or more
+        assert any(upper is not None and upper.endswith(";") for upper in ranges)
+
+
+def test_a_mix_of_both_paths_leaves_no_entry_out_of_the_index(
+    source_file: Path,
+    tmp_path: Path,
+    repeatable: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    deferred_at_once: None,
+) -> None:
+    """One case in bulk (indexed at the end, by the list of such cases), one entry by entry.
+
+    The second case's entries are indexed by their triggers as they come;
+    the end writes the rows of the first case's only.
+    """
+    data = json.loads(source_file.read_text(encoding="utf-8"))
+    for entry in data["cases"][1]["entries"]:
+        del entry["number"]
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps(data), encoding="utf-8")
+    _import(mixed, tmp_path / "slow", monkeypatch, bulk=False, restart=repeatable)
+    assert _import(mixed, tmp_path / "fast", monkeypatch, restart=repeatable) == [True, False]
+    assert _index_terms(tmp_path / "slow") == _index_terms(tmp_path / "fast")
+
+
+def test_a_failure_at_the_end_leaves_the_indexes_and_settings(
+    cli: Cli,
+    source_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deferred_at_once: None,
+) -> None:
+    """The indexes were dropped inside the import's transaction: a rollback brings them back."""
+    home = tmp_path / "home"
+    assert cli("--home", str(home), "new", "No entry yet", "--platform", "OKX").exit_code == 0
+
+    def broken(conn: sqlite3.Connection, case_ids: Any) -> None:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(bulk, "index_in_time_order", broken)
+    store = Store.open(home, create=False)
+    assert store is not None
+    try:
+        schema = _schema(store.conn)
+        settings = [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS]
+        with pytest.raises(RuntimeError, match="disk went away"):
+            merge_export(store, check_export_file(str(source_file), source="file"))
+        assert _schema(store.conn) == schema
+        assert [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == (
+            settings
+        )
+        assert store.conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    finally:
+        store.close()
+    monkeypatch.undo()
+    assert cli("--home", str(home), "import", str(source_file)).exit_code == 0
+    assert cli("--home", str(home), "doctor", "--quick").exit_code == 0
+
+
+def test_the_ranges_of_the_index_follow_the_entries_time_index(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each range is a search of entries_at, never a scan of the entries (quadratic at L)."""
+    home = tmp_path / "home"
+    _import(source_file, home, monkeypatch)
+    conn = sqlite3.connect(home / "notebook.db")
+    seen: list[str] = []
+    try:
+        conn.set_trace_callback(seen.append)
+        conn.execute("BEGIN")
+        monkeypatch.setattr(bulk, "INDEX_SLICE", 3)
+        bulk.index_in_time_order(conn, [1, 2])
+        bulk.index_in_time_order(conn, None)
+        conn.execute("ROLLBACK")
+        conn.set_trace_callback(None)
+        statements = [s for s in seen if s.startswith(("INSERT INTO entry_search", "SELECT at"))]
+        assert len(statements) > 6
+        for statement in statements:
+            plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}"))
+            assert "SEARCH entries USING" in plan and "INDEX entries_at (at>?" in plan, plan
+            assert "SCAN entries" not in plan, plan
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("at", "lower", "upper"),
+    [
+        ("2026-11-20T14:03:05Z", "", "2026-11-20T14:03"),
+        ("2026-11-20T14:03:05Z", "2026-11-20T14:02", "2026-11-20T14:03"),
+        ("2026-11-20T14:03:05Z", "2026-11-20T14:03", "2026-11-20T14:03;"),  # the whole minute
+        ("2026-11-20T14:04:00Z", "2026-11-20T14:03;", "2026-11-20T14:04"),
+        ("odd", "odd", "odd;"),
+        ("odd~", "odd;", "odd~"),
+        ("2026-11-20T14:03~", "2026-11-20T14:03;", None),  # not stored times: the rest at once
+    ],
+)
+def test_a_range_of_the_index_ends_on_a_minute(at: str, lower: str, upper: str | None) -> None:
+    assert bulk._minute_before(at, lower) == upper
+
+
+def test_a_small_import_leaves_the_schema_alone(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under DEFER_AFTER_ENTRIES nothing is dropped: no schema change for a few entries."""
+    called: list[str] = []
+    monkeypatch.setattr(bulk, "defer_indexes", lambda conn: called.append("defer") or [])
+    assert _import(source_file, tmp_path / "home", monkeypatch) == [True, True]
+    assert called == []
+
+
+def test_indexes_deferred_part_way_hold_the_same_terms(
+    source_file: Path,
+    tmp_path: Path,
+    repeatable: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first case indexed batch by batch, the second at the end: both fully indexed."""
+    monkeypatch.setattr(bulk, "DEFER_AFTER_ENTRIES", 1)
+    deferred: list[int] = []
+    defer = bulk.defer_indexes
+
+    def spy(conn: sqlite3.Connection) -> list[str]:
+        deferred.append(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+        return defer(conn)
+
+    monkeypatch.setattr(bulk, "defer_indexes", spy)
+    _import(source_file, tmp_path / "slow", monkeypatch, bulk=False, restart=repeatable)
+    assert _import(source_file, tmp_path / "fast", monkeypatch, restart=repeatable) == [True, True]
+    assert len(deferred) == 1 and deferred[0] > 0  # after the first case's entries
+    assert _index_terms(tmp_path / "slow") == _index_terms(tmp_path / "fast")
+    assert _tables(tmp_path / "slow") == _tables(tmp_path / "fast")

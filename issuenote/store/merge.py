@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuids
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -280,6 +281,15 @@ class _Merger:
         # Cases written in bulk and settled, whose index and stats rows wait for `flush`.
         self.unflushed: list[int] = []
         self.unflushed_entries = 0
+        # Whether the notebook had no entry and nothing in its full-text index when
+        # the run began (a new machine, a restore): set by `run`. Then, once a big
+        # import is under way, the entries' indexes that `defer_indexes` dropped (None
+        # before it is tried), to build at the end; and the cases written in bulk
+        # since, and their entries, whose full-text rows are written then, at once.
+        self.afresh = False
+        self.deferred_indexes: list[str] | None = None
+        self.indexed_at_end: list[int] = []
+        self.entries_indexed_at_end = 0
 
     # -- helpers ----------------------------------------------------------------
 
@@ -351,6 +361,7 @@ class _Merger:
             self.one(f"SELECT 1 AS found FROM {table} LIMIT 1")
             for table in ("entries", "entry_revisions", "attachments")
         )
+        self.afresh = not self.had_entries and bulk.index_is_empty(self.conn)
         for case in self.export.cases:
             row = self.one("SELECT * FROM cases WHERE uuid = ?", case.uuid)
             if row is None:
@@ -358,14 +369,27 @@ class _Merger:
             else:
                 self.merge_case(row, case)
         self.flush()
-        if self.held_merges is not None:
-            bulk.merge_held(self.conn, self.held_merges, self.report.entries_added)
+        if self.deferred_indexes:
+            bulk.restore_indexes(self.conn, self.deferred_indexes)
+        with bulk.freed_pages_not_wiped(self.conn) if self.afresh else nullcontext():
+            if self.entries_indexed_at_end:
+                everything = self.entries_indexed_at_end == self.count("entries")
+                bulk.index_in_time_order(self.conn, None if everything else self.indexed_at_end)
+            if self.held_merges is not None:
+                bulk.merge_held(self.conn, self.held_merges, self.report.entries_added)
 
     def flush(self) -> None:
         """Index and count the cases written in bulk since the last flush (store.bulk)."""
-        bulk.flush(self.conn, self.unflushed)
+        at_end = bool(self.deferred_indexes)
+        bulk.flush(self.conn, self.unflushed, index=not at_end)
+        if at_end:
+            self.indexed_at_end += self.unflushed
+            self.entries_indexed_at_end += self.unflushed_entries
         self.unflushed = []
         self.unflushed_entries = 0
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- new records --------------------------------------------------------------
 
@@ -470,6 +494,12 @@ class _Merger:
         row_of = itemgetter(*columns)
         if self.held_merges is None:  # the first case written in bulk
             self.held_merges = bulk.hold_merges(self.conn)
+        if (
+            self.afresh
+            and self.deferred_indexes is None
+            and self.report.entries_added >= bulk.DEFER_AFTER_ENTRIES
+        ):
+            self.deferred_indexes = bulk.defer_indexes(self.conn)
         bulk.begin(self.conn, case_id)
         self.conn.executemany(
             f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
