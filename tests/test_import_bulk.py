@@ -365,7 +365,10 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     return sorted(tuple(row) for row in rows)
 
 
-_SETTINGS = ("temp_store", "secure_delete")
+def _settings(conn: sqlite3.Connection) -> list[Any]:
+    """The connection's settings an import changes for a while and must put back."""
+    names = ("temp_store", "secure_delete")
+    return [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
 
 
 def test_into_a_new_notebook_the_indexes_are_built_at_the_end(
@@ -385,12 +388,10 @@ def test_into_a_new_notebook_the_indexes_are_built_at_the_end(
     assert store is not None
     try:
         schema = _schema(store.conn)
-        settings = [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS]
+        settings = _settings(store.conn)
         merge_export(store, check_export_file(str(source_file), source="file"))
         assert _schema(store.conn) == schema
-        assert [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == (
-            settings
-        )
+        assert _settings(store.conn) == settings
         count = store.conn.execute("SELECT count(*) FROM entries").fetchone()[0]
         by_time = store.conn.execute(
             "SELECT count(*) FROM entries INDEXED BY entries_at WHERE at > ''"
@@ -490,13 +491,11 @@ def test_a_failure_at_the_end_leaves_the_indexes_and_settings(
     assert store is not None
     try:
         schema = _schema(store.conn)
-        settings = [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS]
+        settings = _settings(store.conn)
         with pytest.raises(RuntimeError, match="disk went away"):
             merge_export(store, check_export_file(str(source_file), source="file"))
         assert _schema(store.conn) == schema
-        assert [store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in _SETTINGS] == (
-            settings
-        )
+        assert _settings(store.conn) == settings
         assert store.conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
         assert store.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     finally:
