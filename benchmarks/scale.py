@@ -489,10 +489,15 @@ def _import_floor(source: Path, target: Path) -> float:
     indexes and the trigram full-text index, written from the imported
     notebook with INSERT ... SELECT (no Python per row, no check, no secret
     scan, no trigger, no chain, stats or sync rows), a thousand entries per
-    statement as import writes them, the index's merges held to the end as
-    import holds them, in one transaction, synchronous=FULL.
+    statement, in one transaction, synchronous=FULL, in the order import
+    writes them into a new notebook (store.bulk, with import's own
+    functions): the first DEFER_AFTER_ENTRIES indexed batch by batch with
+    the index's merges held; past them the entries' time, ticket and due
+    indexes dropped and built at the end, and the rest of the full-text
+    index written at the end in time order.
     """
     from issuenote.store import bulk
+    from issuenote.store.connection import statement_journals_in_memory
 
     for leftover in (target, target.with_name(target.name + "-wal")):
         leftover.unlink(missing_ok=True)
@@ -519,18 +524,33 @@ def _import_floor(source: Path, target: Path) -> float:
             if written >= bulk.FLUSH_ENTRIES * len(batches):
                 batches.append([])
         started = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO main.cases SELECT * FROM source.cases")
-        held = bulk.hold_merges(conn)  # as import does: the index merged once, at the end
-        for batch in batches:
-            conn.execute(
-                "INSERT INTO main.entries SELECT * FROM source.entries "
-                "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (json.dumps(batch),),
-            )
-            bulk.index_entries(conn, batch)  # import's own statement
-        bulk.merge_held(conn, held, written)
-        conn.execute("COMMIT")
+        with statement_journals_in_memory(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO main.cases SELECT * FROM source.cases")
+            held = bulk.hold_merges(conn)
+            deferred: list[str] | None = None
+            at_end: list[int] = []
+            so_far = 0
+            for batch in batches:
+                if deferred is None and so_far >= bulk.DEFER_AFTER_ENTRIES:
+                    deferred = bulk.defer_indexes(conn)
+                conn.execute(
+                    "INSERT INTO main.entries SELECT * FROM source.entries "
+                    "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    (json.dumps(batch),),
+                )
+                so_far += conn.execute("SELECT changes()").fetchone()[0]
+                if deferred:
+                    at_end.extend(batch)
+                else:
+                    bulk.index_entries(conn, batch)
+            if deferred:
+                bulk.restore_indexes(conn, deferred)
+            with bulk.freed_pages_not_wiped(conn):
+                if at_end:
+                    bulk.index_in_time_order(conn, at_end)
+                bulk.merge_held(conn, held, written)
+            conn.execute("COMMIT")
         return time.perf_counter() - started
     finally:
         conn.close()
