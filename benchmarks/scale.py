@@ -492,8 +492,8 @@ def _import_floor(source: Path, target: Path) -> float:
     statement, in one transaction, synchronous=FULL, in the order import
     writes them into a new notebook (store.bulk, with import's own
     functions): the first DEFER_AFTER_ENTRIES indexed batch by batch with
-    the index's merges held; past them the entries' time, ticket and due
-    indexes dropped and built at the end, and the rest of the full-text
+    the index's merges held; past them the entries' time, ticket, due and
+    promise indexes dropped and built at the end, and the rest of the full-text
     index written at the end in time order.
     """
     from issuenote.store import bulk

@@ -531,6 +531,38 @@ def test_the_ranges_of_the_index_follow_the_entries_time_index(
         conn.close()
 
 
+class _TempStoreSeen(sqlite3.Connection):
+    """A connection that notes the temp_store each full-text INSERT ran with."""
+
+    seen: list[int]
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        if sql.startswith("INSERT INTO entry_search"):
+            self.seen.append(super().execute("PRAGMA temp_store").fetchone()[0])
+        return super().execute(sql, *args)
+
+
+def test_the_ranges_of_the_index_sort_on_disk(
+    source_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A range is a whole minute however many entries it holds, so its sort may spill to disk."""
+    home = tmp_path / "home"
+    _import(source_file, home, monkeypatch)
+    conn = sqlite3.connect(home / "notebook.db", factory=_TempStoreSeen)
+    conn.seen = []
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")  # as during an import
+        conn.execute("BEGIN")
+        monkeypatch.setattr(bulk, "INDEX_SLICE", 3)
+        bulk.index_in_time_order(conn, None)
+        conn.execute("ROLLBACK")
+        assert len(conn.seen) > 2
+        assert set(conn.seen) == {1}  # FILE
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY, put back
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize(
     ("at", "lower", "upper"),
     [

@@ -13,13 +13,15 @@ table by table):
   (m006), then takes the case out of the list;
 - `flush` (per batch of settled cases): their entries' full-text index rows
   (`index_entries`), written in rowid order so that FTS5 keeps one sorted
-  run instead of flushing at every case, and their stats_* rows (m011);
+  run instead of flushing at every case (unless they wait for the end, see
+  below), and their stats_* rows (m011);
 - `hold_merges` and `merge_held` (around the whole import): FTS5 merges the
   index's segments once at the end instead of as they are written;
 - `defer_indexes`, `restore_indexes` and `index_in_time_order` (into a
-  notebook with no entry yet): the entries' indexes that rows would reach
-  in random order are built once at the end, and so is the full-text index,
-  in key order, instead of batch by batch.
+  notebook with no entry and an empty full-text index, once a big import
+  is under way): the entries' indexes that rows would reach in random order
+  are built once at the end, and so are the full-text rows of the entries
+  written since, in key order, instead of batch by batch.
 """
 
 from __future__ import annotations
@@ -190,8 +192,9 @@ DEFER_AFTER_ENTRIES = 20_000
 def defer_indexes(conn: sqlite3.Connection) -> list[str]:
     """Drop the entries' indexes a bulk import would write all over; their CREATE statements.
 
-    Only for a notebook with no entry yet (the caller's condition), once an
-    import has written DEFER_AFTER_ENTRIES, inside its transaction: a
+    Only for a notebook with no entry and an empty full-text index (the
+    caller's condition), once an import has written DEFER_AFTER_ENTRIES,
+    inside its transaction: a
     refusal or a crash puts them back with the rest. An import writes
     entries case by case, so an index led by the time (entries_at), a ticket
     or a due date takes each row at a random page. Built once at the end
@@ -238,7 +241,8 @@ def sorts_on_disk(conn: sqlite3.Connection) -> Iterator[bool]:
     whatever the size: building an index on a million entries took 78 MB
     where on disk it takes 19 MB. The statement journals keep the mode the
     transaction began with; the sorter reads it at each statement. SQLite
-    refuses the change once a temporary table is open: then False.
+    refuses the change once the connection's temporary database is open (a
+    temporary table was made): then False.
     """
     before = int(conn.execute("PRAGMA temp_store").fetchone()[0])
     try:
@@ -272,10 +276,13 @@ def freed_pages_not_wiped(conn: sqlite3.Connection) -> Iterator[None]:
     million entries' index, FTS5 frees its small segments as it merges them,
     and each page wiped is a page the statement journal keeps, in memory
     during an import: the import of a million entries peaked at 69 MB, and
-    at 42 MB with the pages left unwiped. For the
-    import into a notebook whose index was empty only (the caller's
-    condition): the pages then freed hold words of entries still here, never
-    of an entry deleted before.
+    at 42 MB with the pages left unwiped. For the import into a notebook
+    whose index was empty only (the caller's condition): the pages then freed
+    hold words of entries written by this import, never of an entry deleted
+    before it. If one of those entries is deleted later, copies of its words
+    may stay on free pages until SQLite reuses them, as they stay in FTS5's
+    own segments until they are merged: no release of issuenote has promised
+    to wipe a deleted entry from the file.
     """
     before = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
     conn.execute("PRAGMA secure_delete = FAST")
@@ -308,17 +315,18 @@ def index_in_time_order(conn: sqlite3.Connection, case_ids: Sequence[int] | None
     to_the_end = f"{insert} {chosen} ORDER BY key"
     params: dict[str, object] = {} if case_ids is None else dict(_listed(case_ids))
     lower = ""
-    while True:
-        row = conn.execute(
-            "SELECT at FROM entries WHERE at >= ? ORDER BY at LIMIT 1 OFFSET ?",
-            (lower, INDEX_SLICE),
-        ).fetchone()
-        upper = None if row is None else _minute_before(row[0], lower)
-        if upper is None:
-            conn.execute(to_the_end, {**params, "lower": lower})
-            return
-        conn.execute(in_range, {**params, "lower": lower, "upper": upper})
-        lower = upper
+    with sorts_on_disk(conn):  # a range is a whole minute, however many entries it holds
+        while True:
+            row = conn.execute(
+                "SELECT at FROM entries WHERE at >= ? ORDER BY at LIMIT 1 OFFSET ?",
+                (lower, INDEX_SLICE),
+            ).fetchone()
+            upper = None if row is None else _minute_before(row[0], lower)
+            if upper is None:
+                conn.execute(to_the_end, {**params, "lower": lower})
+                return
+            conn.execute(in_range, {**params, "lower": lower, "upper": upper})
+            lower = upper
 
 
 def _minute_before(at: str, lower: str) -> str | None:

@@ -285,7 +285,7 @@ class _Merger:
         # the run began (a new machine, a restore): set by `run`. Then, once a big
         # import is under way, the entries' indexes that `defer_indexes` dropped (None
         # before it is tried), to build at the end; and the cases written in bulk
-        # since, and their entries, whose full-text rows are written then, at once.
+        # since, and their entries, whose full-text rows are written then, in time order.
         self.afresh = False
         self.deferred_indexes: list[str] | None = None
         self.indexed_at_end: list[int] = []
@@ -379,7 +379,7 @@ class _Merger:
                 bulk.merge_held(self.conn, self.held_merges, self.report.entries_added)
 
     def flush(self) -> None:
-        """Index and count the cases written in bulk since the last flush (store.bulk)."""
+        """Count the cases written in bulk since the last flush; index them, unless that waits."""
         at_end = bool(self.deferred_indexes)
         bulk.flush(self.conn, self.unflushed, index=not at_end)
         if at_end:
