@@ -240,3 +240,29 @@ def test_a_head_printed_earlier_is_found_later(cli: Cli, case: str) -> None:
     assert forged.exit_code == 1 and "is not a link" in forged.stderr
     assert cli("verify", case, "--head", "xyz").exit_code == 1
     assert cli("verify", "--head", printed).exit_code == 1
+
+
+def test_a_chain_is_checked_in_statements_per_case_not_per_entry(
+    cli: Cli, case: str, recorded: dict[str, Any], notebook_home: Path
+) -> None:
+    """What keeps doctor's chain check flat at a million entries: no query per entry."""
+    from issuenote.store import Store
+
+    def statements_to_verify() -> int:
+        store = Store.open(notebook_home, create=False)
+        assert store is not None
+        seen: list[str] = []
+        try:
+            store.conn.set_trace_callback(seen.append)
+            assert store.verify_case_chain(int(case)).intact
+        finally:
+            store.conn.set_trace_callback(None)
+            store.close()
+        return len(seen)
+
+    before = statements_to_verify()
+    for number in range(20):
+        cli("note", case, f"note {number}")
+    reply = json.loads(cli("reply", case, "Wait", "--agent", "Kevn", "--json").stdout)
+    cli("amend", case, str(reply["number"]), "--agent", "Kevin")
+    assert statements_to_verify() == before

@@ -272,17 +272,38 @@ class EvidenceQueries:
 
     def verify_case_chain(self, case_id: int) -> ChainReport:
         """Recompute the case's chain against what its entries hold now."""
-        from issuenote.evidence.chain import RecordState, verify_chain
+        from issuenote.evidence.chain import RecordState, entry_digest, verify_chain
 
         case_uuid = self._one("SELECT uuid FROM cases WHERE id = ?", [case_id])["uuid"]
         rows = self.conn.execute(
             "SELECT * FROM entries WHERE case_id = ? ORDER BY id", (case_id,)
         ).fetchall()
+        # The case's attachments and earlier versions in two statements, not two
+        # per entry (entry_content_hash): doctor checks every case's chain.
+        attachments: dict[int, list[dict[str, Any]]] = {}
+        for row in self.conn.execute(
+            "SELECT a.* FROM entries e JOIN attachments a ON a.entry_id = e.id "
+            "WHERE e.case_id = ? ORDER BY a.number",
+            (case_id,),
+        ):
+            attachments.setdefault(row["entry_id"], []).append(dict(row))
+        revisions: dict[str, list[dict[str, Any]]] = {}
+        for row in self.conn.execute(
+            "SELECT r.entry_uuid, r.revision, r.change, r.made_at, r.fields "
+            "FROM entries e JOIN entry_revisions r ON r.entry_uuid = e.uuid "
+            "WHERE e.case_id = ? ORDER BY r.revision",
+            (case_id,),
+        ):
+            revision = dict(row)
+            revisions.setdefault(revision.pop("entry_uuid"), []).append(revision)
         records = []
         for row in rows:
             entry = dict(row)
             label = f"entry {entry.get('number') or entry['id']}"
-            records.append(RecordState(entry["uuid"], label, self.entry_content_hash(entry)))
+            content = entry_digest(
+                entry, attachments.get(entry["id"], []), revisions.get(entry["uuid"], [])
+            )
+            records.append(RecordState(entry["uuid"], label, content))
         return verify_chain(case_uuid, self.chain_links(case_id), records)
 
     # -- documents -----------------------------------------------------------
