@@ -534,12 +534,11 @@ def _import_floor(source: Path, target: Path) -> float:
             for batch in batches:
                 if deferred is None and so_far >= bulk.DEFER_AFTER_ENTRIES:
                     deferred = bulk.defer_indexes(conn)
-                conn.execute(
+                so_far += conn.execute(
                     "INSERT INTO main.entries SELECT * FROM source.entries "
                     "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id",
                     (json.dumps(batch),),
-                )
-                so_far += conn.execute("SELECT changes()").fetchone()[0]
+                ).rowcount
                 if deferred:
                     at_end.extend(batch)
                 else:
